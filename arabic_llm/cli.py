@@ -1,0 +1,185 @@
+"""The `arabic-llm` command: run, status, dag, gc, ui."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+DEFAULT_STORE = "artifacts"
+
+
+def _quiet_prefect() -> None:
+    # Set before Prefect is imported: its INFO lines would bury the stage table, and a
+    # temporary server needs no telemetry. Users can override any of these in the environment.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _load(args):
+    from arabic_llm.config import ConfigError, load_config
+
+    try:
+        return load_config(args.config, args.set or [])
+    except ConfigError as exc:
+        print(f"arabic-llm: {exc}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def cmd_run(args) -> int:
+    _quiet_prefect()
+    cfg = _load(args)
+    from arabic_llm.config import PipelineConfig  # noqa: F401  (config validated above)
+    from arabic_llm.corpus import CorpusError
+    from arabic_llm.runs import STAGE_LISTENERS, new_run_id, write_run_record
+    from arabic_llm.store import Store, sha256_bytes
+    from flows.pipeline import arabic_llm_flow
+
+    store = Store(args.store)
+    run_id = new_run_id()
+    print(f"run {run_id}  store {store.root}")
+
+    def echo(stage: str, outcome: str, seconds: float) -> None:
+        print(f"  {stage:<15} {outcome:<7} {seconds:8.2f}s", flush=True)
+
+    STAGE_LISTENERS.append(echo)
+    started = time.time()
+    try:
+        result = arabic_llm_flow(config=cfg, store=str(store.root), run_id=run_id)
+    except CorpusError as exc:
+        print(f"arabic-llm: bad input: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the stage's error, after Prefect recorded the failed run
+        print(f"arabic-llm: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        STAGE_LISTENERS.remove(echo)
+    record = {
+        "run_id": run_id,
+        "flow_run_id": result["flow_run_id"],
+        "config_digest": sha256_bytes(cfg.digest_source().encode()),
+        "started": started,
+        "finished": time.time(),
+        "stages": result["stages"],
+    }
+    path = write_run_record(store, record)
+    ran = sum(s["outcome"] == "ran" for s in record["stages"].values())
+    print(f"done: {ran} ran, {len(record['stages']) - ran} cached; record {path}")
+    report = store.root / record["stages"]["report"]["artifact"] / "data" / "report.md"
+    print(f"report: {report}")
+    return 0
+
+
+def cmd_status(args) -> int:
+    cfg = _load(args)
+    from arabic_llm.status import StatusPredictor
+    from arabic_llm.store import Store
+    from flows.pipeline import pipeline
+
+    predictor = StatusPredictor(Store(args.store))
+    pipeline(cfg, predictor)
+    if args.json:
+        print(json.dumps({"stages": predictor.stages}, indent=2, ensure_ascii=False))
+        return 0
+    for stage, info in predictor.stages.items():
+        mark = "~" if info["conditional"] else ("*" if info["state"] == "will-run" else " ")
+        print(f"{mark} {stage:<15} {info['state']:<11} {info['reason']}")
+    print("\n* will run   ~ will run unless its upstream output comes out identical")
+    return 0
+
+
+def cmd_dag(args) -> int:
+    from arabic_llm.config import load_config
+    from arabic_llm.status import DagRecorder
+    from flows.pipeline import pipeline
+
+    recorder = DagRecorder()
+    pipeline(load_config(args.config), recorder)
+    print(recorder.as_mermaid() if args.mermaid else recorder.as_text())
+    return 0
+
+
+def cmd_gc(args) -> int:
+    from arabic_llm.runs import read_run_records
+    from arabic_llm.store import Store
+
+    store = Store(args.store)
+    records = read_run_records(store)
+    keep_records = records[-args.keep_last:] if args.keep_last > 0 else []
+    reachable = {info["artifact"] for r in keep_records for info in r.get("stages", {}).values()}
+    removed, freed = [], 0
+    artifacts = store.root / "artifacts"
+    for path in sorted(artifacts.glob("*/*")) if artifacts.is_dir() else []:
+        rel = path.relative_to(store.root).as_posix()
+        if rel in reachable:
+            continue
+        size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+        removed.append((rel, size))
+        freed += size
+        if not args.dry_run:
+            store.forget_prefect_record(path.name)
+            shutil.rmtree(path)
+    verb = "would remove" if args.dry_run else "removed"
+    for rel, size in removed:
+        print(f"{verb} {rel} ({size / 1e6:.2f} MB)")
+    print(f"{verb} {len(removed)} artifacts, {freed / 1e6:.2f} MB; kept those of the last "
+          f"{len(keep_records)} run(s)")
+    return 0
+
+
+def cmd_ui(args) -> int:
+    _quiet_prefect()
+    url = f"http://{args.host}:{args.port}"
+    print(f"Prefect UI: {url}\nRuns started with `arabic-llm run` show there (same PREFECT_HOME database);\n"
+          f"to send runs to this server from elsewhere: export PREFECT_API_URL={url}/api")
+    sys.stdout.flush()
+    prefect = shutil.which("prefect") or str(Path(sys.executable).with_name("prefect"))
+    os.execv(prefect, [prefect, "server", "start", "--host", args.host, "--port", str(args.port)])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="arabic-llm", description=__doc__.splitlines()[0].split(": ")[0] +
+                                     ": adapt a causal LM to Arabic with cached Prefect stages")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_config(p):
+        p.add_argument("-c", "--config", type=Path, default=None, help="YAML config (default: configs/default.yaml)")
+        p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override one key, e.g. normalize.alef=false")
+        p.add_argument("--store", default=DEFAULT_STORE, help="artifact store directory (default: ./artifacts)")
+        return p
+
+    run = with_config(sub.add_parser("run", help="run the pipeline; unchanged stages come from the cache"))
+    run.set_defaults(fn=cmd_run)
+    status = with_config(sub.add_parser("status", help="say which stages would rerun and why; runs nothing"))
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.set_defaults(fn=cmd_status)
+    dag = sub.add_parser("dag", help="print the DAG")
+    dag.add_argument("-c", "--config", type=Path, default=None)
+    dag.add_argument("--mermaid", action="store_true", help="Mermaid flowchart instead of text")
+    dag.set_defaults(fn=cmd_dag)
+    gc = sub.add_parser("gc", help="remove artifacts no run among the last N refers to")
+    gc.add_argument("--store", default=DEFAULT_STORE)
+    gc.add_argument("--keep-last", type=int, default=5, metavar="N", help="runs whose artifacts are kept (default 5)")
+    gc.add_argument("--dry-run", action="store_true", help="list what would go, remove nothing")
+    gc.set_defaults(fn=cmd_gc)
+    ui = sub.add_parser("ui", help="start the Prefect server and UI on 127.0.0.1")
+    ui.add_argument("--host", default="127.0.0.1")
+    ui.add_argument("--port", type=int, default=4200)
+    ui.set_defaults(fn=cmd_ui)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.fn(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,219 @@
+"""The pipeline's configuration: every setting declared once, validated, with its default.
+
+A config is one YAML file with a section per stage; ``--set a.b=c`` overrides single keys.
+Unknown keys and wrong types are errors that name the key.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+DIALECTS = ("MSA", "EGY", "GLF", "LEV", "MGR")
+Dialect = Literal["MSA", "EGY", "GLF", "LEV", "MGR"]
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.yaml"
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DownloadConfig(Section):
+    wikipedia: str | None = Field(
+        "builtin:arwiki-sample-pages-articles.xml.bz2",
+        description="MediaWiki XML dump (.xml or .xml.bz2): a local path or builtin:<file>; null skips it",
+    )
+    bactrian_x: str | None = Field(
+        "builtin:bactrian-x-ar.jsonl", description="Bactrian-X 'ar' records: JSONL path, builtin:<file> or hub id"
+    )
+    oasst1: str | None = Field(
+        "builtin:oasst1-ar.jsonl", description="oasst1 message trees: JSONL path, builtin:<file> or hub id"
+    )
+    max_docs_per_source: int | None = Field(None, ge=1, description="cap per source, for quick trials")
+
+
+class CleanConfig(Section):
+    keep_latin: bool = Field(True, description="keep Latin letters")
+    keep_digits: bool = Field(True, description="keep digits (Western and Arabic-Indic)")
+    keep_punctuation: bool = Field(True, description="keep punctuation")
+    keep_emoji: bool = Field(False, description="keep emoji")
+    min_doc_chars: int = Field(20, ge=0, description="drop documents shorter than this after cleaning")
+
+
+class NormalizeConfig(Section):
+    alef: bool = Field(True, description="Alif forms (أ إ آ ٱ) to bare Alif")
+    alef_maksura: bool = Field(True, description="Alif Maksura ى to Ya ي")
+    teh_marbuta: bool = Field(False, description="Teh Marbuta ة to Heh ه")
+    tatweel: bool = Field(True, description="remove tatweel ـ")
+    persian_letters: bool = Field(True, description="Persian/Urdu letters (ک ی ہ) to Arabic forms")
+    digits: Literal["keep", "western", "arabic-indic"] = Field("keep", description="digit script")
+    unicode_form: Literal["NFC", "NFKC"] | None = Field("NFC", description="Unicode normal form")
+
+
+class DiacriticsConfig(Section):
+    mode: Literal["keep", "strip"] = Field("keep", description="keep or strip diacritics")
+    marks: tuple[Literal["harakat", "tanween", "shadda", "sukun", "dagger_alef", "quranic"], ...] = Field(
+        ("harakat", "tanween", "shadda", "sukun", "dagger_alef", "quranic"),
+        description="which mark classes 'strip' removes",
+    )
+
+
+class SegmentConfig(Section):
+    min_sentence_chars: int = Field(2, ge=1, description="drop sentences shorter than this")
+
+
+class DialectConfig(Section):
+    tagger: Literal["lexicon"] = Field("lexicon", description="which dialect tagger")
+
+
+class TokenizerConfig(Section):
+    name_or_path: str | None = Field(None, description="hub id or local dir; null trains a byte-level BPE")
+    vocab_size: int = Field(2000, ge=300, description="vocabulary size when training a BPE")
+
+
+class TinyModelConfig(Section):
+    hidden_size: int = 64
+    num_hidden_layers: int = 2
+    num_attention_heads: int = 4
+    num_key_value_heads: int = 2
+    intermediate_size: int = 128
+    max_position_embeddings: int = 512
+
+
+class ModelConfig(Section):
+    name_or_path: str | None = Field(None, description="hub id or local dir; null builds a tiny Qwen2")
+    tiny: TinyModelConfig = Field(default_factory=TinyModelConfig, description="tiny random Qwen2 shape")
+
+
+class ShardsConfig(Section):
+    seq_len: int = Field(128, ge=8, description="tokens per packed sequence")
+    eval_fraction: float = Field(0.1, ge=0.0, lt=1.0, description="documents held out for evaluation")
+    compression: Literal["gzip", "lzf"] | None = Field("gzip", description="HDF5 compression filter")
+
+
+class QuantizationConfig(Section):
+    load_in_4bit: bool = Field(True, description="QLoRA: frozen base weights in 4 bit")
+    quant_type: Literal["nf4", "fp4"] = "nf4"
+    double_quant: bool = True
+    compute_dtype: Literal["bfloat16", "float16", "float32"] = "bfloat16"
+
+
+class LoraConfig(Section):
+    r: int = Field(8, ge=1)
+    alpha: int = Field(32, ge=1)
+    dropout: float = Field(0.05, ge=0.0, lt=1.0)
+    target_modules: tuple[str, ...] = ("q_proj", "k_proj", "v_proj", "o_proj")
+
+
+class TrainConfig(Section):
+    dialects: tuple[Dialect, ...] = Field(description="dialect labels of the rows this stage trains on")
+    max_steps: int = Field(20, ge=1, description="optimiser steps")
+    micro_batch: int = Field(1, ge=1)
+    grad_accum: int = Field(16, ge=1, description="micro-batches per optimiser step")
+    lr: float = Field(5e-5, gt=0.0)
+    warmup_steps: int = Field(100, ge=0, description="linear warmup, then cosine decay")
+    max_grad_norm: float = Field(0.3, gt=0.0)
+    gradient_checkpointing: bool = True
+    optimizer: Literal["paged_adamw_8bit", "adamw_8bit", "adamw"] = "paged_adamw_8bit"
+    log_every: int = Field(1, ge=1)
+
+
+class EvaluateConfig(Section):
+    max_docs_per_dialect: int = Field(50, ge=1, description="held-out documents scored per dialect")
+    top_k: int = Field(5, ge=1, description="next-word prediction top-k")
+
+
+class BiasAuditConfig(Section):
+    max_pairs: int = Field(200, ge=1, description="gendered probe pairs scored")
+
+
+class PipelineConfig(Section):
+    seed: int = Field(1234, description="seed for every random choice")
+    download: DownloadConfig = Field(default_factory=DownloadConfig)
+    clean: CleanConfig = Field(default_factory=CleanConfig)
+    normalize: NormalizeConfig = Field(default_factory=NormalizeConfig)
+    diacritics: DiacriticsConfig = Field(default_factory=DiacriticsConfig)
+    segment: SegmentConfig = Field(default_factory=SegmentConfig)
+    dialect: DialectConfig = Field(default_factory=DialectConfig)
+    tokenizer: TokenizerConfig = Field(default_factory=TokenizerConfig)
+    model: ModelConfig = Field(default_factory=ModelConfig)
+    shards: ShardsConfig = Field(default_factory=ShardsConfig)
+    quantization: QuantizationConfig = Field(default_factory=QuantizationConfig)
+    lora: LoraConfig = Field(default_factory=LoraConfig)
+    train_msa: TrainConfig = Field(default_factory=lambda: TrainConfig(dialects=("MSA",)))
+    train_dialects: TrainConfig = Field(default_factory=lambda: TrainConfig(dialects=("EGY", "GLF", "LEV", "MGR")))
+    evaluate: EvaluateConfig = Field(default_factory=EvaluateConfig)
+    bias_audit: BiasAuditConfig = Field(default_factory=BiasAuditConfig)
+
+    def digest_source(self) -> str:
+        """Canonical JSON of the whole config (what ``config_digest`` hashes)."""
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+
+
+class ConfigError(ValueError):
+    """A config file or override that does not validate; the message names the key."""
+
+
+def _parse_value(raw: str) -> Any:
+    # YAML scalars: "false" -> False, "3" -> 3, "[a, b]" -> list, "null" -> None.
+    return yaml.safe_load(raw) if raw != "" else ""
+
+
+def apply_override(data: dict, assignment: str) -> None:
+    """Apply one ``a.b.c=value`` override to a nested dict in place."""
+    if "=" not in assignment:
+        raise ConfigError(f"--set {assignment!r}: expected KEY=VALUE, e.g. normalize.alef=false")
+    dotted, raw = assignment.split("=", 1)
+    parts = dotted.strip().split(".")
+    node = data
+    for i, part in enumerate(parts[:-1]):
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise ConfigError(f"--set {dotted}: {'.'.join(parts[: i + 1])} is not a section")
+        node = child
+    node[parts[-1]] = _parse_value(raw)
+
+
+def _format_errors(err: ValidationError, origin: str) -> str:
+    lines = [f"invalid configuration ({origin}):"]
+    for e in err.errors():
+        key = ".".join(str(p) for p in e["loc"])
+        if e["type"] == "extra_forbidden":
+            lines.append(f"  {key}: unknown key")
+        else:
+            lines.append(f"  {key}: {e['msg']} (got {e.get('input')!r})")
+    return "\n".join(lines)
+
+
+def load_config(path: Path | str | None = None, overrides: list[str] | tuple[str, ...] = ()) -> PipelineConfig:
+    """Read a YAML config, apply ``--set`` overrides, validate.
+
+    Args:
+        path: the YAML file; None means ``configs/default.yaml``.
+        overrides: ``KEY=VALUE`` strings applied in order.
+    Returns:
+        The validated, frozen config.
+    Raises:
+        ConfigError: naming the file and every bad key.
+    """
+    path = Path(path) if path is not None else DEFAULT_CONFIG
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping of sections")
+    data = copy.deepcopy(data)
+    for assignment in overrides:
+        apply_override(data, assignment)
+    try:
+        return PipelineConfig.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(_format_errors(err, str(path))) from None

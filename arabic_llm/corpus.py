@@ -1,0 +1,201 @@
+"""Documents on disk and the parsers of the raw source formats.
+
+Every stage reads and writes JSONL documents with sorted keys, one per line, in a stable order,
+so equal content gives equal bytes (which early cutoff relies on).
+"""
+
+from __future__ import annotations
+
+import bz2
+import hashlib
+import json
+from pathlib import Path
+from typing import Iterable, Iterator
+
+SAMPLE_DATA = Path(__file__).resolve().parent / "sample_data"
+DOCS_FILE = "documents.jsonl"
+
+
+class CorpusError(ValueError):
+    """Bad input: the message names the file and the record."""
+
+
+def write_jsonl(path: Path, records: Iterable[dict]) -> int:
+    """Write records as canonical JSONL; returns how many were written."""
+    n = 0
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for record in records:
+            f.write(json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+            f.write("\n")
+            n += 1
+    return n
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    """Stream records from a JSONL file; a bad line raises naming the file and line."""
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise CorpusError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
+            if not isinstance(record, dict):
+                raise CorpusError(f"{path}:{lineno}: expected a JSON object, got {type(record).__name__}")
+            yield record
+
+
+def resolve_source(locator: str) -> Path:
+    """``builtin:<file>`` names a sample shipped with the package; anything else is a local path."""
+    if locator.startswith("builtin:"):
+        path = SAMPLE_DATA / locator.removeprefix("builtin:")
+    else:
+        path = Path(locator).expanduser()
+    if not path.is_file():
+        raise CorpusError(f"source file not found: {path} (from {locator!r})")
+    return path.resolve()
+
+
+def content_id(*parts: str) -> str:
+    """A stable identity for records that have no id of their own."""
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------- Wikipedia
+
+
+def wikitext_to_text(wikitext: str) -> str:
+    """Plain text of an article's wikitext, without references, templates, files or categories.
+
+    mwparserfromhell's ``strip_code()`` keeps the contents of ``<ref>`` tags, so those are removed
+    first, with templates, tables, and file/category links.
+    """
+    import mwparserfromhell
+
+    code = mwparserfromhell.parse(wikitext)
+    for tag in code.filter_tags(recursive=True):
+        if str(tag.tag).lower() in ("ref", "references", "table", "gallery", "math", "score", "syntaxhighlight"):
+            _remove(code, tag)
+    for template in code.filter_templates(recursive=False):
+        _remove(code, template)
+    for link in code.filter_wikilinks(recursive=False):
+        target = str(link.title).strip().lower()
+        if target.split(":", 1)[0] in _NON_TEXT_NAMESPACES:
+            _remove(code, link)
+    text = code.strip_code(normalize=True, collapse=True)
+    lines = [line.strip() for line in text.splitlines()]
+    return "\n".join(line for line in lines if line and not line.startswith(("{|", "|", "!")))
+
+
+_NON_TEXT_NAMESPACES = {"file", "image", "category", "ملف", "صورة", "تصنيف"}
+
+
+def _remove(code, node) -> None:
+    try:
+        code.remove(node)
+    except ValueError:  # already removed with a parent node
+        pass
+
+
+def parse_wikipedia(path: Path, limit: int | None = None) -> Iterator[dict]:
+    """Articles of a MediaWiki XML dump (.xml or .xml.bz2), streamed with mwxml.
+
+    Keeps namespace 0 only, skips redirects, and records page id, revision id and sha1.
+    """
+    import mwxml
+
+    opener = bz2.open if path.suffix == ".bz2" else open
+    n = 0
+    try:
+        with opener(path, "rb") as f:
+            for page in mwxml.Dump.from_file(f):
+                if page.namespace != 0 or page.redirect:
+                    continue
+                revision = None
+                for revision in page:
+                    pass  # the last revision is the current text
+                if revision is None or not revision.text:
+                    continue
+                text = wikitext_to_text(revision.text)
+                if not text:
+                    continue
+                yield {
+                    "id": f"wiki:{page.id}",
+                    "source": "wikipedia",
+                    "title": page.title,
+                    "text": text,
+                    "page_id": page.id,
+                    "rev_id": revision.id,
+                    "rev_sha1": revision.sha1,
+                }
+                n += 1
+                if limit and n >= limit:
+                    return
+    except (OSError, EOFError) as exc:
+        raise CorpusError(f"{path}: cannot read the dump ({exc})") from None
+    except Exception as exc:  # mwxml raises plain errors on malformed XML
+        if type(exc).__name__ in ("ParseError", "MalformedXML", "ExpatError"):
+            raise CorpusError(f"{path}: malformed MediaWiki XML ({exc})") from None
+        raise
+
+
+# ---------------------------------------------------------------- Bactrian-X and oasst1
+
+
+def parse_bactrian(path: Path, limit: int | None = None) -> Iterator[dict]:
+    """Bactrian-X records (instruction, input, output, id) as instruction/response documents."""
+    n = 0
+    for lineno, rec in enumerate(read_jsonl(path), 1):
+        missing = [k for k in ("instruction", "output") if not isinstance(rec.get(k), str)]
+        if missing:
+            raise CorpusError(f"{path}: record {lineno} (id {rec.get('id')!r}) lacks field(s) {', '.join(missing)}")
+        prompt = rec["instruction"] + ("\n" + rec["input"] if rec.get("input") else "")
+        rid = str(rec.get("id") or content_id(prompt, rec["output"]))
+        yield {
+            "id": f"bactrian:{rid}",
+            "source": "bactrian-x",
+            "title": "",
+            "text": prompt + "\n" + rec["output"],
+            "prompt": prompt,
+            "response": rec["output"],
+        }
+        n += 1
+        if limit and n >= limit:
+            return
+
+
+def parse_oasst(path: Path, lang: str = "ar", limit: int | None = None) -> Iterator[dict]:
+    """oasst1 message trees as prompt/response pairs: each assistant reply with its parent prompt.
+
+    Keeps messages in ``lang`` that are not deleted; pairs are ordered by message id.
+    """
+    messages: dict[str, dict] = {}
+    for lineno, rec in enumerate(read_jsonl(path), 1):
+        for field in ("message_id", "role", "text"):
+            if field not in rec:
+                raise CorpusError(f"{path}: record {lineno} lacks field {field!r}")
+        if rec.get("lang") != lang or rec.get("deleted"):
+            continue
+        messages[rec["message_id"]] = rec
+    n = 0
+    for mid in sorted(messages):
+        msg = messages[mid]
+        parent = messages.get(msg.get("parent_id") or "")
+        if msg["role"] != "assistant" or parent is None or parent["role"] != "prompter":
+            continue
+        yield {
+            "id": f"oasst:{mid}",
+            "source": "oasst1",
+            "title": "",
+            "text": parent["text"] + "\n" + msg["text"],
+            "prompt": parent["text"],
+            "response": msg["text"],
+            "tree_id": msg.get("message_tree_id"),
+        }
+        n += 1
+        if limit and n >= limit:
+            return
+
+
+PARSERS = {"wikipedia": parse_wikipedia, "bactrian_x": parse_bactrian, "oasst1": parse_oasst}

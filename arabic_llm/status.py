@@ -1,0 +1,124 @@
+"""`status` and `dag`: walk the pipeline's wiring without running any stage.
+
+A stage is up-to-date when the artifact for its key is in the store and verifies. Below a stage
+that will run, the input digest is not known until it has run: those stages are predicted to run,
+marked ``conditional``, because early cutoff keeps them cached if the upstream output comes out
+byte-identical.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from arabic_llm.runs import latest_record
+from arabic_llm.store import ArtifactRef, Store, Verdict, compute_stage_key, input_digests
+
+PENDING = "pending:"
+
+
+def _flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(obj, dict):
+        out: dict[str, Any] = {}
+        for k, v in obj.items():
+            out.update(_flatten(v, f"{prefix}{k}."))
+        return out
+    return {prefix.rstrip("."): obj}
+
+
+def _param_changes(stage: str, old: dict, new: dict) -> list[str]:
+    a, b = _flatten(old), _flatten(new)
+    changes = []
+    for key in sorted(set(a) | set(b)):
+        if a.get(key, "<unset>") != b.get(key, "<unset>"):
+            changes.append(f"parameter {stage}.{key} changed ({json.dumps(a.get(key))} -> {json.dumps(b.get(key))})")
+    return changes
+
+
+class StatusPredictor:
+    """Stands in for the flow's StageRunner: computes keys, checks the store, explains."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.previous = (latest_record(store) or {}).get("stages", {})
+        self.stages: dict[str, dict[str, Any]] = {}
+
+    def __call__(self, stage, params, **inputs) -> ArtifactRef:
+        name = stage.spec.name
+        pending = [n for n, v in sorted(inputs.items()) if isinstance(v, ArtifactRef) and v.digest.startswith(PENDING)]
+        if pending:
+            upstream = ", ".join(f"{n} (from {inputs[n].stage})" for n in pending)
+            self.stages[name] = {
+                "state": "will-run", "conditional": True,
+                "reason": f"input {upstream} will be recomputed first; stays cached if it comes out identical",
+            }
+            return ArtifactRef(stage=name, key="", digest=PENDING + name, path="")
+        key = compute_stage_key(stage.spec, params, inputs, self.store)
+        verdict = self.store.verify(name, key)
+        if verdict.ok:
+            self.stages[name] = {"state": "up-to-date", "conditional": False, "reason": "artifact verified", "key": key}
+            return self.store.ref(name, key)
+        reason = self.explain(stage, key, params, inputs, verdict)
+        self.stages[name] = {"state": "will-run", "conditional": False, "reason": reason, "key": key}
+        return ArtifactRef(stage=name, key=key, digest=PENDING + name, path="")
+
+    def explain(self, stage, key: str, params, inputs: dict, verdict: Verdict) -> str:
+        """Why a stage will run: what changed against the last run's artifact of the same stage."""
+        name = stage.spec.name
+        if self.store.artifact_path(name, key).exists():
+            return verdict.reason  # same key, broken artifact
+        prev_key = self.previous.get(name, {}).get("key")
+        if prev_key is None:
+            return "never run in this store"
+        if prev_key == key:
+            return verdict.reason
+        old = self.store.manifest(name, prev_key)
+        if old is None:
+            return f"artifact missing (and the last run's {name} artifact is gone too)"
+        reasons = _param_changes(name, old.get("params", {}), json.loads(self._params_json(params)))
+        digests = input_digests(inputs, self.store)
+        for input_name, digest in digests.items():
+            if old.get("inputs", {}).get(input_name, {}).get("digest") != digest:
+                source = inputs[input_name]
+                origin = f" (from {source.stage})" if isinstance(source, ArtifactRef) else ""
+                reasons.append(f"input {input_name}{origin} changed")
+        if old.get("code") != stage.spec.code():
+            reasons.append("code changed (the stage's modules or library versions)")
+        return "; ".join(reasons) or "key changed"
+
+    @staticmethod
+    def _params_json(params) -> str:
+        from arabic_llm.store import canonical_json
+
+        return canonical_json(params)
+
+
+class DagRecorder:
+    """Stands in for the runner to record the stages and their edges."""
+
+    def __init__(self):
+        self.edges: list[tuple[str, str, str]] = []  # (upstream, downstream, input name)
+        self.stages: list[str] = []
+
+    def __call__(self, stage, params, **inputs) -> ArtifactRef:
+        name = stage.spec.name
+        self.stages.append(name)
+        for input_name, value in sorted(inputs.items()):
+            upstream = value.stage if isinstance(value, ArtifactRef) else f"file:{getattr(value, 'name', value)}"
+            self.edges.append((upstream, name, input_name))
+        return ArtifactRef(stage=name, key="", digest="", path="")
+
+    def as_text(self) -> str:
+        lines = []
+        for name in self.stages:
+            ups = [f"{u} ({i})" for u, d, i in self.edges if d == name]
+            lines.append(f"{name:<15} <- {', '.join(ups)}")
+        return "\n".join(lines)
+
+    def as_mermaid(self) -> str:
+        lines = ["flowchart TD"]
+        for upstream, downstream, input_name in self.edges:
+            node = upstream.replace(":", "_").replace(".", "_").replace("-", "_")
+            label = f'{node}["{upstream}"]' if upstream.startswith("file:") else upstream
+            lines.append(f"    {label} -->|{input_name}| {downstream}")
+        return "\n".join(lines)

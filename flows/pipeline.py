@@ -1,0 +1,89 @@
+"""The pipeline, on one screen.
+
+``pipeline`` wires the stages; ``run`` decides what a stage call means: the Prefect flow runs it
+(cached by content), ``arabic-llm status`` predicts it, ``arabic-llm dag`` draws it. One wiring
+serves all three, so what ``status`` predicts is what ``run`` does.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from prefect import flow, runtime
+
+from arabic_llm.config import PipelineConfig
+from arabic_llm.runs import StageRunner
+from arabic_llm.store import Store
+from tasks.base_model import BaseModelParams, base_model
+from tasks.bias_audit import PROBES, BiasParams, bias_audit
+from tasks.clean import clean
+from tasks.dialect import dialect
+from tasks.diacritics import diacritics
+from tasks.download import download, plan
+from tasks.evaluate import EvaluateParams, evaluate
+from tasks.normalize import normalize
+from tasks.report import ReportParams, report
+from tasks.segment import segment
+from tasks.shards import ShardsParams, shards
+from tasks.tokenizer import TokenizerParams, tokenizer
+from tasks.train_dialects import train_dialects
+from tasks.train_msa import TrainParams, train_msa
+
+
+def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
+    """download -> clean -> normalize -> diacritics -> segment -> dialect -> tokenizer/base_model
+    -> shards -> train_msa -> train_dialects -> evaluate -> bias_audit -> report"""
+    download_params, source_files = plan(cfg.download)
+    raw = run(download, download_params, **source_files)
+    cleaned = run(clean, cfg.clean, docs=raw)
+    normalized = run(normalize, cfg.normalize, docs=cleaned)
+    marked = run(diacritics, cfg.diacritics, docs=normalized)
+    segmented = run(segment, cfg.segment, docs=marked)
+    tagged = run(dialect, cfg.dialect, docs=segmented)
+
+    tok = run(tokenizer, TokenizerParams(tokenizer=cfg.tokenizer, eval_fraction=cfg.shards.eval_fraction,
+                                         seed=cfg.seed), docs=tagged)
+    model = run(base_model, BaseModelParams(model=cfg.model, seed=cfg.seed), tokenizer=tok)
+    packed = run(shards, ShardsParams(shards=cfg.shards, seed=cfg.seed), docs=tagged, tokenizer=tok)
+
+    def train_params(section):
+        return TrainParams(train=section, lora=cfg.lora, quantization=cfg.quantization, seed=cfg.seed)
+
+    msa = run(train_msa, train_params(cfg.train_msa), shards=packed, base_model=model, tokenizer=tok)
+    dialects = run(train_dialects, train_params(cfg.train_dialects), shards=packed, base_model=model,
+                   tokenizer=tok, msa_adapter=msa)
+
+    models = dict(base_model=model, tokenizer=tok, msa_adapter=msa, dialect_adapter=dialects)
+    evaluation = run(evaluate, EvaluateParams(evaluate=cfg.evaluate, quantization=cfg.quantization,
+                                              seq_len=cfg.shards.seq_len, seed=cfg.seed), shards=packed, **models)
+    audit = run(bias_audit, BiasParams(bias_audit=cfg.bias_audit, quantization=cfg.quantization,
+                                       eval_fraction=cfg.shards.eval_fraction, seed=cfg.seed),
+                docs=tagged, evaluation=evaluation, probes=PROBES, **models)
+    final = run(report, ReportParams(), evaluation=evaluation, audit=audit, msa_adapter=msa,
+                dialect_adapter=dialects)
+    return {"report": final}
+
+
+@flow(name="arabic-llm", flow_run_name="arabic-llm {run_id}", log_prints=True)
+def arabic_llm_flow(config: PipelineConfig, store: str, run_id: str) -> dict:
+    """Run every stage as a cached Prefect task against the content-addressed store."""
+    runner = StageRunner(Store(store), run_id)
+    outputs = pipeline(config, runner)
+    publish_prefect_artifacts(Store(store), runner.stages, outputs["report"])
+    return {"flow_run_id": str(runtime.flow_run.id), "stages": runner.stages}
+
+
+def publish_prefect_artifacts(store: Store, stages: dict, report_ref) -> None:
+    """The run summary table and the report, shown on the flow run's page in the Prefect UI."""
+    from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+    from tasks.report import REPORT_MD
+
+    create_table_artifact(
+        key="arabic-llm-stages",
+        table=[{"stage": name, **{k: v for k, v in info.items() if k != "digest"}} for name, info in stages.items()],
+        description="Each stage: ran or cached, its key, its artifact in the store",
+    )
+    report_md = report_ref.data_dir(store.root) / REPORT_MD
+    create_markdown_artifact(key="arabic-llm-report", markdown=report_md.read_text(encoding="utf-8"),
+                             description=f"Report artifact: {report_ref.path}")

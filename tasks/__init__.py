@@ -1,0 +1,1 @@
+"""One module per pipeline stage: thin Prefect tasks around plain functions (``task.build``)."""

@@ -1,0 +1,18 @@
+"""Test settings: a private PREFECT_HOME per session, quiet Prefect, no network, no telemetry."""
+
+import os
+import tempfile
+from pathlib import Path
+
+# Before anything imports Prefect: its settings are read from the environment.
+_PREFECT_HOME = tempfile.mkdtemp(prefix="arabic-llm-prefect-")
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+os.environ.pop("PREFECT_API_URL", None)
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ["DO_NOT_TRACK"] = "1"
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["TOKENIZERS_PARALLELISM"] = "false"
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

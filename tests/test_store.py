@@ -1,0 +1,185 @@
+"""The content-addressed store and the Prefect cache policy, on two toy stages."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from arabic_llm.store import (
+    StatCache,
+    Store,
+    canonical_json,
+    code_fingerprint,
+    compute_stage_key,
+    stage_key,
+)
+from toy_flow import toy_flow
+from toy_stages import CALLS_ENV, ToyParams, toy_upper
+
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.fixture
+def src(tmp_path: Path) -> Path:
+    path = tmp_path / "src.txt"
+    path.write_text("salam", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def calls(tmp_path: Path, monkeypatch) -> Path:
+    path = tmp_path / "calls.txt"
+    monkeypatch.setenv(CALLS_ENV, str(path))
+    return path
+
+
+def outcomes(stages: dict) -> dict:
+    return {name: info["outcome"] for name, info in stages.items()}
+
+
+def called(calls: Path) -> list[str]:
+    return calls.read_text().split() if calls.exists() else []
+
+
+def test_key_pins_its_derivation():
+    # The key is sha256 over canonical JSON of schema, stage, code, params and input digests.
+    key = stage_key("clean", "sha256:c0de", canonical_json({"b": 1, "a": [1, 2]}), {"docs": "sha256:d1"})
+    expected_payload = ('{"code":"sha256:c0de","inputs":{"docs":"sha256:d1"},"params":{"a":[1,2],"b":1},'
+                        '"schema":1,"stage":"clean"}')
+    import hashlib
+
+    assert key == hashlib.sha256(expected_payload.encode()).hexdigest()
+
+
+def test_key_depends_on_content_not_path(tmp_path: Path):
+    store = Store(tmp_path / "store")
+    a, b = tmp_path / "a.txt", tmp_path / "sub" / "b.txt"
+    b.parent.mkdir()
+    a.write_text("same bytes")
+    b.write_text("same bytes")
+    key_a = compute_stage_key(toy_upper.spec, ToyParams(), {"src": a}, store)
+    key_b = compute_stage_key(toy_upper.spec, ToyParams(), {"src": b}, store)
+    assert key_a == key_b
+    b.write_text("other bytes")
+    assert compute_stage_key(toy_upper.spec, ToyParams(), {"src": b}, store) != key_a
+
+
+def test_code_fingerprint_follows_project_imports(tmp_path: Path, monkeypatch):
+    # tasks.normalize calls arabic_nlp.normalize: editing that library module changes the stage's
+    # fingerprint; editing the orchestration-only store module does not.
+    import arabic_llm.store as store_mod
+
+    before = code_fingerprint("tasks.normalize", ("camel-tools",))
+    real = store_mod._module_file
+
+    def edited(name: str, target: str) -> Path:
+        copy = tmp_path / f"{name}.py"
+        copy.write_text(real(target).read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        return copy
+
+    for target, should_change in (("arabic_nlp.normalize", True), ("arabic_llm.store", False)):
+        monkeypatch.setattr(store_mod, "_module_file",
+                            lambda name, t=target: edited(name, t) if name == t else real(name))
+        code_fingerprint.cache_clear()
+        after = code_fingerprint("tasks.normalize", ("camel-tools",))
+        assert (after != before) is should_change, target
+    code_fingerprint.cache_clear()
+
+
+def test_stat_cache_does_not_reread_unchanged_files(tmp_path: Path, monkeypatch):
+    cache = StatCache(tmp_path / "state.sqlite")
+    big = tmp_path / "big.bin"
+    big.write_bytes(os.urandom(1 << 16))
+    first = cache.digest(big)
+    reads = []
+    import arabic_llm.store as store_mod
+
+    monkeypatch.setattr(store_mod, "_sha256_file_uncached", lambda p: reads.append(p) or "sha256:x")
+    assert cache.digest(big) == first and reads == []
+    big.write_bytes(b"changed")
+    assert cache.digest(big) == "sha256:x" and len(reads) == 1
+
+
+def test_cold_then_warm_run_is_cached_and_bodies_are_not_called(tmp_path: Path, src: Path, calls: Path):
+    store = str(tmp_path / "store")
+    assert outcomes(toy_flow(store=store, src=str(src))) == {"toy_upper": "ran", "toy_count": "ran"}
+    assert called(calls) == ["toy_upper", "toy_count"]
+    assert outcomes(toy_flow(store=store, src=str(src))) == {"toy_upper": "cached", "toy_count": "cached"}
+    assert called(calls) == ["toy_upper", "toy_count"]  # no body ran the second time
+
+
+def test_manifest_is_the_lineage(tmp_path: Path, src: Path):
+    store = Store(tmp_path / "store")
+    stages = toy_flow(store=str(store.root), src=str(src))
+    manifest = json.loads((store.root / stages["toy_count"]["artifact"] / "manifest.json").read_text())
+    assert manifest["key"] == stages["toy_count"]["key"]
+    assert manifest["inputs"]["text"]["stage"] == "toy_upper"
+    assert manifest["inputs"]["text"]["digest"] == stages["toy_upper"]["digest"]
+    assert manifest["params"] == {"repeat": 1, "sleep": 0.0, "fail": False}
+    assert manifest["files"] == [{"path": "count.txt", "size": 2, "sha256": manifest["files"][0]["sha256"]}]
+    assert manifest["run"]["run_id"] == "toy-run" and manifest["timings"]["seconds"] >= 0
+
+
+def test_early_cutoff_same_output_keeps_downstream_cached(tmp_path: Path, src: Path, calls: Path):
+    store = str(tmp_path / "store")
+    toy_flow(store=store, src=str(src))
+    # A new sleep value changes toy_upper's key but not its output bytes.
+    stages = toy_flow(store=store, src=str(src), sleep=0.01)
+    assert outcomes(stages) == {"toy_upper": "ran", "toy_count": "cached"}
+
+
+def test_altered_and_missing_artifacts_are_recomputed(tmp_path: Path, src: Path):
+    store = Store(tmp_path / "store")
+    first = toy_flow(store=str(store.root), src=str(src))
+    out = store.root / first["toy_upper"]["artifact"] / "data" / "out.txt"
+    out.write_text("tampered")
+    stages = toy_flow(store=str(store.root), src=str(src))
+    assert outcomes(stages) == {"toy_upper": "ran", "toy_count": "cached"}
+    assert out.read_text() == "SALAMSALAM"
+    assert any((store.root / "quarantine").iterdir())  # the altered copy is kept aside, not lost
+
+    import shutil
+
+    shutil.rmtree(store.root / first["toy_count"]["artifact"])
+    assert outcomes(toy_flow(store=str(store.root), src=str(src))) == {"toy_upper": "cached", "toy_count": "ran"}
+
+
+def test_failed_stage_leaves_nothing_that_looks_complete(tmp_path: Path, src: Path):
+    store = Store(tmp_path / "store")
+    with pytest.raises(RuntimeError, match="on purpose"):
+        toy_flow(store=str(store.root), src=str(src), fail=True)
+    assert not list((store.root / "artifacts").glob("toy_upper/*")) if (store.root / "artifacts").exists() else True
+    assert not any((store.root / "tmp").iterdir())  # the staging directory was removed
+    assert outcomes(toy_flow(store=str(store.root), src=str(src))) == {"toy_upper": "ran", "toy_count": "ran"}
+
+
+def test_reused_when_prefect_record_is_gone(tmp_path: Path, src: Path, calls: Path):
+    store = Store(tmp_path / "store")
+    first = toy_flow(store=str(store.root), src=str(src))
+    import shutil
+
+    shutil.rmtree(store.prefect_records)
+    shutil.rmtree(store.prefect_results)
+    stages = toy_flow(store=str(store.root), src=str(src))
+    assert outcomes(stages) == {"toy_upper": "cached", "toy_count": "cached"}
+    assert called(calls) == ["toy_upper", "toy_count"]  # the store answered, no body ran
+    assert stages["toy_count"]["digest"] == first["toy_count"]["digest"]
+
+
+def test_two_concurrent_runs_compute_once(tmp_path: Path, src: Path, calls: Path):
+    store = str(tmp_path / "store")
+    cmd = [sys.executable, str(HERE / "toy_flow.py"), store, str(src), "3"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), str(HERE.parent)])}
+    procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    results = [p.communicate(timeout=240) for p in procs]
+    for proc, (out, err) in zip(procs, results):
+        assert proc.returncode == 0, err[-2000:]
+    assert called(calls).count("toy_upper") == 1, results
+    assert len(list((Path(store) / "artifacts" / "toy_upper").iterdir())) == 1
+    assert sorted(json.loads(out.strip().splitlines()[-1])["toy_upper"] for out, _ in results) == ["cached", "ran"]

@@ -1,0 +1,29 @@
+"""A two-stage flow over toy stages, run in-process by tests or as a script by concurrency tests."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from prefect import flow
+
+from arabic_llm.runs import StageRunner
+from arabic_llm.store import Store
+from toy_stages import ToyParams, toy_count, toy_upper
+
+
+@flow(name="toy")
+def toy_flow(store: str, src: str, repeat: int = 2, sleep: float = 0.0, fail: bool = False,
+             count_repeat: int | None = None) -> dict:
+    run = StageRunner(Store(store), "toy-run")
+    upper = run(toy_upper, ToyParams(repeat=repeat, sleep=sleep, fail=fail), src=Path(src))
+    run(toy_count, ToyParams(repeat=count_repeat or 1), text=upper)
+    return run.stages
+
+
+if __name__ == "__main__":
+    import conftest  # noqa: F401  (same Prefect settings as the tests)
+
+    stages = toy_flow(store=sys.argv[1], src=sys.argv[2], sleep=float(sys.argv[3]))
+    print(json.dumps({k: v["outcome"] for k, v in stages.items()}))

@@ -1,0 +1,44 @@
+"""Two tiny stages for testing the store and the cache policy without the real pipeline."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from arabic_llm.store import stage_task
+
+CALLS_ENV = "TOY_CALLS_FILE"
+
+
+class ToyParams(BaseModel):
+    repeat: int = 2
+    sleep: float = 0.0
+    fail: bool = False
+
+
+def _count_call(stage: str) -> None:
+    if os.environ.get(CALLS_ENV):
+        with open(os.environ[CALLS_ENV], "a") as f:
+            f.write(stage + "\n")
+
+
+@stage_task("toy_upper")
+def toy_upper(out_dir: Path, params: ToyParams, src: Path) -> dict:
+    _count_call("toy_upper")
+    time.sleep(params.sleep)
+    (out_dir / "partial.txt").write_text("half-written")
+    if params.fail:
+        raise RuntimeError("toy_upper failed on purpose")
+    (out_dir / "out.txt").write_text(src.read_text(encoding="utf-8").upper() * params.repeat)
+    return {"chars": params.repeat}
+
+
+@stage_task("toy_count")
+def toy_count(out_dir: Path, params: ToyParams, text: Path) -> dict:
+    _count_call("toy_count")
+    n = len((text / "out.txt").read_text())
+    (out_dir / "count.txt").write_text(str(n))
+    return {"count": n}
