@@ -13,13 +13,18 @@ from pathlib import Path
 DEFAULT_STORE = "artifacts"
 
 
-def _quiet_prefect() -> None:
-    # Set before Prefect is imported: its INFO lines would bury the stage table, and a
-    # temporary server needs no telemetry. Users can override any of these in the environment.
+def _quiet_libraries() -> None:
+    # Set before Prefect and transformers are imported: their INFO lines and per-model progress
+    # bars would bury the stage table, and a temporary server needs no telemetry.
+    # Users can override any of these in the environment.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # The temporary server can take more than its default 20 s to start on a busy two-core machine.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
 def _load(args):
@@ -33,7 +38,7 @@ def _load(args):
 
 
 def cmd_run(args) -> int:
-    _quiet_prefect()
+    _quiet_libraries()
     cfg = _load(args)
     from arabic_llm.config import PipelineConfig  # noqa: F401  (config validated above)
     from arabic_llm.corpus import CorpusError
@@ -46,7 +51,9 @@ def cmd_run(args) -> int:
     print(f"run {run_id}  store {store.root}")
 
     def echo(stage: str, outcome: str, seconds: float) -> None:
-        print(f"  {stage:<15} {outcome:<7} {seconds:8.2f}s", flush=True)
+        # Written to stdout directly: Prefect would route print() inside a flow to its logger.
+        sys.stdout.write(f"  {stage:<15} {outcome:<7} {seconds:8.2f}s\n")
+        sys.stdout.flush()
 
     STAGE_LISTENERS.append(echo)
     started = time.time()
@@ -134,7 +141,7 @@ def cmd_gc(args) -> int:
 
 
 def cmd_ui(args) -> int:
-    _quiet_prefect()
+    _quiet_libraries()
     url = f"http://{args.host}:{args.port}"
     print(f"Prefect UI: {url}\nRuns started with `arabic-llm run` show there (same PREFECT_HOME database);\n"
           f"to send runs to this server from elsewhere: export PREFECT_API_URL={url}/api")

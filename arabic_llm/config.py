@@ -7,6 +7,7 @@ Unknown keys and wrong types are errors that name the key.
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
 from pathlib import Path
 from typing import Any, Literal
@@ -16,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 DIALECTS = ("MSA", "EGY", "GLF", "LEV", "MGR")
 Dialect = Literal["MSA", "EGY", "GLF", "LEV", "MGR"]
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.yaml"
+# configs/ is a package so the embedded default ships with a non-editable install too.
+DEFAULT_CONFIG = Path(importlib.util.find_spec("configs").origin).parent / "default.yaml"
 
 
 class Section(BaseModel):

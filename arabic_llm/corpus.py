@@ -46,6 +46,13 @@ def read_jsonl(path: Path) -> Iterator[dict]:
             yield record
 
 
+def progress(iterable, desc: str, unit: str = "doc"):
+    """A progress bar on a terminal, silent elsewhere (tests, CI, log files)."""
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, desc=desc, unit=unit, disable=None, leave=False)
+
+
 def resolve_source(locator: str) -> Path:
     """``builtin:<file>`` names a sample shipped with the package; anything else is a local path."""
     if locator.startswith("builtin:"):

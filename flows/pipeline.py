@@ -64,7 +64,7 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     return {"report": final}
 
 
-@flow(name="arabic-llm", flow_run_name="arabic-llm {run_id}", log_prints=True)
+@flow(name="arabic-llm", flow_run_name="arabic-llm {run_id}")
 def arabic_llm_flow(config: PipelineConfig, store: str, run_id: str) -> dict:
     """Run every stage as a cached Prefect task against the content-addressed store."""
     runner = StageRunner(Store(store), run_id)

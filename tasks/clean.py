@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from arabic_llm.config import CleanConfig
-from arabic_llm.corpus import DOCS_FILE, read_jsonl, write_jsonl
+from arabic_llm.corpus import DOCS_FILE, progress, read_jsonl, write_jsonl
 from arabic_llm.store import stage_task
 from arabic_nlp.clean import clean_text
 
@@ -30,5 +30,5 @@ def clean_documents(docs, params: CleanConfig, stats: Counter):
 @stage_task("clean")
 def clean(out_dir: Path, params: CleanConfig, docs: Path) -> dict:
     stats: Counter = Counter()
-    n = write_jsonl(out_dir / DOCS_FILE, clean_documents(read_jsonl(docs / DOCS_FILE), params, stats))
+    n = write_jsonl(out_dir / DOCS_FILE, clean_documents(progress(read_jsonl(docs / DOCS_FILE), "clean"), params, stats))
     return {"documents": n, "removed": dict(sorted(stats.items()))}

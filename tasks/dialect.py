@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from arabic_llm.config import DialectConfig
-from arabic_llm.corpus import DOCS_FILE, read_jsonl, write_jsonl
+from arabic_llm.corpus import DOCS_FILE, progress, read_jsonl, write_jsonl
 from arabic_llm.store import stage_task
 from arabic_nlp.dialect import DialectTagger
 
@@ -23,5 +23,5 @@ def tag_documents(docs, tagger: DialectTagger, counts: Counter):
 def dialect(out_dir: Path, params: DialectConfig, docs: Path) -> dict:
     counts: Counter = Counter()
     tagger = DialectTagger.default()
-    n = write_jsonl(out_dir / DOCS_FILE, tag_documents(read_jsonl(docs / DOCS_FILE), tagger, counts))
+    n = write_jsonl(out_dir / DOCS_FILE, tag_documents(progress(read_jsonl(docs / DOCS_FILE), "dialect"), tagger, counts))
     return {"documents": n, "per_dialect": dict(sorted(counts.items()))}

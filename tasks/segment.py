@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from arabic_llm.config import SegmentConfig
-from arabic_llm.corpus import DOCS_FILE, read_jsonl, write_jsonl
+from arabic_llm.corpus import DOCS_FILE, progress, read_jsonl, write_jsonl
 from arabic_llm.store import stage_task
 from arabic_nlp.segment import split_sentences
 
@@ -22,5 +22,5 @@ def segment_documents(docs, params: SegmentConfig, total: list[int]):
 @stage_task("segment")
 def segment(out_dir: Path, params: SegmentConfig, docs: Path) -> dict:
     total = [0]
-    n = write_jsonl(out_dir / DOCS_FILE, segment_documents(read_jsonl(docs / DOCS_FILE), params, total))
+    n = write_jsonl(out_dir / DOCS_FILE, segment_documents(progress(read_jsonl(docs / DOCS_FILE), "segment"), params, total))
     return {"documents": n, "sentences": total[0]}

@@ -1,0 +1,1 @@
+"""Pipeline configurations shipped with the package (YAML); see arabic_llm/config.py."""
