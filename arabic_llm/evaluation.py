@@ -1,0 +1,364 @@
+"""Held-out evaluation: perplexity, bits per character and next-word prediction, per dialect.
+
+Every model (the base and each LoRA adapter) scores the same held-out documents the same way:
+
+- each document is scored as ``<|endoftext|> + text``: the EOS stands for "start of a document",
+  exactly as documents follow an EOS in the packed training shards; every text token is predicted
+  once, the EOS itself never is;
+- documents longer than ``seq_len`` are cut into windows of ``seq_len`` tokens that overlap by one
+  token, so every token is scored exactly once with up to ``seq_len - 1`` tokens of context;
+- **perplexity** = exp(total NLL / number of scored tokens), pooled over the documents of a group
+  (a token-weighted mean, not a mean of per-document perplexities);
+- **bits per character** = total NLL in bits / number of characters (Python code points) of the
+  scored texts. It does not depend on the tokenizer, so it compares models with different
+  vocabularies, and dialects that one tokenizer splits into more pieces;
+- **next-word prediction**: for every word after the first (words = maximal runs of non-space
+  characters), the target is the first token of that word as the tokenizer splits the full text
+  (with byte-level BPE it carries the preceding space). A top-1 hit is when the model's most likely
+  next token, given everything before it, is that token; a top-k hit is when it is among the k most
+  likely. Accuracy = hits / words. It measures whether the model "knows what comes next" at word
+  boundaries; it does not require predicting the whole word.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from arabic_llm.config import DIALECTS, EvaluateConfig, QuantizationConfig
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import torch
+
+_WORD = re.compile(r"\S+")
+
+
+# ---------------------------------------------------------------------------------------------
+# Pure metric helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def perplexity(nll_sum_nats: float, n_tokens: int) -> float:
+    """Token-level perplexity: exp(mean negative log-likelihood in nats).
+
+    Args:
+        nll_sum_nats: sum of -ln p(token) over the scored tokens.
+        n_tokens: number of scored tokens.
+    Returns:
+        The perplexity; NaN when no token was scored; +inf if it overflows a float.
+    """
+    if n_tokens <= 0:
+        return math.nan
+    mean = nll_sum_nats / n_tokens
+    return math.exp(mean) if mean < 709.0 else math.inf
+
+
+def bits_per_char(nll_sum_nats: float, n_chars: int) -> float:
+    """Bits per character: total NLL converted to bits (/ ln 2), divided by the character count.
+
+    Args:
+        nll_sum_nats: sum of -ln p(token) over all tokens of the texts.
+        n_chars: number of characters of those texts.
+    Returns:
+        Bits per character; NaN when there are no characters.
+    """
+    if n_chars <= 0:
+        return math.nan
+    return nll_sum_nats / math.log(2) / n_chars
+
+
+def word_start_tokens(text: str, offsets: list[tuple[int, int]]) -> list[int]:
+    """Indices of the tokens that begin each word after the first.
+
+    Args:
+        text: the text the tokenizer split.
+        offsets: (start, end) character span of every token (``return_offsets_mapping``).
+    Returns:
+        For each word but the first, the index of the first token whose span ends after the
+        word's first character (the token carrying that character); words that no token covers
+        (possible only with a lossy tokenizer) are skipped.
+    """
+    starts = [m.start() for m in _WORD.finditer(text)][1:]
+    result: list[int] = []
+    j = 0
+    for s in starts:
+        while j < len(offsets) and offsets[j][1] <= s:
+            j += 1
+        if j == len(offsets):
+            break
+        result.append(j)
+    return result
+
+
+@dataclass
+class DocScore:
+    """Per-token scores of one document (text tokens only, the EOS prefix excluded)."""
+
+    nll: list[float]  # -ln p(token_i | tokens before), nats
+    top1: list[bool]  # token_i was the most likely next token
+    topk: list[bool]  # token_i was among the top-k
+    word_starts: list[int]  # indices (into the lists above) of next-word target tokens
+    n_chars: int
+
+    @property
+    def nll_sum(self) -> float:
+        return float(sum(self.nll))
+
+
+@dataclass
+class _Totals:
+    n_docs: int = 0
+    n_tokens: int = 0
+    n_chars: int = 0
+    nll_nats: float = 0.0
+    n_words: int = 0
+    top1_hits: int = 0
+    topk_hits: int = 0
+
+    def add(self, score: DocScore) -> None:
+        self.n_docs += 1
+        self.n_tokens += len(score.nll)
+        self.n_chars += score.n_chars
+        self.nll_nats += score.nll_sum
+        self.n_words += len(score.word_starts)
+        self.top1_hits += sum(score.top1[j] for j in score.word_starts)
+        self.topk_hits += sum(score.topk[j] for j in score.word_starts)
+
+    def metrics(self, top_k: int) -> dict:
+        """Pooled metrics; undefined ones (no tokens / words) are None, so the dict is strict JSON."""
+        values = {
+            "n_docs": self.n_docs,
+            "n_tokens": self.n_tokens,
+            "n_chars": self.n_chars,
+            "n_words": self.n_words,
+            "nll_nats": self.nll_nats,
+            "mean_nll": self.nll_nats / self.n_tokens if self.n_tokens else math.nan,
+            "perplexity": perplexity(self.nll_nats, self.n_tokens),
+            "bits_per_char": bits_per_char(self.nll_nats, self.n_chars),
+            "next_word_top1": self.top1_hits / self.n_words if self.n_words else math.nan,
+            "next_word_topk": self.topk_hits / self.n_words if self.n_words else math.nan,
+            "top_k": top_k,
+        }
+        return _none_if_nan(values)
+
+
+def _none_if_nan(metrics: dict) -> dict:
+    return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in metrics.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Scoring with a model
+# ---------------------------------------------------------------------------------------------
+
+
+def score_token_ids(
+    model, ids: list[int], eos_id: int, seq_len: int, top_k: int, *, chunk: int = 256
+) -> tuple[list[float], list[bool], list[bool]]:
+    """Score ``ids`` as a document that follows an EOS, in windows of ``seq_len`` overlapping by one.
+
+    Args:
+        model: a transformers causal LM or a PeftModel over one (its decoder runs once per window
+            and the lm_head is applied ``chunk`` positions at a time, so a 2048-token window of
+            Qwen2's 152k vocabulary never needs its 1.2 GB of fp32 logits at once); or any module
+            called as ``model(input_ids=LongTensor[1, L])`` returning ``.logits`` (1, L, vocab).
+        ids: the document's token ids (no special tokens).
+        eos_id: the EOS id put in front.
+        seq_len: window length (>= 2), the training sequence length.
+        top_k: k of the top-k hit flags.
+        chunk: positions per lm_head chunk (memory only; no effect on the values).
+    Returns:
+        (nll, top1, topk) per token of ``ids``.
+    """
+    import torch
+
+    if seq_len < 2:
+        raise ValueError(f"seq_len={seq_len}: need at least 2 tokens per window (context + target)")
+    device = _model_device(model)
+    parts = _decoder_and_head(model)
+    seq = [eos_id, *ids]
+    nll: list[float] = []
+    top1: list[bool] = []
+    topk: list[bool] = []
+    # Window w covers seq[w*(L-1) : w*(L-1)+L] and scores its tokens 1..; consecutive windows share
+    # one token, so each token of ``ids`` is scored exactly once.
+    stride = seq_len - 1
+    for start in range(0, len(seq) - 1, stride):
+        window = torch.tensor([seq[start : start + seq_len]], dtype=torch.long, device=device)
+        targets = window[0, 1:]
+        if parts is not None:
+            decoder, head = parts
+            hidden = decoder(input_ids=window).last_hidden_state[0, :-1]
+            pieces = ((head(hidden[i : i + chunk]), targets[i : i + chunk]) for i in range(0, len(targets), chunk))
+        else:
+            pieces = iter([(model(input_ids=window).logits[0, :-1], targets)])
+        for logits, tgt in pieces:
+            logits = logits.float()
+            logp = torch.log_softmax(logits, dim=-1)
+            nll.extend((-logp.gather(1, tgt[:, None])[:, 0]).tolist())
+            best = logits.topk(min(top_k, logits.shape[-1]), dim=-1).indices
+            top1.extend((best[:, 0] == tgt).tolist())
+            topk.extend((best == tgt[:, None]).any(dim=-1).tolist())
+    return nll, top1, topk
+
+
+def _decoder_and_head(model):
+    """(decoder stack, lm_head) of a transformers causal LM (or a PeftModel over one), else None.
+
+    Valid where logits = lm_head(final hidden state) with no scaling or soft-capping (Qwen2, Llama);
+    training computes its loss the same way (``qlora.chunked_causal_lm_loss``).
+    """
+    import torch
+
+    inner = model.get_base_model() if hasattr(model, "get_base_model") else model
+    decoder = getattr(inner, "model", None)
+    get_head = getattr(inner, "get_output_embeddings", None)
+    head = get_head() if callable(get_head) else None
+    if decoder is None or not isinstance(head, torch.nn.Linear):
+        return None
+    return decoder, head
+
+
+def score_text(model, tokenizer, text: str, seq_len: int, top_k: int) -> DocScore:
+    """Tokenise and score one text (see the module docstring for the definitions).
+
+    Args:
+        model: causal LM (see ``score_token_ids``).
+        tokenizer: a fast tokenizer (offsets are needed for word boundaries).
+        text: the document text.
+        seq_len: window length.
+        top_k: k for the top-k next-word accuracy.
+    Returns:
+        The document's ``DocScore``.
+    """
+    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+    ids = list(enc["input_ids"])
+    nll, top1, topk = score_token_ids(model, ids, tokenizer.eos_token_id, seq_len, top_k) if ids else ([], [], [])
+    return DocScore(
+        nll=nll,
+        top1=top1,
+        topk=topk,
+        word_starts=word_start_tokens(text, [tuple(o) for o in enc["offset_mapping"]]),
+        n_chars=len(text),
+    )
+
+
+def _model_device(model) -> torch.device:
+    import torch
+
+    try:
+        return next(model.parameters()).device
+    except (AttributeError, StopIteration):
+        return torch.device("cpu")
+
+
+def iter_models(model_dir: str, adapters: dict[str, Path], quant: QuantizationConfig) -> Iterator[tuple[str, object]]:
+    """Yield ("base", model) then (name, model with that adapter active) for each adapter.
+
+    The base model is loaded once (4-bit when ``quant.load_in_4bit``); adapters are loaded onto it
+    side by side and switched, and "base" is scored with the adapters disabled, so the GPU never
+    holds two base models.
+
+    Args:
+        model_dir: base model directory or hub id.
+        adapters: adapter name -> directory written by ``train_qlora`` (``.../adapter``).
+        quant: 4-bit settings.
+    Yields:
+        (name, model) in eval mode; consume each before asking for the next.
+    """
+    from peft import PeftModel
+
+    from arabic_llm.modeling import load_base_model, quiet_peft_deprecations
+
+    if "base" in adapters:
+        raise ValueError("adapters: the name 'base' is reserved for the model without adapter; rename it")
+    for name, path in adapters.items():
+        if not (Path(path) / "adapter_config.json").is_file():
+            raise FileNotFoundError(f"adapter {name!r}: {path} has no adapter_config.json (expected a train_qlora 'adapter' dir)")
+    base = load_base_model(model_dir, quant, for_training=False)
+    if not adapters:
+        yield "base", base
+        return
+    names = list(adapters)
+    with quiet_peft_deprecations():
+        model = PeftModel.from_pretrained(base, str(adapters[names[0]]), adapter_name=names[0])
+        for name in names[1:]:
+            model.load_adapter(str(adapters[name]), adapter_name=name)
+    model.eval()
+    with model.disable_adapter():
+        yield "base", model
+    for name in names:
+        model.set_adapter(name)
+        yield name, model
+
+
+def select_docs(eval_docs: list[dict], max_per_dialect: int) -> dict[str, list[dict]]:
+    """Group documents by their "dialect" key, keeping the first ``max_per_dialect`` of each.
+
+    Returns:
+        dialect -> documents, known dialects first in the canonical order (MSA, EGY, GLF, LEV, MGR).
+    """
+    groups: dict[str, list[dict]] = {}
+    for i, doc in enumerate(eval_docs):
+        if "dialect" not in doc or "text" not in doc:
+            raise KeyError(
+                f"eval_docs[{i}] (id {doc.get('id')!r}) lacks 'dialect' or 'text'; evaluate the dialect-tagged eval_docs.jsonl"
+            )
+        group = groups.setdefault(doc["dialect"], [])
+        if len(group) < max_per_dialect:
+            group.append(doc)
+    order = [d for d in DIALECTS if d in groups] + sorted(d for d in groups if d not in DIALECTS)
+    return {d: groups[d] for d in order}
+
+
+def evaluate_models(
+    *,
+    model_dir: str,
+    tokenizer_dir: str,
+    eval_docs: list[dict],
+    adapters: dict[str, Path],
+    quant: QuantizationConfig,
+    settings: EvaluateConfig,
+    seq_len: int,
+    seed: int,
+) -> dict:
+    """Score the base model and every adapter on held-out documents, per dialect.
+
+    Args:
+        model_dir: base model directory or hub id.
+        tokenizer_dir: tokenizer directory (the one the shards were built with).
+        eval_docs: held-out documents with "dialect" and "text" (``eval_docs.jsonl``).
+        adapters: name -> adapter directory, e.g. {"msa": ..., "dialects": ...}.
+        quant: 4-bit settings, as in training.
+        settings: ``max_docs_per_dialect`` (first N of each dialect, in file order) and ``top_k``.
+        seq_len: window length (use the training sequence length).
+        seed: seeds torch (scoring itself is deterministic; kept for uniformity).
+    Returns:
+        {"models": {name: {"per_dialect": {D: metrics}, "overall": metrics}}, "n_docs": {D: n}} where
+        metrics = n_docs, n_tokens, n_chars, n_words, nll_nats, mean_nll, perplexity, bits_per_char,
+        next_word_top1, next_word_topk, top_k. "overall" pools all tokens / characters / words.
+    """
+    import torch
+
+    from arabic_llm.modeling import load_tokenizer
+
+    torch.manual_seed(seed)
+    groups = select_docs(eval_docs, settings.max_docs_per_dialect)
+    tokenizer = load_tokenizer(tokenizer_dir)
+    results: dict = {"models": {}, "n_docs": {d: len(docs) for d, docs in groups.items()}}
+    with torch.inference_mode():
+        for name, model in iter_models(model_dir, adapters, quant):
+            overall = _Totals()
+            per_dialect: dict[str, dict] = {}
+            for dialect, docs in groups.items():
+                totals = _Totals()
+                for doc in docs:
+                    score = score_text(model, tokenizer, doc["text"], seq_len, settings.top_k)
+                    totals.add(score)
+                    overall.add(score)
+                per_dialect[dialect] = totals.metrics(settings.top_k)
+            results["models"][name] = {"per_dialect": per_dialect, "overall": overall.metrics(settings.top_k)}
+    return results

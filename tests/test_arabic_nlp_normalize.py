@@ -1,0 +1,178 @@
+"""Tests for arabic_nlp.normalize and the tables in arabic_nlp.charsets."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import unicodedata
+
+import pytest
+from camel_tools.utils.charmap import CharMapper
+from camel_tools.utils.normalize import (
+    normalize_alef_ar,
+    normalize_alef_maksura_ar,
+    normalize_teh_marbuta_ar,
+)
+from camel_tools.utils.normalize import normalize_unicode as camel_normalize_unicode
+
+from arabic_nlp import charsets
+from arabic_nlp.normalize import (
+    normalize_alef,
+    normalize_alef_maksura,
+    normalize_digits,
+    normalize_persian_letters,
+    normalize_teh_marbuta,
+    normalize_text,
+    normalize_unicode,
+    remove_tatweel,
+)
+
+# Ordinary sentences (news, dialect, vocalised, Quranic) used for parity checks.
+SENTENCES = [
+    "أعلنت الحكومة إطلاق مشروع جديد لتحلية مياه البحر في آخر العام.",
+    "إنّ الاستثمار في التعليم أولى من أيّ شيء آخر، قال المدير.",
+    "ذهب مصطفى إلى المستشفى على عجل ليرى أخاه الصغير.",
+    "بِسْمِ ٱللَّهِ ٱلرَّحْمَٰنِ ٱلرَّحِيمِ ٱلْحَمْدُ لِلَّهِ رَبِّ ٱلْعَٰلَمِينَ",
+    "أنا عايز أروح البيت دلوقتي عشان تعبان أوي",
+    "شلونك؟ وايد مشتاق لك، أبي أشوفك الحين",
+    "المدرسة الكبيرة في القريـــــة مغلقة منذ ٢٠١٩ م.",
+    "يُعَدُّ القُرْآنُ الكَرِيمُ أَعْظَمَ كِتَابٍ فِي اللُّغَةِ العَرَبِيَّةِ",
+]
+
+
+def test_normalize_alef_maps_all_variants():
+    assert normalize_alef("أإآٱٲٳ") == "اااااا"
+    assert normalize_alef("أحمد وإبراهيم وآدم") == "احمد وابراهيم وادم"
+
+
+def test_normalize_alef_handles_decomposed_input():
+    decomposed = unicodedata.normalize("NFD", "أإآ")
+    assert decomposed != "أإآ"
+    assert normalize_alef(decomposed) == "ااا"
+
+
+def test_normalize_alef_leaves_other_hamzas():
+    assert normalize_alef("سؤال وسائل وشيء") == "سؤال وسائل وشيء"
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_normalize_alef_parity_with_camel(sentence):
+    # camel-tools lacks U+0672/0673 and decomposed forms; on ordinary text (NFC, no wavy hamza) they agree.
+    assert normalize_alef(sentence) == normalize_alef_ar(sentence)
+
+
+def test_normalize_alef_maksura_keeps_ala_from_becoming_alaa():
+    assert normalize_alef_maksura("على") == "علي"
+    assert normalize_alef_maksura("على") != "علا"
+    assert normalize_text("على") == "علي"
+    assert "علا" not in normalize_text("سلّم على مصطفى في المستشفى")
+
+
+def test_normalize_alef_maksura_and_teh_marbuta():
+    assert normalize_alef_maksura("مستشفى ومصطفى") == "مستشفي ومصطفي"
+    assert normalize_teh_marbuta("مدرسة جميلة") == "مدرسه جميله"
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_maksura_teh_parity_with_camel(sentence):
+    assert normalize_alef_maksura(sentence) == normalize_alef_maksura_ar(sentence)
+    assert normalize_teh_marbuta(sentence) == normalize_teh_marbuta_ar(sentence)
+
+
+def test_remove_tatweel():
+    assert remove_tatweel("القريـــــة جمـيلة") == "القرية جميلة"
+
+
+def test_normalize_persian_letters():
+    assert normalize_persian_letters("کتاب یوم ہذا ھو زکاۃ") == "كتاب يوم هذا هو زكاة"
+    # Letters for sounds Arabic lacks are kept on purpose (dialect cues).
+    assert normalize_persian_letters("چذي گال پيتزا ڤيديو") == "چذي گال پيتزا ڤيديو"
+
+
+def test_persian_letters_parity_with_camel_arclean():
+    arclean = CharMapper.builtin_mapper("arclean")
+    for char, target in charsets.PERSIAN_LETTER_MAP.items():
+        if char == "\u06cc":
+            # Deliberate difference: arclean maps Farsi yeh to ى, we map it to ي.
+            assert arclean(char) == "\u0649"
+            continue
+        assert normalize_persian_letters(char) == arclean(char) == target
+
+
+def test_normalize_digits_both_directions():
+    assert normalize_digits("عام ٢٠٢٤ و۱۴۰۳", to="western") == "عام 2024 و1403"
+    assert normalize_digits("عام 2024 و۱۴۰۳", to="arabic-indic") == "عام ٢٠٢٤ و١٤٠٣"
+    assert normalize_digits("٣٫١٤", to="western") == "3٫14"  # separators untouched
+
+
+def test_normalize_digits_rejects_unknown_target():
+    with pytest.raises(ValueError, match="roman"):
+        normalize_digits("1", to="roman")
+
+
+def test_normalize_unicode_forms():
+    composed = "أ"
+    assert normalize_unicode(unicodedata.normalize("NFD", composed), "NFC") == composed
+    assert normalize_unicode(composed, "NFD") == "\u0627\u0654"
+    assert normalize_unicode("ﻻ ﷲ ﷼ ﷽", "NFKC") == "لا الله ريال بسم الله الرحمن الرحيم"
+    with pytest.raises(ValueError, match="NFX"):
+        normalize_unicode("x", "NFX")
+
+
+@pytest.mark.parametrize("sentence", [*SENTENCES, "ﻻ إله إلا ﷲ ﷼ ﷽ ﻣﺮﺣﺒﺎ"])
+def test_normalize_unicode_parity_with_camel(sentence):
+    assert normalize_unicode(sentence, "NFKC") == camel_normalize_unicode(sentence)
+    assert normalize_unicode(sentence, "NFC") == camel_normalize_unicode(sentence, compatibility=False)
+
+
+def test_normalize_text_defaults():
+    text = "أحمد ذهب إلى المدرسة في القريـــة ی ک ٢٠٢٤"
+    assert normalize_text(text) == "احمد ذهب الي المدرسة في القرية ي ك ٢٠٢٤"
+
+
+def test_normalize_text_switches():
+    text = "إلى المدرسة ٢٠"
+    assert normalize_text(text, alef=False, alef_maksura=False) == "إلى المدرسة ٢٠"
+    assert normalize_text(text, teh_marbuta=True, digits="western") == "الي المدرسه 20"
+    assert normalize_text("ـ", tatweel=False) == "ـ"
+    assert normalize_text("ی", persian_letters=False, alef_maksura=False) == "ی"
+    decomposed = unicodedata.normalize("NFD", "آ")
+    assert normalize_text(decomposed, unicode_form=None, alef=False) == decomposed
+
+
+def test_normalize_text_keeps_diacritics():
+    assert normalize_text("كَتَبَ") == "كَتَبَ"
+
+
+def test_normalize_text_rejects_bad_options():
+    with pytest.raises(ValueError, match="digits"):
+        normalize_text("x", digits="hex")
+    with pytest.raises(ValueError, match="NFQ"):
+        normalize_text("x", unicode_form="NFQ")
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_normalize_text_is_idempotent(sentence):
+    once = normalize_text(sentence, teh_marbuta=True, digits="western")
+    assert normalize_text(once, teh_marbuta=True, digits="western") == once
+
+
+def test_char_table_validation_names_bad_entry():
+    with pytest.raises(ValueError, match="T: key 'ab'"):
+        charsets.validate_char_table("T", {"ab": "x"})
+    with pytest.raises(ValueError, match="U\\+0643"):
+        charsets.validate_char_table("T", {"ك": "كك"})
+    with pytest.raises(ValueError, match="must be a string"):
+        charsets.validate_char_table("T", {"ك": None})
+
+
+def test_charsets_basic_membership():
+    assert "ب" in charsets.ARABIC_LETTERS and "ـ" not in charsets.ARABIC_LETTERS
+    assert charsets.QURANIC_MARKS.isdisjoint({"\u06dd", "\u06de", "\u06e5", "\u06e6", "\u06e9"})
+    assert {"؟", "،", "؛", "۝"} <= charsets.PUNCTUATION
+
+
+def test_library_has_no_framework_imports():
+    code = "import sys, arabic_nlp; print(sorted(m for m in ('torch', 'prefect') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
