@@ -51,7 +51,7 @@ class StageRunner:
 def write_run_record(store: Store, record: dict) -> Path:
     """Write the run record atomically, and point ``latest.json`` at it."""
     store.runs.mkdir(parents=True, exist_ok=True)
-    body = json.dumps(record, indent=2, sort_keys=True) + "\n"
+    body = json.dumps(record, indent=2) + "\n"  # stages stay in pipeline order
     path = store.runs / f"{record['run_id']}.json"
     for target in (path, store.runs / "latest.json"):
         tmp = target.with_suffix(f".tmp-{uuid.uuid4().hex}")
