@@ -46,6 +46,9 @@ def cmd_run(args) -> int:
     from arabic_llm.store import Store, sha256_bytes
     from flows.pipeline import arabic_llm_flow
 
+    from arabic_llm.corpus import WORKERS_ENV
+
+    os.environ.setdefault(WORKERS_ENV, str(cfg.runtime.workers))
     store = Store(args.store)
     run_id = new_run_id()
     print(f"run {run_id}  store {store.root}")
@@ -180,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=4200)
     ui.set_defaults(fn=cmd_ui)
+    from arabic_llm.text_cli import add_text_commands
+
+    add_text_commands(sub)  # `arabic-llm text clean|normalize|segment|dialect|train-dialect|audit`
     return parser
 
 

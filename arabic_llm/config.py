@@ -37,6 +37,7 @@ class DownloadConfig(Section):
         "builtin:oasst1-ar.jsonl", description="oasst1 message trees: JSONL path, builtin:<file> or hub id"
     )
     max_docs_per_source: int | None = Field(None, ge=1, description="cap per source, for quick trials")
+    shard_docs: int = Field(10_000, ge=1, description="documents per Parquet shard (the unit of parallel work)")
 
 
 class CleanConfig(Section):
@@ -70,7 +71,27 @@ class SegmentConfig(Section):
 
 
 class DialectConfig(Section):
-    tagger: Literal["lexicon"] = Field("lexicon", description="which dialect tagger")
+    tagger: Literal["lexicon", "ngram", "camel"] = Field(
+        "ngram", description="lexicon: marker words only; ngram: lexicon + n-gram model trained by `dialect_model`; "
+        "camel: camel-tools' dialect identification (its data must be installed)")
+    train_data: str | None = Field(
+        "builtin:dialect-labels.json",
+        description="labels for `dialect_model`: JSON {doc id: label} over the corpus, or TSV text<TAB>label; "
+        "path or builtin:<file>")
+    camel_model: str = Field("default", description="camel-tools dialect-id model name, for tagger: camel")
+
+
+class AuditConfig(Section):
+    enabled: bool = Field(True, description="drop documents the abusive-content lexicon flags")
+    extra_terms: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict, description="more terms per reason, e.g. {insult: [كلمة]}; term* is a prefix")
+    thresholds: dict[str, float | None] = Field(
+        default_factory=dict, description="score at which a reason drops a document, over the defaults "
+        "(hate_*/threat 1, insult/profanity/spam 2); null counts without dropping; a new reason needs one")
+
+
+class RuntimeConfig(Section):
+    workers: int = Field(1, ge=1, description="processes for shard-parallel stages (never part of a key)")
 
 
 class TokenizerConfig(Section):
@@ -136,12 +157,14 @@ class BiasAuditConfig(Section):
 
 class PipelineConfig(Section):
     seed: int = Field(1234, description="seed for every random choice")
+    runtime: RuntimeConfig = Field(default_factory=RuntimeConfig)
     download: DownloadConfig = Field(default_factory=DownloadConfig)
     clean: CleanConfig = Field(default_factory=CleanConfig)
     normalize: NormalizeConfig = Field(default_factory=NormalizeConfig)
     diacritics: DiacriticsConfig = Field(default_factory=DiacriticsConfig)
     segment: SegmentConfig = Field(default_factory=SegmentConfig)
     dialect: DialectConfig = Field(default_factory=DialectConfig)
+    audit: AuditConfig = Field(default_factory=AuditConfig)
     tokenizer: TokenizerConfig = Field(default_factory=TokenizerConfig)
     model: ModelConfig = Field(default_factory=ModelConfig)
     shards: ShardsConfig = Field(default_factory=ShardsConfig)

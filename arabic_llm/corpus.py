@@ -9,11 +9,14 @@ from __future__ import annotations
 import bz2
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Iterable, Iterator
 
 SAMPLE_DATA = Path(__file__).resolve().parent / "sample_data"
-DOCS_FILE = "documents.jsonl"
+DOCS_DIR = "documents"  # part-00000.parquet, part-00001.parquet, ...
+SHARD_COLUMNS = ("id", "source", "dialect", "text", "fields")
+WORKERS_ENV = "ARABIC_LLM_WORKERS"
 
 
 class CorpusError(ValueError):
@@ -29,6 +32,128 @@ def write_jsonl(path: Path, records: Iterable[dict]) -> int:
             f.write("\n")
             n += 1
     return n
+
+
+# ---------------------------------------------------------------- document shards (Parquet)
+#
+# Stages stream documents as Parquet shards: id, source, dialect and text as columns (readable by
+# any Parquet tool), every other field as canonical JSON in `fields`. A stage maps shard i to shard
+# i, so memory is bounded by one shard per worker and the output does not depend on how many
+# workers ran.
+
+
+def _to_row(doc: dict) -> dict:
+    rest = {k: v for k, v in doc.items() if k not in ("id", "source", "dialect", "text")}
+    return {"id": doc["id"], "source": doc["source"], "dialect": doc.get("dialect"), "text": doc["text"],
+            "fields": json.dumps(rest, ensure_ascii=False, sort_keys=True, separators=(",", ":"))}
+
+
+def write_doc_shard(path: Path, docs: list[dict]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [_to_row(d) for d in docs]
+    schema = pa.schema([(c, pa.string()) for c in SHARD_COLUMNS])
+    table = pa.Table.from_pylist(rows, schema=schema)
+    tmp = path.with_suffix(".tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    tmp.replace(path)
+
+
+def read_doc_shard(path: Path) -> list[dict]:
+    """Documents of one shard; a damaged file raises naming it."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # pyarrow raises ArrowInvalid/OSError with no file name
+        raise CorpusError(f"{path}: not a readable Parquet document shard ({exc})") from None
+    docs = []
+    for row in table.to_pylist():
+        fields = json.loads(row.pop("fields") or "{}")
+        if row.get("dialect") is None:
+            row.pop("dialect", None)
+        docs.append({**fields, **row})
+    return docs
+
+
+def doc_shards(data_dir: Path) -> list[Path]:
+    """The shard files of a documents artifact, in order."""
+    folder = Path(data_dir) / DOCS_DIR
+    shards = sorted(folder.glob("part-*.parquet"))
+    if not shards:
+        raise CorpusError(f"{folder}: no document shards (part-*.parquet)")
+    return shards
+
+
+def read_documents(data_dir: Path) -> Iterator[dict]:
+    """Stream every document of a documents artifact, shard by shard."""
+    for shard in doc_shards(data_dir):
+        yield from read_doc_shard(shard)
+
+
+def write_documents(out_dir: Path, docs: Iterable[dict], shard_docs: int) -> int:
+    """Cut a stream of documents into shards of ``shard_docs``; returns the document count."""
+    folder = Path(out_dir) / DOCS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    batch: list[dict] = []
+    n = index = 0
+    for doc in docs:
+        batch.append(doc)
+        if len(batch) == shard_docs:
+            write_doc_shard(folder / f"part-{index:05d}.parquet", batch)
+            n, index, batch = n + len(batch), index + 1, []
+    if batch or index == 0:  # an empty corpus still has one (empty) shard
+        write_doc_shard(folder / f"part-{index:05d}.parquet", batch)
+        n += len(batch)
+    return n
+
+
+def worker_count() -> int:
+    """Processes for shard-parallel stages: $ARABIC_LLM_WORKERS (never part of a key)."""
+    try:
+        return max(1, int(os.environ.get(WORKERS_ENV, "1")))
+    except ValueError:
+        raise CorpusError(f"{WORKERS_ENV}={os.environ[WORKERS_ENV]!r}: expected a whole number") from None
+
+
+def _map_one(fn, params, src: Path, dst: Path) -> dict:
+    docs, stats = fn(read_doc_shard(src), params)
+    write_doc_shard(dst, docs)
+    return {"documents": len(docs), **stats}
+
+
+def map_documents(fn, params, in_dir: Path, out_dir: Path, desc: str) -> dict:
+    """Apply ``fn(docs, params) -> (docs, stats)`` to every shard, in parallel across processes.
+
+    Returns:
+        The stats of all shards summed (numbers) per key.
+    """
+    shards = doc_shards(in_dir)
+    folder = Path(out_dir) / DOCS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    jobs = [(src, folder / src.name) for src in shards]
+    workers = min(worker_count(), len(jobs))
+    if workers == 1:
+        results = [_map_one(fn, params, src, dst) for src, dst in progress(jobs, desc, unit="shard")]
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers) as pool:
+            futures = [pool.submit(_map_one, fn, params, src, dst) for src, dst in jobs]
+            results = [f.result() for f in progress(futures, desc, unit="shard")]
+    return _sum_stats(results)
+
+
+def _sum_stats(results: list[dict]) -> dict:
+    total: dict = {}
+    for stats in results:
+        for key, value in stats.items():
+            if isinstance(value, dict):
+                total[key] = _sum_stats([total.get(key, {}), value])
+            else:
+                total[key] = total.get(key, 0) + value
+    return dict(sorted(total.items()))
 
 
 def read_jsonl(path: Path) -> Iterator[dict]:

@@ -17,7 +17,9 @@ from arabic_llm.store import Store
 from tasks.base_model import BaseModelParams, base_model
 from tasks.bias_audit import PROBES, BiasParams, bias_audit
 from tasks.clean import clean
+from tasks.data_audit import data_audit
 from tasks.dialect import dialect
+from tasks.dialect_model import DialectModelParams, dialect_model, training_file
 from tasks.diacritics import diacritics
 from tasks.download import download, plan
 from tasks.evaluate import EvaluateParams, evaluate
@@ -31,15 +33,18 @@ from tasks.train_msa import TrainParams, train_msa
 
 
 def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
-    """download -> clean -> normalize -> diacritics -> segment -> dialect -> tokenizer/base_model
-    -> shards -> train_msa -> train_dialects -> evaluate -> bias_audit -> report"""
+    """download -> clean -> normalize -> diacritics -> segment -> dialect_model -> dialect -> data_audit
+    -> tokenizer -> base_model -> shards -> train_msa -> train_dialects -> evaluate -> bias_audit -> report"""
     download_params, source_files = plan(cfg.download)
     raw = run(download, download_params, **source_files)
     cleaned = run(clean, cfg.clean, docs=raw)
     normalized = run(normalize, cfg.normalize, docs=cleaned)
     marked = run(diacritics, cfg.diacritics, docs=normalized)
     segmented = run(segment, cfg.segment, docs=marked)
-    tagged = run(dialect, cfg.dialect, docs=segmented)
+    tagger = run(dialect_model, DialectModelParams(dialect=cfg.dialect, eval_fraction=cfg.shards.eval_fraction,
+                                                   seed=cfg.seed), docs=segmented, labels=training_file(cfg.dialect))
+    labelled = run(dialect, cfg.dialect, docs=segmented, model=tagger)
+    tagged = run(data_audit, cfg.audit, docs=labelled)
 
     tok = run(tokenizer, TokenizerParams(tokenizer=cfg.tokenizer, eval_fraction=cfg.shards.eval_fraction,
                                          seed=cfg.seed), docs=tagged)
@@ -59,7 +64,7 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     audit = run(bias_audit, BiasParams(bias_audit=cfg.bias_audit, quantization=cfg.quantization,
                                        eval_fraction=cfg.shards.eval_fraction, seed=cfg.seed),
                 docs=tagged, evaluation=evaluation, probes=PROBES, **models)
-    final = run(report, ReportParams(), evaluation=evaluation, audit=audit, msa_adapter=msa,
+    final = run(report, ReportParams(), evaluation=evaluation, audit=audit, data_audit=tagged, msa_adapter=msa,
                 dialect_adapter=dialects)
     return {"report": final}
 

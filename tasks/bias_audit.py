@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from arabic_llm.config import BiasAuditConfig, QuantizationConfig
-from arabic_llm.corpus import DOCS_FILE, SAMPLE_DATA, read_jsonl
+from arabic_llm.corpus import SAMPLE_DATA, read_documents
 from arabic_llm.shards import is_eval_doc
 from arabic_llm.store import stage_task
 from tasks.base_model import model_location
@@ -31,7 +31,7 @@ def bias_audit(out_dir: Path, params: BiasParams, docs: Path, evaluation: Path, 
                tokenizer: Path, msa_adapter: Path, dialect_adapter: Path, probes: Path) -> dict:
     from arabic_llm.bias import audit
 
-    train_docs = [d for d in read_jsonl(docs / DOCS_FILE) if not is_eval_doc(d["id"], params.eval_fraction, params.seed)]
+    train_docs = [d for d in read_documents(docs) if not is_eval_doc(d["id"], params.eval_fraction, params.seed)]
     report = audit(
         model_dir=model_location(base_model), tokenizer_dir=str(tokenizer),
         adapters={"msa": msa_adapter / ADAPTER_DIR, "dialects": dialect_adapter / ADAPTER_DIR},

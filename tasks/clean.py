@@ -6,29 +6,25 @@ from collections import Counter
 from pathlib import Path
 
 from arabic_llm.config import CleanConfig
-from arabic_llm.corpus import DOCS_FILE, progress, read_jsonl, write_jsonl
+from arabic_llm.corpus import map_documents
 from arabic_llm.store import stage_task
 from arabic_nlp.clean import clean_text
 
 
-def clean_documents(docs, params: CleanConfig, stats: Counter):
+def clean_shard(docs: list[dict], params: CleanConfig) -> tuple[list[dict], dict]:
+    removed: Counter = Counter()
+    kept, dropped = [], 0
     for doc in docs:
-        result = clean_text(
-            doc["text"],
-            keep_latin=params.keep_latin,
-            keep_digits=params.keep_digits,
-            keep_punctuation=params.keep_punctuation,
-            keep_emoji=params.keep_emoji,
-        )
-        stats.update(result.removed)
+        result = clean_text(doc["text"], keep_latin=params.keep_latin, keep_digits=params.keep_digits,
+                            keep_punctuation=params.keep_punctuation, keep_emoji=params.keep_emoji)
+        removed.update(result.removed)
         if len(result.text) < params.min_doc_chars:
-            stats["documents_dropped_short"] += 1
+            dropped += 1
             continue
-        yield {**doc, "text": result.text, "removed": dict(sorted(result.removed.items()))}
+        kept.append({**doc, "text": result.text, "removed": dict(sorted(result.removed.items()))})
+    return kept, {"removed": dict(removed), "documents_dropped_short": dropped}
 
 
 @stage_task("clean")
 def clean(out_dir: Path, params: CleanConfig, docs: Path) -> dict:
-    stats: Counter = Counter()
-    n = write_jsonl(out_dir / DOCS_FILE, clean_documents(progress(read_jsonl(docs / DOCS_FILE), "clean"), params, stats))
-    return {"documents": n, "removed": dict(sorted(stats.items()))}
+    return map_documents(clean_shard, params, docs, out_dir, "clean")

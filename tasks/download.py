@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from arabic_llm.config import DownloadConfig
-from arabic_llm.corpus import DOCS_FILE, PARSERS, CorpusError, resolve_source, write_jsonl
+from arabic_llm.corpus import PARSERS, CorpusError, resolve_source, write_documents
 from arabic_llm.store import stage_task
 
 
@@ -19,6 +19,7 @@ class DownloadParams(BaseModel):
 
     sources: tuple[str, ...]
     max_docs_per_source: int | None = None
+    shard_docs: int = 10_000
 
 
 def plan(cfg: DownloadConfig) -> tuple[DownloadParams, dict[str, Path]]:
@@ -31,12 +32,13 @@ def plan(cfg: DownloadConfig) -> tuple[DownloadParams, dict[str, Path]]:
     if not files:
         raise CorpusError("download: every source is null; set at least one of download.wikipedia, "
                           "download.bactrian_x, download.oasst1")
-    return DownloadParams(sources=tuple(sorted(files)), max_docs_per_source=cfg.max_docs_per_source), files
+    return DownloadParams(sources=tuple(sorted(files)), max_docs_per_source=cfg.max_docs_per_source,
+                          shard_docs=cfg.shard_docs), files
 
 
 @stage_task("download", libraries=("mwxml", "mwparserfromhell"))
 def download(out_dir: Path, params: DownloadParams, **sources: Path) -> dict:
-    """Parse every source into ``documents.jsonl`` (sorted by id) and count documents per source."""
+    """Parse every source into document shards (sorted by id) and count documents per source."""
     docs = []
     counts = {}
     for name in params.sources:
@@ -48,5 +50,5 @@ def download(out_dir: Path, params: DownloadParams, **sources: Path) -> dict:
     if len(set(ids)) != len(ids):
         dup = next(i for i in ids if ids.count(i) > 1)
         raise CorpusError(f"download: duplicate document id {dup!r}")
-    write_jsonl(out_dir / DOCS_FILE, docs)
+    write_documents(out_dir, docs, params.shard_docs)
     return {"documents": len(docs), "per_source": counts}

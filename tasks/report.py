@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from arabic_llm.corpus import read_jsonl
 from arabic_llm.store import stage_task
 from tasks.bias_audit import AUDIT_FILE
+from tasks.data_audit import SUMMARY_FILE
 from tasks.evaluate import RESULTS_FILE
 
 REPORT_MD = "report.md"
@@ -49,10 +50,11 @@ def training_curve(metrics_file: Path) -> dict:
 
 
 @stage_task("report")
-def report(out_dir: Path, params: ReportParams, evaluation: Path, audit: Path, msa_adapter: Path,
-           dialect_adapter: Path) -> dict:
+def report(out_dir: Path, params: ReportParams, evaluation: Path, audit: Path, data_audit: Path,
+           msa_adapter: Path, dialect_adapter: Path) -> dict:
     results = json.loads((evaluation / RESULTS_FILE).read_text(encoding="utf-8"))
     bias = json.loads((audit / AUDIT_FILE).read_text(encoding="utf-8"))
+    filtered = json.loads((data_audit / SUMMARY_FILE).read_text(encoding="utf-8"))
     training = {"msa": training_curve(msa_adapter / "metrics.jsonl"),
                 "dialects": training_curve(dialect_adapter / "metrics.jsonl")}
     for name, folder in (("msa", msa_adapter), ("dialects", dialect_adapter)):
@@ -64,9 +66,13 @@ def report(out_dir: Path, params: ReportParams, evaluation: Path, audit: Path, m
         lines.append(f"| {name} | {curve['steps']} | {_fmt(curve.get('first_loss', ''))} | "
                      f"{_fmt(curve.get('last_loss', ''))} |")
     lines += ["", "## Evaluation (held-out documents)", ""] + metrics_table(results)
+    lines += ["## Data audit (documents dropped before training)", "", "| reason | hits |", "|---|---|"]
+    lines += [f"| {reason} | {n} |" for reason, n in sorted(filtered.get("dropped_by_reason", {}).items())]
+    lines += ["", f"{filtered.get('dropped', 0)} of {filtered.get('documents', 0) + filtered.get('dropped', 0)} "
+              "documents dropped.", ""]
     lines += ["## Bias audit", "", "```json", json.dumps(bias, indent=2, sort_keys=True, ensure_ascii=False), "```", ""]
     (out_dir / REPORT_MD).write_text("\n".join(lines), encoding="utf-8")
     (out_dir / REPORT_JSON).write_text(
-        json.dumps({"training": training, "evaluation": results, "bias_audit": bias}, indent=2, sort_keys=True,
+        json.dumps({"training": training, "evaluation": results, "data_audit": filtered, "bias_audit": bias}, indent=2, sort_keys=True,
                    ensure_ascii=False) + "\n", encoding="utf-8")
     return {"training": training}

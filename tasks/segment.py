@@ -5,22 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from arabic_llm.config import SegmentConfig
-from arabic_llm.corpus import DOCS_FILE, progress, read_jsonl, write_jsonl
+from arabic_llm.corpus import map_documents
 from arabic_llm.store import stage_task
 from arabic_nlp.segment import split_sentences
 
 
-def segment_documents(docs, params: SegmentConfig, total: list[int]):
+def segment_shard(docs: list[dict], params: SegmentConfig) -> tuple[list[dict], dict]:
+    out, sentences, empty = [], 0, 0
     for doc in docs:
-        sentences = [s for s in split_sentences(doc["text"]) if len(s) >= params.min_sentence_chars]
-        if not sentences:
+        found = [s for s in split_sentences(doc["text"]) if len(s) >= params.min_sentence_chars]
+        if not found:
+            empty += 1
             continue
-        total[0] += len(sentences)
-        yield {**doc, "sentences": sentences}
+        sentences += len(found)
+        out.append({**doc, "sentences": found})
+    return out, {"sentences": sentences, "documents_without_sentences": empty}
 
 
 @stage_task("segment")
 def segment(out_dir: Path, params: SegmentConfig, docs: Path) -> dict:
-    total = [0]
-    n = write_jsonl(out_dir / DOCS_FILE, segment_documents(progress(read_jsonl(docs / DOCS_FILE), "segment"), params, total))
-    return {"documents": n, "sentences": total[0]}
+    return map_documents(segment_shard, params, docs, out_dir, "segment")

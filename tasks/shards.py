@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from arabic_llm.config import ShardsConfig
-from arabic_llm.corpus import DOCS_FILE, read_jsonl, write_jsonl
+from arabic_llm.corpus import read_documents, write_jsonl
 from arabic_llm.shards import is_eval_doc, pack, write_shards
 from arabic_llm.store import canonical_json, directory_digest, stage_task
 
@@ -21,11 +21,11 @@ class ShardsParams(BaseModel):
     seed: int
 
 
-def build_rows(docs_file: Path, tok, params: ShardsParams):
+def build_rows(docs: Path, tok, params: ShardsParams):
     """Group documents by split, dialect and source (sorted), tokenise, pack."""
     groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     held_out = []
-    for doc in read_jsonl(docs_file):
+    for doc in read_documents(docs):
         split = "eval" if is_eval_doc(doc["id"], params.shards.eval_fraction, params.seed) else "train"
         groups[(split, doc["dialect"], doc["source"])].append(doc)
         if split == "eval":
@@ -33,8 +33,8 @@ def build_rows(docs_file: Path, tok, params: ShardsParams):
                              "text": "\n".join(doc["sentences"])})
     splits: dict[str, list] = {"train": [], "eval": []}
     tokens = {"train": 0, "eval": 0}
-    for (split, dialect, source), docs in sorted(groups.items()):
-        texts = ["\n".join(d["sentences"]) for d in docs]
+    for (split, dialect, source), members in sorted(groups.items()):
+        texts = ["\n".join(d["sentences"]) for d in members]
         ids = tok(texts, add_special_tokens=False)["input_ids"]
         tokens[split] += sum(map(len, ids))
         splits[split].extend(pack(ids, params.shards.seq_len, tok.eos_token_id, dialect, source))
@@ -45,7 +45,7 @@ def build_rows(docs_file: Path, tok, params: ShardsParams):
 def shards(out_dir: Path, params: ShardsParams, docs: Path, tokenizer: Path) -> dict:
     from arabic_llm.modeling import load_tokenizer
     tok = load_tokenizer(str(tokenizer))
-    splits, held_out, tokens = build_rows(docs / DOCS_FILE, tok, params)
+    splits, held_out, tokens = build_rows(docs, tok, params)
     tokenizer_digest = directory_digest(tokenizer)[0]
     rows = write_shards(
         out_dir / SHARDS_FILE, splits, seq_len=params.shards.seq_len, pad_id=tok.pad_token_id,

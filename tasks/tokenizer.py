@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from arabic_llm.config import TokenizerConfig
-from arabic_llm.corpus import DOCS_FILE, read_jsonl
+from arabic_llm.corpus import read_documents
 from arabic_llm.shards import is_eval_doc
 from arabic_llm.store import stage_task
 
@@ -18,8 +18,8 @@ class TokenizerParams(BaseModel):
     seed: int
 
 
-def training_texts(docs_file: Path, eval_fraction: float, seed: int):
-    for doc in read_jsonl(docs_file):
+def training_texts(docs: Path, eval_fraction: float, seed: int):
+    for doc in read_documents(docs):
         if not is_eval_doc(doc["id"], eval_fraction, seed):
             yield "\n".join(doc["sentences"])
 
@@ -29,7 +29,7 @@ def tokenizer(out_dir: Path, params: TokenizerParams, docs: Path) -> dict:
     from arabic_llm.modeling import load_tokenizer, train_bpe_tokenizer
 
     if params.tokenizer.name_or_path is None:
-        texts = training_texts(docs / DOCS_FILE, params.eval_fraction, params.seed)
+        texts = training_texts(docs, params.eval_fraction, params.seed)
         train_bpe_tokenizer(texts, params.tokenizer.vocab_size, out_dir, seed=params.seed)
     else:
         load_tokenizer(params.tokenizer.name_or_path).save_pretrained(out_dir)

@@ -65,7 +65,7 @@ def test_dag_lists_every_stage_in_order(capsys):
     assert cli.main(["dag"]) == 0
     out = capsys.readouterr().out
     stages = [line.split()[0] for line in out.splitlines()]
-    assert stages == ["download", "clean", "normalize", "diacritics", "segment", "dialect", "tokenizer",
+    assert stages == ["download", "clean", "normalize", "diacritics", "segment", "dialect_model", "dialect", "data_audit", "tokenizer",
                       "base_model", "shards", "train_msa", "train_dialects", "evaluate", "bias_audit", "report"]
     line = next(line for line in out.splitlines() if line.startswith("train_dialects"))
     assert "train_msa (msa_adapter)" in line and "shards (shards)" in line

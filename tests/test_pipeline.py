@@ -17,7 +17,7 @@ from arabic_llm.store import Store
 
 FAST = ["train_msa.max_steps=2", "train_dialects.max_steps=2", "evaluate.max_docs_per_dialect=4",
         "bias_audit.max_pairs=8"]
-STAGES = ["download", "clean", "normalize", "diacritics", "segment", "dialect", "tokenizer", "base_model",
+STAGES = ["download", "clean", "normalize", "diacritics", "segment", "dialect_model", "dialect", "data_audit", "tokenizer", "base_model",
           "shards", "train_msa", "train_dialects", "evaluate", "bias_audit", "report"]
 
 
@@ -125,9 +125,9 @@ def test_deleted_artifact_reruns_only_that_stage(store, capsys):
 
 def test_altered_file_is_detected_and_recomputed(store, capsys):
     path, before = store
-    docs = path / before["stages"]["dialect"]["artifact"] / "data" / "documents.jsonl"
+    docs = path / before["stages"]["dialect"]["artifact"] / "data" / "documents" / "part-00000.parquet"
     original = docs.read_bytes()
-    docs.write_bytes(original.replace(b'"MSA"', b'"EGY"', 1))
+    docs.write_bytes(original[:-9] + bytes([original[-9] ^ 1]) + original[-8:])  # one bit, same size
     predicted = status(path, capsys=capsys)
     assert predicted["dialect"]["state"] == "will-run"
     assert "altered" in predicted["dialect"]["reason"]

@@ -1,0 +1,45 @@
+"""`data_audit`: drop documents with hateful or abusive content (lexicon), counting by reason."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections import Counter
+from pathlib import Path
+
+from arabic_llm.config import AuditConfig
+from arabic_llm.corpus import map_documents
+from arabic_llm.store import stage_task
+from arabic_nlp.audit import ContentAuditor
+
+SUMMARY_FILE = "audit_summary.json"
+
+
+@functools.lru_cache(maxsize=4)
+def _auditor(params_json: str) -> ContentAuditor:  # built once per worker process
+    params = AuditConfig.model_validate_json(params_json)
+    extra = {reason: list(terms) for reason, terms in params.extra_terms.items()}
+    return ContentAuditor.build(("builtin",), extra or None, params.thresholds or None)
+
+
+def audit_shard(docs: list[dict], params: AuditConfig) -> tuple[list[dict], dict]:
+    if not params.enabled:
+        return docs, {}
+    auditor = _auditor(params.model_dump_json())
+    kept, by_reason, by_dialect = [], Counter(), Counter()
+    for doc in docs:
+        verdict = auditor.check(" ".join(doc["sentences"]))
+        if verdict.keep:
+            kept.append(doc)
+            continue
+        by_reason.update(verdict.triggered)  # the reasons that crossed their threshold
+        by_dialect[doc.get("dialect", "unknown")] += 1
+    dropped = len(docs) - len(kept)
+    return kept, {"dropped": dropped, "dropped_by_reason": dict(by_reason), "dropped_by_dialect": dict(by_dialect)}
+
+
+@stage_task("data_audit")
+def data_audit(out_dir: Path, params: AuditConfig, docs: Path) -> dict:
+    summary = map_documents(audit_shard, params, docs, out_dir, "data_audit")
+    (out_dir / SUMMARY_FILE).write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return summary
