@@ -1,0 +1,84 @@
+"""The text stages, called as plain functions, produce exactly what the arabic_nlp functions do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from arabic_llm.config import load_config
+from arabic_llm.corpus import read_documents
+from arabic_nlp.clean import clean_text
+from arabic_nlp.diacritics import diacritic_ratio, strip_diacritics
+from arabic_nlp.dialect import DialectTagger, tag_document
+from arabic_nlp.normalize import normalize_text
+from arabic_nlp.segment import split_sentences
+from tasks.clean import clean
+from tasks.data_audit import data_audit
+from tasks.diacritics import diacritics
+from tasks.dialect import dialect
+from tasks.dialect_model import DialectModelParams, dialect_model, training_file
+from tasks.download import download, plan
+from tasks.normalize import normalize
+from tasks.segment import segment
+
+
+@pytest.fixture(scope="module")
+def stages(tmp_path_factory) -> dict[str, Path]:
+    cfg = load_config(None, ["diacritics.mode=strip"])
+    root = tmp_path_factory.mktemp("stages")
+    out = {name: root / name for name in ("download", "clean", "normalize", "diacritics", "segment",
+                                          "dialect_model", "dialect", "data_audit")}
+    for path in out.values():
+        path.mkdir()
+    params, files = plan(cfg.download)
+    download.build(out["download"], params, **files)
+    clean.build(out["clean"], cfg.clean, docs=out["download"])
+    normalize.build(out["normalize"], cfg.normalize, docs=out["clean"])
+    diacritics.build(out["diacritics"], cfg.diacritics, docs=out["normalize"])
+    segment.build(out["segment"], cfg.segment, docs=out["diacritics"])
+    dialect_model.build(out["dialect_model"], DialectModelParams(dialect=cfg.dialect, eval_fraction=0.1, seed=1),
+                        docs=out["segment"], labels=training_file(cfg.dialect))
+    dialect.build(out["dialect"], cfg.dialect, docs=out["segment"], model=out["dialect_model"])
+    data_audit.build(out["data_audit"], cfg.audit, docs=out["dialect"])
+    return out | {"cfg": cfg}
+
+
+def test_chain_matches_the_library_functions(stages):
+    cfg = stages["cfg"]
+    raw = {d["id"]: d for d in read_documents(stages["download"])}
+    staged = list(read_documents(stages["segment"]))
+    assert len(staged) > 250
+    for doc in staged:
+        text = clean_text(raw[doc["id"]]["text"], keep_latin=cfg.clean.keep_latin, keep_digits=cfg.clean.keep_digits,
+                          keep_punctuation=cfg.clean.keep_punctuation, keep_emoji=cfg.clean.keep_emoji).text
+        text = normalize_text(text, **cfg.normalize.model_dump())
+        assert doc["diacritic_ratio"] == round(diacritic_ratio(text), 6)
+        text = strip_diacritics(text, cfg.diacritics.marks)
+        assert doc["text"] == text
+        assert doc["sentences"] == [s for s in split_sentences(text) if len(s) >= cfg.segment.min_sentence_chars]
+
+
+def test_dialect_stage_uses_the_trained_tagger(stages):
+    tagger = DialectTagger.load(stages["dialect_model"])
+    for doc in read_documents(stages["dialect"]):
+        whole, per_sentence = tag_document(tagger, doc["sentences"])
+        assert doc["dialect"] == whole.label
+        assert [label for label, _ in doc["sentence_dialects"]] == [p.label for p in per_sentence]
+
+
+def test_trained_tagger_recovers_the_sample_labels(stages):
+    import json
+
+    from arabic_llm.corpus import SAMPLE_DATA
+
+    gold = json.loads((SAMPLE_DATA / "dialect-labels.json").read_text(encoding="utf-8"))
+    docs = list(read_documents(stages["dialect"]))
+    right = sum(d["dialect"] == gold[d["id"]] for d in docs)
+    assert right / len(docs) > 0.9  # mostly training documents: a sanity check, not an accuracy claim
+
+
+def test_audit_keeps_the_clean_sample(stages):
+    before = sum(1 for _ in read_documents(stages["dialect"]))
+    after = sum(1 for _ in read_documents(stages["data_audit"]))
+    assert after == before  # the embedded sample has no abusive documents
