@@ -9,7 +9,7 @@ from pathlib import Path
 from arabic_llm.config import DialectConfig
 from arabic_llm.corpus import map_documents
 from arabic_llm.store import stage_task
-from arabic_nlp.dialect import DialectTagger, tag_document
+from arabic_nlp.dialect import DialectTagger, tag_documents
 
 
 @functools.lru_cache(maxsize=4)
@@ -20,8 +20,8 @@ def _tagger(model_dir: str) -> DialectTagger:
 def dialect_shard(docs: list[dict], model_dir: str) -> tuple[list[dict], dict]:
     tagger = _tagger(model_dir)
     out, counts = [], Counter()
-    for doc in docs:
-        whole, per_sentence = tag_document(tagger, doc["sentences"])
+    tags = tag_documents(tagger, [doc["sentences"] for doc in docs])  # one batch per shard
+    for doc, (whole, per_sentence) in zip(docs, tags):
         counts[whole.label] += 1
         out.append({
             **doc,
