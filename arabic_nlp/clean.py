@@ -35,6 +35,22 @@ the earlier ones ran):
 ``CleanResult.removed`` always has the same eight keys. URLs, e-mails, HTML
 (tags, comments, entities), wikitext constructs and emoji count matches;
 control, presentation_forms and non_arabic count characters.
+
+Speed (the result is exactly that of running every step; a test compares
+the two on fuzzed text): the text is encoded once to Windows-1256 (which
+holds Arabic, its diacritics, Western digits, ASCII and the common
+punctuation) and ``bytes.translate`` tells, in C, whether any character that
+a markup pattern needs (``< { [ = ' _ & @ / w W``) is present; without one,
+steps 1-3 are skipped. Otherwise each markup step is still skipped unless
+its own trigger is present (``<`` for HTML, ``@`` plus a domain for e-mails,
+``/`` or ``www.`` for URLs, ``{{`` ``[[`` ``''`` ... for wikitext), and the URL
+pattern only runs on the white-space-delimited tokens that hold a URL hint.
+Steps 4-6 are skipped as a whole when every character is "plain" for the
+``keep_*`` flags (kept as is, not white space other than space and newline,
+not the start of an emoji), again one ``bytes.translate`` on the encoded text;
+a text the codec cannot encode falls back to one regex scan. The emoji
+scanner only runs around emoji candidates. ``benchmarks/bench_throughput.py``
+measures the effect.
 """
 
 from __future__ import annotations
@@ -123,6 +139,9 @@ _INLINE_TAGS = frozenset("a abbr b bdi bdo big cite code em font i kbd mark q s 
 # --- e-mails and URLs -----------------------------------------------------------
 
 _EMAIL_RE = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+# Every e-mail contains this; it starts with a literal, so the scan is fast
+# (the full pattern tries a match at every word start). Mentions (@user) fail it.
+_EMAIL_HINT_RE = re.compile(r"[A-Za-z0-9._%+-]@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # A URL runs to the next space/quote/bracket but never ends on punctuation, so
 # "انظر https://x.org/a." keeps its full stop. Non-ASCII is allowed in the path
 # because Arabic Wikipedia links are written unescaped.
@@ -149,14 +168,66 @@ _CONTROL_CHARS = (
     | ARABIC_FORMAT_CHARS
 )
 _CONTROL_RE = re.compile(f"[{char_class(_CONTROL_CHARS)}]+")
+_CONTROL_HINT_RE = re.compile(f"[{char_class(_CONTROL_CHARS)}]")
 # Line/paragraph separators and vertical tab/form feed/NEL become "\n" before
 # control characters are dropped (several of them are C0/C1 controls).
-_LINE_BREAK_RE = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
-_SPACES_RE = re.compile(r"[^\S\n]+")  # any white space except "\n"
-_NEWLINE_RUN_RE = re.compile(r" ?\n[\n ]*")
-# Cheap pre-check: text without any of these cannot hold an emoji, so the
-# (slow, per-character) emoji scanner is skipped for most Arabic prose.
-_MAYBE_EMOJI_RE = re.compile("[\u00a9\u00ae\u203c-\u3299\U0001F000-\U0001FAFF\U000E0020-\U000E007F]")
+_LINE_BREAKS = "\r\x0b\x0c\x85\u2028\u2029"
+# White space other than " " and "\n" (tab, CR, NBSP, line separators, ...).
+_OTHER_WHITESPACE = frozenset(c for c in map(chr, range(0x10000)) if c.isspace()) - {" ", "\n"}  # all are BMP
+# CRLF first, then each line break -> "\n" and each other white space character -> " ".
+_WHITESPACE_PAIRS: tuple[tuple[str, str], ...] = (
+    ("\r\n", "\n"),
+    *((c, "\n") for c in _LINE_BREAKS),
+    *((c, " ") for c in sorted(_OTHER_WHITESPACE - set(_LINE_BREAKS))),
+)
+
+
+def _coarse_class(chars: frozenset[str], gap: int = 256) -> str:
+    """A regex class covering ``chars`` with few ranges (neighbours closer than ``gap`` merged).
+
+    A class of a thousand scattered astral characters is tested range by range
+    and is slow; a few wide ranges are fast, and the few extra characters they
+    admit are filtered out by a set lookup.
+
+    Args:
+        chars: Characters to cover.
+        gap: Merge two code points this close.
+
+    Returns:
+        A regex character class (with brackets).
+    """
+    points = sorted(map(ord, chars))
+    ranges = [[points[0], points[0]]]
+    for cp in points[1:]:
+        if cp - ranges[-1][1] < gap:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return "[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]"
+
+
+# --- emoji ----------------------------------------------------------------------
+
+# The emoji package's scanner is slow (Python, per character), so it only runs
+# where an emoji can be. Every emoji it knows contains its "signature": its
+# first character, or for keycaps (#️⃣ 1⃣, which start with an ASCII
+# character) the first non-ASCII one (U+FE0F or U+20E3). Around each
+# signature the scanner runs on the maximal run of characters that occur in
+# some emoji (plus ZWJ and the text-style selector U+FE0E): its matches never
+# cross a character outside that set, so the runs give exactly the matches of
+# a scan of the whole text (tests/test_arabic_nlp_clean.py checks this).
+_EMOJI_SIGNATURES = frozenset(next(c for c in e if not c.isascii()) for e in emoji.EMOJI_DATA)
+_EMOJI_CHARS = frozenset("".join(emoji.EMOJI_DATA)) | {"\u200d", "\ufe0e"}
+_EMOJI_SIGNATURE_RE = re.compile(_coarse_class(_EMOJI_SIGNATURES))
+_EMOJI_CHARS_RE = re.compile(f"[{char_class(_EMOJI_CHARS)}]*")
+
+# --- fast paths -----------------------------------------------------------------
+
+_FAST_CODEC = "cp1256"  # Windows Arabic: Arabic letters and diacritics, ASCII, common punctuation
+# Every wikitext, HTML, e-mail and URL pattern needs one of these ASCII characters
+# (the same bytes in Windows-1256); text without any skips steps 1-3.
+_MARKUP_CHARS = "<{[='_&@/wW"
+_NOT_MARKUP_BYTES = bytes(b for b in range(256) if chr(b) not in _MARKUP_CHARS)
 
 
 _Replacement = str | Callable[[re.Match[str]], str]
@@ -213,17 +284,20 @@ def _wikilink_label(match: re.Match[str]) -> str:
     return parts[-1].strip()
 
 
-# (pattern, replacement, nested) in application order; nested patterns are
-# re-applied until nothing matches ({{a|{{b}}}}, links inside file captions).
-_WIKITEXT_STEPS: tuple[tuple[re.Pattern[str], _Replacement, bool], ...] = (
-    (_REF_RE, "", False),
-    (_TEMPLATE_RE, "", True),
-    (_TABLE_RE, "", False),
-    (_WIKILINK_RE, _wikilink_label, True),
-    (_EXTLINK_RE, lambda m: m.group(1) or "", False),
-    (_HEADING_RE, r"\2", False),
-    (_BOLD_ITALIC_RE, "", False),
-    (_MAGIC_WORD_RE, "", False),
+# (pattern, replacement, nested, hints) in application order; nested patterns
+# are re-applied until nothing matches ({{a|{{b}}}}, links inside file
+# captions). A step is skipped unless the text holds all its hints: substrings
+# that every match of its pattern contains (a single character first, because
+# a one-character test is a memchr and far cheaper than a longer one).
+_WIKITEXT_STEPS: tuple[tuple[re.Pattern[str], _Replacement, bool, str, str], ...] = (
+    (_REF_RE, "", False, "<", "<"),
+    (_TEMPLATE_RE, "", True, "{", "{{"),
+    (_TABLE_RE, "", False, "{", "{|"),
+    (_WIKILINK_RE, _wikilink_label, True, "[", "[["),
+    (_EXTLINK_RE, lambda m: m.group(1) or "", False, "[", "://"),
+    (_HEADING_RE, r"\2", False, "=", "="),
+    (_BOLD_ITALIC_RE, "", False, "'", "''"),
+    (_MAGIC_WORD_RE, "", False, "_", "__"),
 )
 
 
@@ -237,9 +311,10 @@ def _strip_wikitext(text: str) -> tuple[str, int]:
         The text and the number of constructs removed or unwrapped.
     """
     total = 0
-    for pattern, repl, nested in _WIKITEXT_STEPS:
-        text, n = (_counted_until_stable if nested else _counted)(pattern, repl, text)
-        total += n
+    for pattern, repl, nested, char_hint, hint in _WIKITEXT_STEPS:
+        if char_hint in text and hint in text:
+            text, n = (_counted_until_stable if nested else _counted)(pattern, repl, text)
+            total += n
     return text, total
 
 
@@ -283,10 +358,14 @@ def _strip_html(text: str) -> tuple[str, int]:
     Returns:
         The text and the number of constructs removed or decoded.
     """
-    text, comments = _counted(_HTML_COMMENT_RE, "", text)
-    text, blocks = _counted(_SCRIPT_STYLE_RE, " ", text)
-    text, tags = _counted(_TAG_RE, _tag_replacement, text)
-    text, entities = _counted(_ENTITY_RE, lambda m: html.unescape(m.group(0)), text)
+    comments = blocks = tags = entities = 0
+    if "<" in text:
+        if "<!--" in text:
+            text, comments = _counted(_HTML_COMMENT_RE, "", text)
+        text, blocks = _counted(_SCRIPT_STYLE_RE, " ", text)
+        text, tags = _counted(_TAG_RE, _tag_replacement, text)
+    if "&" in text:
+        text, entities = _counted(_ENTITY_RE, lambda m: html.unescape(m.group(0)), text)
     return text, comments + blocks + tags + entities
 
 
@@ -311,7 +390,21 @@ def strip_emails(text: str) -> str:
     Returns:
         Text without e-mail addresses.
     """
-    return _EMAIL_RE.sub(" ", text)
+    return _strip_emails(text)[0]
+
+
+def _strip_emails(text: str) -> tuple[str, int]:
+    """Replace e-mail addresses with a space, counting them.
+
+    Args:
+        text: Input text.
+
+    Returns:
+        The text and the number of addresses.
+    """
+    if "@" in text and _EMAIL_HINT_RE.search(text):
+        return _EMAIL_RE.subn(" ", text)
+    return text, 0
 
 
 def strip_urls(text: str) -> str:
@@ -323,7 +416,53 @@ def strip_urls(text: str) -> str:
     Returns:
         Text without URLs; punctuation right after a URL is kept.
     """
-    return _URL_RE.sub(" ", text)
+    return _strip_urls(text)[0]
+
+
+# Every URL contains "://", "www." (any case) or ".tld/". This hint pattern
+# starts with a character class, so the regex engine skips straight to ":",
+# "w", "W" and "." (the full URL pattern, an alternation, is tried at every
+# position and is slow on long text).
+# (With IGNORECASE, [A-Za-z] also matches İ ı ſ K, so the hint's TLD class holds them too.)
+_URL_HINT_RE = re.compile(r"[:wW.](?:(?<=:)//|(?<=[wW])[wW][wW]\.|(?<=\.)[A-Za-z\u0130\u0131\u017f\u212a]{2,}/)")
+_WWW_RE = re.compile(r"[wW][wW][wW]\.")
+_TOKEN_TAIL_RE = re.compile(r"\S*")
+
+
+def _strip_urls(text: str) -> tuple[str, int]:
+    """Replace URLs with a space, counting them.
+
+    A URL never contains white space, so the full pattern only has to run on
+    the white-space-delimited tokens that hold a hint: its matches there are
+    exactly its matches in the whole text (``\\b`` behaves the same at a
+    token edge as next to the white space around it).
+
+    Args:
+        text: Input text.
+
+    Returns:
+        The text and the number of URLs.
+    """
+    if "/" not in text and not (("w" in text or "W" in text) and _WWW_RE.search(text)):
+        return text, 0
+    pieces: list[str] = []
+    last = total = 0
+    for hint in _URL_HINT_RE.finditer(text):
+        pos = hint.start()
+        if pos < last:
+            continue  # inside a token already handled
+        start = pos
+        while start > last and not text[start - 1].isspace():
+            start -= 1
+        end = _TOKEN_TAIL_RE.match(text, pos).end()
+        token, n = _URL_RE.subn(" ", text[start:end])
+        pieces += (text[last:start], token)
+        last = end
+        total += n
+    if not pieces:
+        return text, 0
+    pieces.append(text[last:])
+    return "".join(pieces), total
 
 
 def _presentation_replacement(match: re.Match[str]) -> str:
@@ -384,6 +523,8 @@ def _strip_control_chars(text: str) -> tuple[str, int]:
     Returns:
         The text and the number of characters removed.
     """
+    if not _CONTROL_HINT_RE.search(text):
+        return text, 0
     stripped = _CONTROL_RE.sub("", text)
     return stripped, len(text) - len(stripped)
 
@@ -403,6 +544,27 @@ def strip_control_chars(text: str) -> str:
     return _strip_control_chars(text)[0]
 
 
+def _kept_chars(keep_latin: bool, keep_digits: bool, keep_punctuation: bool) -> frozenset[str]:
+    """The characters step 6 keeps for a flag combination.
+
+    Args:
+        keep_latin: Keep Latin letters.
+        keep_digits: Keep Western, Arabic-Indic and Persian digits.
+        keep_punctuation: Keep punctuation and common symbols.
+
+    Returns:
+        Arabic letters and marks, space, newline and the selected extras.
+    """
+    keep = set(ARABIC_WORD_CHARS) | {" ", "\n"}
+    if keep_latin:
+        keep |= LATIN
+    if keep_digits:
+        keep |= DIGITS
+    if keep_punctuation:
+        keep |= PUNCTUATION
+    return frozenset(keep)
+
+
 @lru_cache(maxsize=16)
 def _removal_re(keep_latin: bool, keep_digits: bool, keep_punctuation: bool) -> re.Pattern[str]:
     """Compile (once per flag combination) a regex matching runs of characters to drop.
@@ -415,14 +577,88 @@ def _removal_re(keep_latin: bool, keep_digits: bool, keep_punctuation: bool) -> 
     Returns:
         A compiled negated character class matching one or more characters.
     """
-    keep = set(ARABIC_WORD_CHARS) | {" ", "\n"}
-    if keep_latin:
-        keep |= LATIN
-    if keep_digits:
-        keep |= DIGITS
-    if keep_punctuation:
-        keep |= PUNCTUATION
-    return re.compile(f"[^{char_class(keep)}]+")
+    return re.compile(f"[^{char_class(_kept_chars(keep_latin, keep_digits, keep_punctuation))}]+")
+
+
+@lru_cache(maxsize=16)
+def _plain_check(keep_latin: bool, keep_digits: bool, keep_punctuation: bool) -> tuple[bytes, re.Pattern[str]]:
+    """Build (once per flag combination) the test for text that steps 4-6 leave unchanged.
+
+    A character is plain when it is kept, is not white space other than " "
+    and "\n", is no control character and cannot start an emoji sequence
+    made only of kept characters (© ® ‼ ⁉ 〰 〽). Presentation forms are not
+    kept, so they are never plain (except ﴾ ﴿, which map to themselves).
+
+    Args:
+        keep_latin: As for :func:`clean_text`.
+        keep_digits: As for :func:`clean_text`.
+        keep_punctuation: As for :func:`clean_text`.
+
+    Returns:
+        The Windows-1256 bytes that decode to plain characters (for
+        ``bytes.translate(None, delete)``), and a regex matching one
+        non-plain character (for text outside Windows-1256).
+    """
+    kept = _kept_chars(keep_latin, keep_digits, keep_punctuation)
+    plain = kept - _EMOJI_SIGNATURES - _OTHER_WHITESPACE - _CONTROL_CHARS
+    plain_bytes = bytes(b for b in range(256) if bytes([b]).decode(_FAST_CODEC, "replace") in plain)
+    return plain_bytes, re.compile(f"[^{char_class(plain)}]")
+
+
+def _encode_fast(text: str) -> bytes | None:
+    """Encode to Windows-1256 for the byte-level checks.
+
+    Args:
+        text: Input text.
+
+    Returns:
+        The bytes, or None if the text holds a character the codec lacks.
+    """
+    try:
+        return text.encode(_FAST_CODEC)
+    except UnicodeEncodeError:
+        return None
+
+
+def _is_plain(
+    text: str, keep_latin: bool, keep_digits: bool, keep_punctuation: bool, encoded: bytes | None = None
+) -> bool:
+    """Tell whether steps 4-6 of :func:`clean_text` would leave ``text`` unchanged.
+
+    Args:
+        text: Input text.
+        keep_latin: As for :func:`clean_text`.
+        keep_digits: As for :func:`clean_text`.
+        keep_punctuation: As for :func:`clean_text`.
+        encoded: ``_encode_fast(text)`` when the caller has it (None: not
+            known, or the text cannot be encoded).
+
+    Returns:
+        True if every character is plain (see :func:`_plain_check`).
+    """
+    plain_bytes, odd_re = _plain_check(keep_latin, keep_digits, keep_punctuation)
+    if encoded is None:
+        encoded = _encode_fast(text)
+        if encoded is None:
+            return odd_re.search(text) is None
+    return not encoded.translate(None, plain_bytes)
+
+
+def _collapse_plain_whitespace(text: str) -> str:
+    """:func:`normalize_whitespace` for text whose only white space is " " and "\n".
+
+    Args:
+        text: Input text.
+
+    Returns:
+        The same result as :func:`normalize_whitespace`: space runs become one
+        space, lines are stripped, empty lines dropped.
+    """
+    while "  " in text:  # str.replace beats a " {2,}" regex, which stops at every space
+        text = text.replace("  ", " ")
+    if "\n" not in text:
+        return text.strip(" ")
+    return "\n".join(filter(None, [line.strip(" ") for line in text.split("\n")]))
 
 
 def _filter_chunk(text: str, pattern: re.Pattern[str]) -> tuple[str, int, int]:
@@ -437,14 +673,37 @@ def _filter_chunk(text: str, pattern: re.Pattern[str]) -> tuple[str, int, int]:
         control characters and the number of other characters removed.
     """
     text, control = _strip_control_chars(text)
-    dropped = 0
+    filtered, runs = pattern.subn(" ", text)
+    # Each dropped run of n characters became one space.
+    return filtered, control, len(text) - len(filtered) + runs
 
-    def replace(match: re.Match[str]) -> str:
-        nonlocal dropped
-        dropped += len(match.group(0))
-        return " "
 
-    return pattern.sub(replace, text), control, dropped
+def _emoji_spans(text: str) -> list[dict[str, int | str]]:
+    """Locate emoji sequences: ``emoji.emoji_list(text)``, computed run by run.
+
+    Args:
+        text: Input text.
+
+    Returns:
+        ``{"match_start", "match_end", "emoji"}`` dicts in text order, the
+        same as ``emoji.emoji_list`` returns for the whole text.
+    """
+    spans: list[dict[str, int | str]] = []
+    signature = _EMOJI_SIGNATURE_RE.search(text)
+    while signature:
+        if signature.group() not in _EMOJI_SIGNATURES:  # admitted by the coarse class only
+            signature = _EMOJI_SIGNATURE_RE.search(text, signature.end())
+            continue
+        start = signature.start()
+        while start and text[start - 1] in _EMOJI_CHARS:
+            start -= 1
+        end = _EMOJI_CHARS_RE.match(text, signature.end()).end()
+        for span in emoji.emoji_list(text[start:end]):
+            span["match_start"] += start
+            span["match_end"] += start
+            spans.append(span)
+        signature = _EMOJI_SIGNATURE_RE.search(text, end)
+    return spans
 
 
 def _filter_characters(
@@ -467,7 +726,7 @@ def _filter_characters(
         The text and counts for ``control``, ``non_arabic`` and ``emoji``.
     """
     pattern = _removal_re(keep_latin, keep_digits, keep_punctuation)
-    spans = emoji.emoji_list(text) if _MAYBE_EMOJI_RE.search(text) else []
+    spans = _emoji_spans(text)
     counts = {"control": 0, "non_arabic": 0, "emoji": 0}
     pieces: list[str] = []
     start = 0
@@ -496,10 +755,28 @@ def unify_whitespace(text: str) -> str:
         text: Input text.
 
     Returns:
-        Text whose only white space characters are spaces and newlines
-        (runs are not collapsed).
+        Text whose only white space characters are spaces and newlines;
+        runs of spaces are collapsed to one, newlines are left alone.
     """
-    return _SPACES_RE.sub(" ", _LINE_BREAK_RE.sub("\n", text))
+    text = _unify_whitespace_chars(text)
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
+
+
+def _unify_whitespace_chars(text: str) -> str:
+    """Map CRLF and each line break to "\n", each other white space character to " ".
+
+    Args:
+        text: Input text.
+
+    Returns:
+        Text whose only white space characters are spaces and newlines.
+    """
+    for old, new in _WHITESPACE_PAIRS:
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 def normalize_whitespace(text: str) -> str:
@@ -511,8 +788,7 @@ def normalize_whitespace(text: str) -> str:
     Returns:
         Text whose lines are stripped and separated by exactly one newline.
     """
-    text = _NEWLINE_RUN_RE.sub("\n", unify_whitespace(text))
-    return text.strip(" \n")
+    return _collapse_plain_whitespace(_unify_whitespace_chars(text))
 
 
 def clean_text(
@@ -539,18 +815,25 @@ def clean_text(
         The cleaned text and per-category removal counts.
     """
     removed = dict.fromkeys(REMOVED_CATEGORIES, 0)
-    text, removed["wikitext"] = _strip_wikitext(text)
-    text, removed["html"] = _strip_html(text)
-    text, removed["emails"] = _counted(_EMAIL_RE, " ", text)  # before URLs: a host rule could eat half
-    text, removed["urls"] = _counted(_URL_RE, " ", text)
-    text, removed["presentation_forms"] = _map_presentation_forms(text)
-    # White space is unified first so NBSP & co. are not counted as non-Arabic.
-    text, counts = _filter_characters(
-        unify_whitespace(text),
-        keep_latin=keep_latin,
-        keep_digits=keep_digits,
-        keep_punctuation=keep_punctuation,
-        keep_emoji=keep_emoji,
-    )
-    removed.update(counts)
-    return CleanResult(text=normalize_whitespace(text), removed=removed)
+    encoded = _encode_fast(text)
+    # Markup steps 1-3 only when a character they need is present (checked on the bytes at once).
+    if encoded is None or encoded.translate(None, _NOT_MARKUP_BYTES):
+        text, removed["wikitext"] = _strip_wikitext(text)
+        text, removed["html"] = _strip_html(text)
+        text, removed["emails"] = _strip_emails(text)  # before URLs: a host rule could eat half
+        text, removed["urls"] = _strip_urls(text)
+        if removed["wikitext"] or removed["html"] or removed["emails"] or removed["urls"]:
+            encoded = None  # the text changed
+    if not _is_plain(text, keep_latin, keep_digits, keep_punctuation, encoded):
+        text, removed["presentation_forms"] = _map_presentation_forms(text)
+        # White space is unified first so NBSP & co. are not counted as non-Arabic.
+        text, counts = _filter_characters(
+            _unify_whitespace_chars(text),
+            keep_latin=keep_latin,
+            keep_digits=keep_digits,
+            keep_punctuation=keep_punctuation,
+            keep_emoji=keep_emoji,
+        )
+        removed.update(counts)
+    # Only " " and "\n" are left as white space either way.
+    return CleanResult(text=_collapse_plain_whitespace(text), removed=removed)

@@ -5,30 +5,47 @@ Each ``normalize_*`` function is a small, pure ``str -> str`` step;
 diacritics (see :mod:`arabic_nlp.diacritics`) or removes characters other than
 tatweel.
 
-Where camel-tools does exactly the right thing (Alif Maksura, Teh Marbuta) it is
-called directly; where it covers less than we need (Alef: no wavy-hamza forms,
-no decomposed input; Persian letters: arclean maps far more than letters) the
-step is our own and ``tests/test_arabic_nlp_normalize.py`` checks parity with
-camel-tools on the overlap.
+Where camel-tools does exactly the right thing (Alif Maksura, Teh Marbuta) the
+single-step functions call it directly; where it covers less than we need (Alef:
+no wavy-hamza forms, no decomposed input; Persian letters: arclean maps far more
+than letters) the step is our own. ``tests/test_arabic_nlp_normalize.py`` and
+``tests/test_arabic_nlp_parity.py`` (real SIB-200 and Shami text) check parity
+with camel-tools on the overlap.
+
+Speed: every letter step is a single-character replacement, so
+:func:`normalize_text` composes the selected steps into one list of
+``(character, replacement)`` pairs per option combination and applies it as
+``if char in text: text = text.replace(char, replacement)``. Both operations
+run in C at several GB/s, and most pairs are absent from any given text, so
+the chain costs little more than the Unicode normalisation itself
+(``str.translate`` with a dict, by contrast, does a Python-level lookup per
+character and is some 20x slower). ``benchmarks/bench_throughput.py``
+compares the chain with camel-tools'.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from camel_tools.utils.normalize import normalize_alef_maksura_ar, normalize_teh_marbuta_ar
 
 from arabic_nlp.charsets import (
     ALEF,
+    ALEF_MAKSURA,
     ALEF_VARIANTS,
     ARABIC_DIGITS,
+    DAGGER_ALEF,
     EXTENDED_ARABIC_DIGITS,
     HAMZA_MARKS,
+    HEH,
     PERSIAN_LETTER_MAP,
     PRESENTATION_FORM_FIXES,
     TATWEEL,
+    TEH_MARBUTA,
     WESTERN_DIGITS,
+    YEH,
     char_class,
 )
 
@@ -48,22 +65,82 @@ __all__ = [
 UNICODE_FORMS = ("NFC", "NFD", "NFKC", "NFKD")
 DIGIT_TARGETS = ("western", "arabic-indic")
 
-# A precomposed alef variant, or a bare alef followed by the combining
-# maddah/hamza that NFD splits off (so decomposed input is handled too).
-_ALEF_RE = re.compile(f"[{char_class(ALEF_VARIANTS)}]|{ALEF}[{char_class(HAMZA_MARKS)}]")
-_PERSIAN_TABLE = str.maketrans(dict(PERSIAN_LETTER_MAP))
-_PRESENTATION_FIX_TABLE = str.maketrans(dict(PRESENTATION_FORM_FIXES))
+# A bare alef followed by the combining maddah/hamza marks that NFD splits off,
+# possibly with harakat/tanween/shadda/sukun/dagger alef in between: canonical
+# ordering puts those (combining classes 27-35) before the hamza marks (220/230),
+# so NFD("أَ") is "ا" + fatha + hamza above. The hamza marks are dropped, the
+# other marks kept (see _drop_hamza_marks).
+_HAMZA_OR_HARAKA = f"[\u064B-\u0652{DAGGER_ALEF}{char_class(HAMZA_MARKS)}]"
+_DECOMPOSED_ALEF_RE = re.compile(f"{ALEF}{_HAMZA_OR_HARAKA}*[{char_class(HAMZA_MARKS)}]")
+_HAMZA_DELETE = str.maketrans(dict.fromkeys(HAMZA_MARKS))
+_ALEF_PAIRS = tuple((variant, ALEF) for variant in ALEF_VARIANTS)
+_PERSIAN_PAIRS = tuple(PERSIAN_LETTER_MAP.items())
+_PRESENTATION_FIX_PAIRS = tuple(PRESENTATION_FORM_FIXES.items())
 # Extended (Persian/Urdu) digits are folded too: ۴ ۵ ۶ differ in shape from ٤ ٥ ٦
 # but mean the same digit.
-_TO_WESTERN = str.maketrans(ARABIC_DIGITS + EXTENDED_ARABIC_DIGITS, WESTERN_DIGITS * 2)
-_TO_ARABIC_INDIC = str.maketrans(WESTERN_DIGITS + EXTENDED_ARABIC_DIGITS, ARABIC_DIGITS * 2)
-_DIGIT_TABLES = {"western": _TO_WESTERN, "arabic-indic": _TO_ARABIC_INDIC}
+_DIGIT_PAIRS = {
+    "western": tuple(zip(ARABIC_DIGITS + EXTENDED_ARABIC_DIGITS, WESTERN_DIGITS * 2)),
+    "arabic-indic": tuple(zip(WESTERN_DIGITS + EXTENDED_ARABIC_DIGITS, ARABIC_DIGITS * 2)),
+}
+
+Pairs = Sequence[tuple[str, str]]
+
+
+def _replace_chars(text: str, pairs: Pairs) -> str:
+    """Apply single-character replacements, skipping characters the text lacks.
+
+    Args:
+        text: Input text.
+        pairs: ``(character, replacement)`` pairs; no replacement may contain
+            a character that is replaced later in the list (checked by
+            :func:`_compose`), so the order of application does not matter.
+
+    Returns:
+        The text with every pair applied.
+    """
+    for char, replacement in pairs:
+        if char in text:
+            text = text.replace(char, replacement)
+    return text
+
+
+def _compose(steps: Sequence[Pairs]) -> tuple[tuple[str, str], ...]:
+    """Compose several single-character steps into one set of pairs.
+
+    Args:
+        steps: Lists of pairs, applied in this order.
+
+    Returns:
+        Pairs mapping each affected character straight to its final form
+        (identity pairs dropped).
+
+    Raises:
+        ValueError: If a final form still contains a replaced character (the
+            composed steps would not be a fixed point and order would matter).
+    """
+    keys: dict[str, None] = {}
+    for pairs in steps:
+        keys.update((char, None) for char, _ in pairs)
+    composed = {}
+    for char in keys:
+        value = char
+        for pairs in steps:
+            value = "".join(dict(pairs).get(c, c) for c in value)
+        if value != char:
+            composed[char] = value
+    for char, value in composed.items():
+        bad = set(value) & composed.keys()
+        if bad:
+            raise ValueError(f"composed normalisation maps {char!r} to {value!r}, which still contains {sorted(bad)}")
+    return tuple(composed.items())
 
 
 def normalize_alef(text: str) -> str:
     """Map hamzated, madda, wasla and wavy-hamza alefs to bare alef (ا).
 
-    Covers أ إ آ ٱ ٲ ٳ and the decomposed spellings ا + U+0653/0654/0655.
+    Covers أ إ آ ٱ ٲ ٳ and the decomposed spellings ا + U+0653/0654/0655
+    (also with harakat between the alef and the hamza mark, the canonical
+    NFD order of a vocalised hamzated alef, e.g. ا + fatha + U+0654 -> اَ).
 
     Args:
         text: Input text.
@@ -71,7 +148,34 @@ def normalize_alef(text: str) -> str:
     Returns:
         Text with every alef variant replaced by U+0627.
     """
-    return _ALEF_RE.sub(ALEF, text)
+    text = _replace_chars(text, _ALEF_PAIRS)
+    return _strip_decomposed_alef_hamza(text)
+
+
+def _strip_decomposed_alef_hamza(text: str) -> str:
+    """Drop the combining maddah/hamza marks that follow a bare alef (decomposed أ إ آ).
+
+    Args:
+        text: Input text.
+
+    Returns:
+        The text; marks between the alef and the hamza mark are kept.
+    """
+    if HAMZA_MARKS[0] in text or HAMZA_MARKS[1] in text or HAMZA_MARKS[2] in text:
+        return _DECOMPOSED_ALEF_RE.sub(_drop_hamza_marks, text)
+    return text
+
+
+def _drop_hamza_marks(match: re.Match[str]) -> str:
+    """Replacement for :data:`_DECOMPOSED_ALEF_RE`: the match without its hamza marks.
+
+    Args:
+        match: Alef + marks, ending in a hamza mark.
+
+    Returns:
+        The alef and the non-hamza marks, in their order.
+    """
+    return match.group(0).translate(_HAMZA_DELETE)
 
 
 def normalize_alef_maksura(text: str) -> str:
@@ -132,7 +236,7 @@ def normalize_persian_letters(text: str) -> str:
     Returns:
         Text with the variants replaced.
     """
-    return text.translate(_PERSIAN_TABLE)
+    return _replace_chars(text, _PERSIAN_PAIRS)
 
 
 def normalize_digits(text: str, to: str) -> str:
@@ -152,10 +256,10 @@ def normalize_digits(text: str, to: str) -> str:
         ValueError: If ``to`` is not one of ``DIGIT_TARGETS``.
     """
     try:
-        table = _DIGIT_TABLES[to]
+        pairs = _DIGIT_PAIRS[to]
     except KeyError:
         raise ValueError(f"normalize_digits: unknown target {to!r}; expected one of {DIGIT_TARGETS}") from None
-    return text.translate(table)
+    return _replace_chars(text, pairs)
 
 
 def normalize_unicode(text: str, form: str = "NFC") -> str:
@@ -178,7 +282,11 @@ def normalize_unicode(text: str, form: str = "NFC") -> str:
     if form not in UNICODE_FORMS:
         raise ValueError(f"normalize_unicode: unknown form {form!r}; expected one of {UNICODE_FORMS}")
     if form.startswith("NFK"):
-        text = text.translate(_PRESENTATION_FIX_TABLE)
+        text = _replace_chars(text, _PRESENTATION_FIX_PAIRS)
+    # Most text is already normalised; this check is about twice as fast as
+    # normalize()'s own shortcut, which gives up at the first "maybe" character.
+    if unicodedata.is_normalized(form, text):
+        return text
     return unicodedata.normalize(form, text)
 
 
@@ -217,20 +325,82 @@ def normalize_text(
         ValueError: On an unknown ``digits`` target or ``unicode_form``
             (checked before any work is done).
     """
+    key = (alef, alef_maksura, teh_marbuta, tatweel, persian_letters, digits, unicode_form)
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _make_plan(*key)
+        if len(_PLANS) < 1024:
+            _PLANS[key] = plan
+    form, compatibility, before, after, whole = plan
+    if form is not None:
+        if compatibility:
+            text = _replace_chars(text, _PRESENTATION_FIX_PAIRS)
+        if not unicodedata.is_normalized(form, text):
+            text = unicodedata.normalize(form, text)
+    if alef and (HAMZA_MARKS[0] in text or HAMZA_MARKS[1] in text or HAMZA_MARKS[2] in text):
+        text = _replace_chars(text, before)
+        text = _DECOMPOSED_ALEF_RE.sub(_drop_hamza_marks, text)
+        return _replace_chars(text, after)
+    # Without hamza marks the decomposed-alef rule does nothing, so one composed pass does it all.
+    for char, replacement in whole:
+        if char in text:
+            text = text.replace(char, replacement)
+    return text
+
+
+_Pairs = tuple[tuple[str, str], ...]
+_Plan = tuple[str | None, bool, _Pairs, _Pairs, _Pairs]  # form, compatibility, before, after, whole
+_PLANS: dict[tuple, _Plan] = {}
+
+
+def _make_plan(
+    alef: bool,
+    alef_maksura: bool,
+    teh_marbuta: bool,
+    tatweel: bool,
+    persian_letters: bool,
+    digits: str,
+    unicode_form: str | None,
+) -> _Plan:
+    """Validate the options of :func:`normalize_text` and compose its letter steps.
+
+    The steps run in the documented order; the only multi-character rule (the
+    decomposed alef + hamza mark) sits between the ``before`` and ``after``
+    groups, so the result is exactly that of running the single-step functions
+    one by one. ``whole`` composes both groups, for text without hamza marks.
+
+    Args:
+        alef: See :func:`normalize_text`.
+        alef_maksura: See :func:`normalize_text`.
+        teh_marbuta: See :func:`normalize_text`.
+        tatweel: See :func:`normalize_text`.
+        persian_letters: See :func:`normalize_text`.
+        digits: See :func:`normalize_text`.
+        unicode_form: See :func:`normalize_text`.
+
+    Returns:
+        ``(form, compatibility, before, after, whole)``.
+
+    Raises:
+        ValueError: On an unknown ``digits`` target or ``unicode_form``.
+    """
     if digits != "keep" and digits not in DIGIT_TARGETS:
         raise ValueError(f"normalize_text: unknown digits {digits!r}; expected 'keep' or one of {DIGIT_TARGETS}")
-    if unicode_form is not None:
-        text = normalize_unicode(text, unicode_form)
+    if unicode_form is not None and unicode_form not in UNICODE_FORMS:
+        raise ValueError(f"normalize_text: unknown unicode_form {unicode_form!r}; expected one of {UNICODE_FORMS}")
+    before: list[Pairs] = []
     if persian_letters:
-        text = normalize_persian_letters(text)
+        before.append(_PERSIAN_PAIRS)
     if alef:
-        text = normalize_alef(text)
+        before.append(_ALEF_PAIRS)
+    after: list[Pairs] = []
     if alef_maksura:
-        text = normalize_alef_maksura(text)
+        after.append(((ALEF_MAKSURA, YEH),))
     if teh_marbuta:
-        text = normalize_teh_marbuta(text)
+        after.append(((TEH_MARBUTA, HEH),))
     if tatweel:
-        text = remove_tatweel(text)
+        after.append(((TATWEEL, ""),))
     if digits != "keep":
-        text = normalize_digits(text, digits)
-    return text
+        after.append(_DIGIT_PAIRS[digits])
+    compatibility = unicode_form is not None and unicode_form.startswith("NFK")
+    return unicode_form, compatibility, _compose(before), _compose(after), _compose(before + after)

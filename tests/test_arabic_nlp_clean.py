@@ -183,3 +183,163 @@ def test_step_functions_are_pure_str_to_str():
     assert map_presentation_forms("ﻻ ﷲ") == "لا الله"
     assert strip_control_chars("أ\u200fب\tج") == "أب\tج"
     assert normalize_whitespace(" أ \u00a0 ب \n\n ج ") == "أ ب\nج"
+
+
+# --- hard cases -----------------------------------------------------------------
+
+
+def test_slash_dates_and_mentions_are_not_urls_or_emails():
+    raw = "ولد في ١٢/٥/٢٠٢٤ و 12/5/2024، تابعوا @user_1 والنسبة 50/50"
+    result = clean_text(raw)
+    assert result.text == raw
+    assert result.removed["urls"] == result.removed["emails"] == 0
+
+
+def test_url_variants_any_case_and_inside_quotes():
+    result = clean_text("«https://x.org/a» WWW.Example.COM/path و(ftp://f.net/x) نهاية")
+    assert result.text == "« » و( ) نهاية"
+    assert result.removed["urls"] == 3
+
+
+def test_currency_kept_trademark_and_arrows_dropped():
+    result = clean_text("السعر 5€ أو 7$ أو ٣٪ ™ → ←")
+    assert result.text == "السعر 5€ أو 7$ أو ٣٪"
+    assert result.removed["non_arabic"] == 2  # the arrows
+    assert result.removed["emoji"] == 1  # ™ is an emoji (™️) for the emoji package
+
+
+def test_keycap_and_flag_emoji_removed_whole():
+    result = clean_text("رقم #️⃣ و1️⃣ وعلم 🇵🇸 ثم ©")
+    assert result.text == "رقم و وعلم ثم"
+    assert result.removed["emoji"] == 4
+    assert result.removed["control"] == 0  # FE0F / U+20E3 left with their emoji
+
+
+def test_emoji_glued_to_words_and_digits():
+    assert clean_text("جميل😍😍2024👍🏽جدا").text == "جميل 2024 جدا"
+
+
+def test_arabic_number_signs_and_alm_removed_invisibly():
+    # U+0600 (Arabic number sign) and U+061C (Arabic letter mark) carry no text.
+    result = clean_text("\u0600١٢٣ كت\u061cاب")
+    assert result.text == "١٢٣ كتاب"
+    assert result.removed["control"] == 2
+
+
+def test_crlf_form_feed_and_nel_are_line_breaks():
+    assert clean_text("أ\r\nب\x0cج\x85د\u2028هـ").text == "أ\nب\nج\nد\nهـ"
+
+
+def test_whitespace_only_lines_and_space_runs_collapse():
+    assert clean_text("  أ   ب \n \n\t\n   ج  ").text == "أ ب\nج"
+
+
+def test_public_whitespace_helpers():
+    from arabic_nlp.clean import unify_whitespace
+
+    assert unify_whitespace("أ\t\u00a0 ب\r\nج") == "أ ب\nج"
+    assert normalize_whitespace("\n\n أ  \u2003 ب \u2028 ج \n") == "أ ب\nج"
+
+
+# --- fast paths = full path -------------------------------------------------------
+
+_PIECES = [
+    "نص", "عربي", " ", "  ", "\n", "\n\n", "\t", "\r\n", "\u00a0", "\u2003", "\u200f", "\u200c", "\u200d", "\ufeff",
+    "\u0600", "ﻻ", "ﷲ", "﷼", "\ufe76", "﴾", "﴿", ".", "،", "؟", "!", "«", "»", "<b>", "</p>", "<br/>", "<!--x-->",
+    "&amp;", "&nbsp;", "[[أ|ب]]", "{{قالب}}", "'''", "== ع ==", "__TOC__", "https://x.org/a", "www.y.com",
+    "t.co/z", "a@b.com", "@user", "/", "١٢/٥", "3.14", "٣٫١٤", "😍", "👍🏽", "❤️", "#️⃣", "🇪🇬", "©", "€", "™", "★",
+    "мир", "你好", "Hello", "é", "\x00", "\x85", "ـ", "ًٌٍَُِّْ", "ۖ", "۝", "گ", "ی",
+]
+
+
+def _reference_clean(text: str, **flags) -> tuple[str, dict[str, int]]:
+    """clean_text's steps run without any fast path or gate (the specification)."""
+    import re
+
+    import emoji
+
+    from arabic_nlp import clean as c
+
+    removed = dict.fromkeys(REMOVED_CATEGORIES, 0)
+    for pattern, repl, nested, _, _ in c._WIKITEXT_STEPS:
+        fn = c._counted_until_stable if nested else c._counted
+        text, n = fn(pattern, repl, text)
+        removed["wikitext"] += n
+    for pattern, repl in ((c._HTML_COMMENT_RE, ""), (c._SCRIPT_STYLE_RE, " "), (c._TAG_RE, c._tag_replacement)):
+        text, n = pattern.subn(repl, text)
+        removed["html"] += n
+    text, n = c._ENTITY_RE.subn(lambda m: __import__("html").unescape(m.group(0)), text)
+    removed["html"] += n
+    text, removed["emails"] = c._EMAIL_RE.subn(" ", text)
+    text, removed["urls"] = c._URL_RE.subn(" ", text)
+    text, removed["presentation_forms"] = c._map_presentation_forms(text)
+    text = re.sub(r"[^\S\n]+", " ", re.sub(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]", "\n", text))
+    removal = c._removal_re(flags.get("keep_latin", True), flags.get("keep_digits", True),
+                            flags.get("keep_punctuation", True))
+    pieces, start = [], 0
+
+    def chunk(part: str) -> str:
+        stripped = c._CONTROL_RE.sub("", part)
+        removed["control"] += len(part) - len(stripped)
+        kept = removal.sub(lambda m: removed.__setitem__("non_arabic", removed["non_arabic"] + len(m.group())) or " ",
+                           stripped)
+        return kept
+
+    for span in emoji.emoji_list(text):
+        pieces.append(chunk(text[start : span["match_start"]]))
+        if flags.get("keep_emoji", False):
+            pieces.append(span["emoji"])
+        else:
+            removed["emoji"] += 1
+            pieces.append(" ")
+        start = span["match_end"]
+    pieces.append(chunk(text[start:]))
+    text = re.sub(r" ?\n[\n ]*", "\n", re.sub(r"[^\S\n]+", " ", "".join(pieces))).strip(" \n")
+    return text, removed
+
+
+@pytest.mark.parametrize(
+    "flags", [{}, {"keep_latin": False}, {"keep_digits": False, "keep_punctuation": False}, {"keep_emoji": True}]
+)
+def test_fast_paths_give_the_reference_result(flags):
+    import random
+
+    rng = random.Random(1234)
+    texts = ["", "نص عربي بسيط.", "سطر\nسطر آخر  ", *_PIECES]
+    texts += ["".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 30))) for _ in range(1500)]
+    for text in texts:
+        result = clean_text(text, **flags)
+        assert (result.text, result.removed) == _reference_clean(text, **flags), repr(text)
+
+
+def test_emoji_scan_by_runs_equals_whole_text_scan():
+    import random
+
+    import emoji
+
+    from arabic_nlp.clean import _emoji_spans
+
+    rng = random.Random(7)
+    keys = sorted(emoji.EMOJI_DATA)
+    pool = ["\u200d", "\ufe0f", "\ufe0e", "1", "#", "*", "a", "ب", " ", "🏽", "\u20e3", "\U0001f1ea", "\U000e0067", "€"]
+    for _ in range(3000):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            key = rng.choice(keys)
+            parts.append(rng.choice([key, key[: rng.randint(1, 3)], rng.choice(pool)]))
+        text = "".join(parts)
+        assert _emoji_spans(text) == emoji.emoji_list(text), [hex(ord(c)) for c in text]
+
+
+def test_url_scan_by_tokens_equals_whole_text_scan():
+    import random
+
+    from arabic_nlp.clean import _URL_RE, _strip_urls
+
+    rng = random.Random(3)
+    pool = ["http://", "https://", "ftp://", "www.", "WwW.", "x.com/", "a.b.co/", "t.co/ab", "/", ".", ",", "«", "»",
+            " ", "\n", "\u00a0", "ب", "e.g", "x", "1", "-", "?", "؟", ":", "//", "(", ")", "ٌ", "HTTP://", "\u2003",
+            "\u0131o", "\u212a", "ſ"]  # letters that IGNORECASE [a-z] also matches
+    for _ in range(20000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 12)))
+        assert _strip_urls(text) == _URL_RE.subn(" ", text), repr(text)

@@ -92,3 +92,40 @@ def test_diacritic_ratio():
 
 def test_diacritic_ratio_ignores_tatweel_and_latin():
     assert diacritic_ratio("كـَتـَبَ abc") == pytest.approx(1.0)
+
+
+def test_camel_classes_are_exactly_camels_charset():
+    from camel_tools.utils.charsets import AR_DIAC_CHARSET
+
+    assert frozenset().union(*(MARK_CLASSES[name] for name in CAMEL_CLASSES)) == frozenset(AR_DIAC_CHARSET)
+
+
+def test_marks_outside_the_classes_are_kept():
+    # Extended-A open tanween (U+08F0) and small high letters in Urdu are not in any class.
+    assert strip_diacritics("ب\u08f0") == "ب\u08f0"
+    assert strip_diacritics("الرحمٰن") == "الرحمن"
+
+
+def test_strip_accepts_any_iterable_of_classes():
+    word = "مُدَرِّسٌ"
+    assert strip_diacritics(word, ("harakat", "shadda")) == "مدرسٌ"
+    assert strip_diacritics(word, iter(["tanween"])) == "مُدَرِّس"
+    assert strip_diacritics(word, frozenset(DEFAULT_MARK_CLASSES)) == "مدرس"
+
+
+def test_diacritic_ratio_edge_cases():
+    assert diacritic_ratio("َُ") == 0.0  # marks but no letter
+    assert diacritic_ratio("كَتَبَ 😀 𝐀") == pytest.approx(1.0)  # astral characters count as nothing
+    assert diacritic_ratio("ۖ كتب") == pytest.approx(1 / 3)  # Quranic marks count too
+    assert diacritic_ratio("پَ") == pytest.approx(1.0)  # Persian letters are Arabic-script letters
+
+
+@pytest.mark.parametrize("classes", [DEFAULT_MARK_CLASSES, CAMEL_CLASSES, ("quranic",), ()])
+def test_short_and_long_texts_take_different_paths_with_the_same_result(classes):
+    # Under 120 characters one regex substitution runs, above it per-mark str.replace; stripping is
+    # per character, so stripping a joined text must equal joining the stripped parts.
+    parts = VOCALISED + QURANIC
+    assert all(len(p) < 120 for p in parts)
+    long_text = " ".join(parts * 3)
+    assert len(long_text) > 120
+    assert strip_diacritics(long_text, classes) == " ".join(strip_diacritics(p, classes) for p in parts * 3)

@@ -176,3 +176,54 @@ def test_library_has_no_framework_imports():
     code = "import sys, arabic_nlp; print(sorted(m for m in ('torch', 'prefect') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- hard cases -----------------------------------------------------------------
+
+
+def test_decomposed_vocalised_hamza_alef():
+    # Canonical order puts the fatha/kasra before the hamza mark: NFD("أَ") is ا + fatha + U+0654.
+    for word, expected in (("أَحمد", "اَحمد"), ("إِبراهيم", "اِبراهيم"), ("آدم", "ادم"), ("أُّ", "اُّ")):
+        decomposed = unicodedata.normalize("NFD", word)
+        assert normalize_alef(decomposed) == unicodedata.normalize("NFD", expected)
+        assert normalize_text(decomposed, unicode_form=None) == normalize_text(word)
+        assert normalize_text(word, unicode_form="NFD") == unicode_form_nfd(expected)
+
+
+def unicode_form_nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def test_hamza_marks_on_other_letters_are_kept():
+    # Only alef loses its hamza mark; waw/yeh/heh + hamza mark (decomposed ؤ ئ ۀ) stay.
+    text = "\u0648\u0654 \u064a\u0654 \u0647\u0654 \u0627\u0654"
+    assert normalize_alef(text) == "\u0648\u0654 \u064a\u0654 \u0647\u0654 \u0627"
+
+
+def test_normalize_alef_is_idempotent_on_stacked_marks():
+    text = "\u0623\u0654 \u0627\u0653\u0654"
+    once = normalize_alef(text)
+    assert once == "\u0627 \u0627" and normalize_alef(once) == once
+
+
+def test_steps_compose_in_order():
+    # ۃ (teh marbuta goal) -> ة (Persian step) -> ه (teh marbuta step); ی -> ي never becomes ى.
+    assert normalize_text("زکاۃ", teh_marbuta=True) == "زكاه"
+    assert normalize_text("زکاۃ") == "زكاة"
+    assert normalize_text("علی", alef_maksura=False) == "علي"
+    assert normalize_text("۱۲۳ ٤٥", digits="western") == "123 45"
+    assert normalize_text("ـأـ", tatweel=True) == "ا"
+
+
+def test_compose_rejects_steps_that_do_not_settle():
+    from arabic_nlp.normalize import _compose
+
+    assert _compose([(("a", "b"),), (("b", "c"),)]) == (("a", "c"), ("b", "c"))
+    with pytest.raises(ValueError, match="still contains"):
+        _compose([(("a", "xa"),)])
+
+
+def test_nfkc_keeps_arabic_ligatures_and_digits_right():
+    assert normalize_text("ﷺ ﻷ ²", unicode_form="NFKC") == "صلي الله عليه وسلم لا 2"
+    already = "نص عادي"
+    assert normalize_unicode(already, "NFKC") is already  # fast path: nothing to do, nothing copied
