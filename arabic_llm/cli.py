@@ -135,10 +135,19 @@ def cmd_gc(args) -> int:
         if not args.dry_run:
             store.forget_prefect_record(path.name)
             shutil.rmtree(path)
+    # Staging directories of runs that crashed or were killed (live runs touch theirs constantly).
+    cutoff = time.time() - args.tmp_hours * 3600
+    for path in sorted((store.root / "tmp").glob("*")) if (store.root / "tmp").is_dir() else []:
+        if path.stat().st_mtime < cutoff:
+            size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+            removed.append((path.relative_to(store.root).as_posix(), size))
+            freed += size
+            if not args.dry_run:
+                shutil.rmtree(path, ignore_errors=True)
     verb = "would remove" if args.dry_run else "removed"
     for rel, size in removed:
         print(f"{verb} {rel} ({size / 1e6:.2f} MB)")
-    print(f"{verb} {len(removed)} artifacts, {freed / 1e6:.2f} MB; kept those of the last "
+    print(f"{verb} {len(removed)} artifacts and staging directories, {freed / 1e6:.2f} MB; kept those of the last "
           f"{len(keep_records)} run(s)")
     return 0
 
@@ -178,6 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     gc.add_argument("--store", default=DEFAULT_STORE)
     gc.add_argument("--keep-last", type=int, default=5, metavar="N", help="runs whose artifacts are kept (default 5)")
     gc.add_argument("--dry-run", action="store_true", help="list what would go, remove nothing")
+    gc.add_argument("--tmp-hours", type=float, default=24, metavar="H",
+                    help="also remove staging directories older than H hours (left by killed runs)")
     gc.set_defaults(fn=cmd_gc)
     ui = sub.add_parser("ui", help="start the Prefect server and UI on 127.0.0.1")
     ui.add_argument("--host", default="127.0.0.1")

@@ -361,7 +361,21 @@ def _lock_manager_class():
 
     class StaleAwareLockManager(FileSystemLockManager):
         """Prefect's file lock manager, plus: a lock whose holder process on this host has died
-        (a killed run) is broken instead of blocking every later run forever."""
+        (a killed run) is broken instead of blocking every later run forever.
+
+        Prefect's holder ids are opaque, so the lock file also records the host and pid.
+        """
+
+        def acquire_lock(self, key, holder, acquire_timeout=None, hold_timeout=None) -> bool:
+            acquired = super().acquire_lock(key, holder, acquire_timeout, hold_timeout)
+            if acquired:
+                path = self._lock_path_for_key(key)
+                info = json.loads(Path(path).read_text())
+                info.update(host=socket.gethostname(), pid=os.getpid())
+                tmp = Path(f"{path}.{os.getpid()}.tmp")
+                tmp.write_text(json.dumps(info))
+                os.replace(tmp, path)
+            return acquired
 
         def is_locked(self, key: str, use_cache: bool = False) -> bool:
             try:
@@ -370,9 +384,8 @@ def _lock_manager_class():
                 return True
             if info is None:
                 return False
-            host, _, rest = str(info.get("holder", "")).partition(":")
-            pid = rest.split(":", 1)[0]
-            if host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid)):
+            pid = info.get("pid")
+            if info.get("host") == socket.gethostname() and isinstance(pid, int) and not _pid_alive(pid):
                 with contextlib.suppress(FileNotFoundError):
                     Path(info["path"]).unlink()
                 self._locks.pop(key, None)

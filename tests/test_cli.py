@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -104,7 +105,12 @@ def test_gc_keeps_what_recent_runs_use(tmp_path, capsys):
     write_run_record(store, {"run_id": "r2", "finished": 2, "stages": {"clean": {"artifact": kept}}})
 
     assert cli.main(["gc", "--store", str(store.root), "--keep-last", "1", "--dry-run"]) == 0
-    assert "would remove 2 artifacts" in capsys.readouterr().out
+    stale = store.root / "tmp" / "clean-dead"
+    (stale / "data").mkdir(parents=True)
+    os.utime(stale, (0, 0))
+    out = capsys.readouterr().out
+    assert cli.main(["gc", "--store", str(store.root), "--keep-last", "1", "--dry-run"]) == 0
+    assert "would remove 3 artifacts and staging directories" in capsys.readouterr().out
     assert (store.root / old).exists()
 
     assert cli.main(["gc", "--store", str(store.root), "--keep-last", "1"]) == 0
@@ -112,6 +118,7 @@ def test_gc_keeps_what_recent_runs_use(tmp_path, capsys):
     assert (store.root / kept).exists()
     assert not (store.prefect_results / ("a" * 64)).exists()
     assert (store.prefect_results / ("b" * 64)).exists()
+    assert not stale.exists()
 
 
 def test_help_everywhere(capsys):

@@ -182,3 +182,24 @@ def test_two_concurrent_runs_compute_once(tmp_path: Path, src: Path, calls: Path
     assert called(calls).count("toy_upper") == 1, results
     assert len(list((Path(store) / "artifacts" / "toy_upper").iterdir())) == 1
     assert sorted(json.loads(out.strip().splitlines()[-1])["toy_upper"] for out, _ in results) == ["cached", "ran"]
+
+
+def test_killed_run_leaves_nothing_complete_and_its_lock_does_not_block(tmp_path: Path, src: Path, calls: Path):
+    import signal
+    import time
+
+    store = tmp_path / "store"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), str(HERE.parent)]), "TOY_SLEEP": "60"}
+    proc = subprocess.Popen([sys.executable, str(HERE / "toy_flow.py"), str(store), str(src), "0"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while not list((store / "tmp").glob("*/data/partial.txt")) and time.time() < deadline:
+        time.sleep(0.2)  # wait until the stage is half-way through its body
+    assert list((store / "locks").glob("*.lock")), "the running stage holds its key's lock"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not (store / "artifacts" / "toy_upper").exists()  # nothing looks complete
+
+    stages = toy_flow(store=str(store), src=str(src))  # same key: the dead holder's lock is broken
+    assert outcomes(stages) == {"toy_upper": "ran", "toy_count": "ran"}
+    assert (store / stages["toy_upper"]["artifact"] / "data" / "out.txt").read_text() == "SALAMSALAM"

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from arabic_llm.store import stage_task
 
 CALLS_ENV = "TOY_CALLS_FILE"
+SLEEP_ENV = "TOY_SLEEP"  # a pause that is not a parameter, so the key stays the same
 
 
 class ToyParams(BaseModel):
@@ -30,6 +31,7 @@ def toy_upper(out_dir: Path, params: ToyParams, src: Path) -> dict:
     _count_call("toy_upper")
     time.sleep(params.sleep)
     (out_dir / "partial.txt").write_text("half-written")
+    time.sleep(float(os.environ.get(SLEEP_ENV, "0")))
     if params.fail:
         raise RuntimeError("toy_upper failed on purpose")
     (out_dir / "out.txt").write_text(src.read_text(encoding="utf-8").upper() * params.repeat)
