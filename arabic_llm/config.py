@@ -76,8 +76,8 @@ class DialectConfig(Section):
         "camel: camel-tools' dialect identification (its data must be installed)")
     train_data: str | None = Field(
         "builtin:dialect-labels.json",
-        description="labels for `dialect_model`: JSON {doc id: label} over the corpus, or TSV text<TAB>label; "
-        "path or builtin:<file>")
+        description="labels for `dialect_model`: JSON {doc id: label} over the corpus, TSV text<TAB>label "
+        "(path or builtin:<file>), or hub:<dataset id>[:<split>] with text and label columns")
     camel_model: str = Field("default", description="camel-tools dialect-id model name, for tagger: camel")
 
 

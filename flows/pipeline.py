@@ -18,7 +18,7 @@ from tasks.base_model import BaseModelParams, base_model
 from tasks.bias_audit import PROBES, BiasParams, bias_audit
 from tasks.clean import clean
 from tasks.data_audit import data_audit
-from tasks.dialect import dialect
+from tasks.dialect import TagParams, dialect
 from tasks.dialect_model import DialectModelParams, dialect_model, training_file
 from tasks.diacritics import diacritics
 from tasks.download import download, plan
@@ -41,9 +41,9 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     normalized = run(normalize, cfg.normalize, docs=cleaned)
     marked = run(diacritics, cfg.diacritics, docs=normalized)
     segmented = run(segment, cfg.segment, docs=marked)
-    tagger = run(dialect_model, DialectModelParams(dialect=cfg.dialect, eval_fraction=cfg.shards.eval_fraction,
-                                                   seed=cfg.seed), docs=segmented, labels=training_file(cfg.dialect))
-    labelled = run(dialect, cfg.dialect, docs=segmented, model=tagger)
+    tagger = run(dialect_model, DialectModelParams.from_config(cfg.dialect, cfg.shards.eval_fraction, cfg.seed),
+                 docs=segmented, labels=training_file(cfg.dialect))
+    labelled = run(dialect, TagParams(), docs=segmented, model=tagger)
     tagged = run(data_audit, cfg.audit, docs=labelled)
 
     tok = run(tokenizer, TokenizerParams(tokenizer=cfg.tokenizer, eval_fraction=cfg.shards.eval_fraction,

@@ -6,10 +6,17 @@ import functools
 from collections import Counter
 from pathlib import Path
 
-from arabic_llm.config import DialectConfig
+from pydantic import BaseModel
+
 from arabic_llm.corpus import map_documents
 from arabic_llm.store import stage_task
 from arabic_nlp.dialect import DialectTagger, tag_documents
+
+
+class TagParams(BaseModel):
+    """Everything else the tags depend on is the trained tagger (an input, keyed by content)."""
+
+    digits: int = 6  # rounding of confidences and scores, so output bytes are stable
 
 
 @functools.lru_cache(maxsize=4)
@@ -17,7 +24,8 @@ def _tagger(model_dir: str) -> DialectTagger:
     return DialectTagger.load(Path(model_dir))  # once per worker process
 
 
-def dialect_shard(docs: list[dict], model_dir: str) -> tuple[list[dict], dict]:
+def dialect_shard(docs: list[dict], job: tuple[str, int]) -> tuple[list[dict], dict]:
+    model_dir, digits = job
     tagger = _tagger(model_dir)
     out, counts = [], Counter()
     tags = tag_documents(tagger, [doc["sentences"] for doc in docs])  # one batch per shard
@@ -26,13 +34,13 @@ def dialect_shard(docs: list[dict], model_dir: str) -> tuple[list[dict], dict]:
         out.append({
             **doc,
             "dialect": whole.label,
-            "dialect_confidence": round(whole.confidence, 6),
-            "dialect_scores": {k: round(v, 6) for k, v in sorted(whole.scores.items())},
-            "sentence_dialects": [[p.label, round(p.confidence, 6)] for p in per_sentence],
+            "dialect_confidence": round(whole.confidence, digits),
+            "dialect_scores": {k: round(v, digits) for k, v in sorted(whole.scores.items())},
+            "sentence_dialects": [[p.label, round(p.confidence, digits)] for p in per_sentence],
         })
     return out, {"per_dialect": dict(counts)}
 
 
 @stage_task("dialect")
-def dialect(out_dir: Path, params: DialectConfig, docs: Path, model: Path) -> dict:
-    return map_documents(dialect_shard, str(model), docs, out_dir, "dialect")
+def dialect(out_dir: Path, params: TagParams, docs: Path, model: Path) -> dict:
+    return map_documents(dialect_shard, (str(model), params.digits), docs, out_dir, "dialect")

@@ -16,10 +16,23 @@ from arabic_llm.store import stage_task
 from arabic_nlp.dialect import DIALECTS, DialectTagger
 
 
+HUB_PREFIX = "hub:"  # hub:<dataset id>[:<split>] with `text` and `label` columns
+
+
 class DialectModelParams(BaseModel):
-    dialect: DialectConfig
+    """What the tagger depends on; a local training file is keyed by its content, not its path."""
+
+    tagger: str
+    camel_model: str
+    hub_data: str | None  # a hub dataset id is keyed by name: it has no local content to hash
     eval_fraction: float  # held-out documents never teach the tagger either
     seed: int
+
+    @classmethod
+    def from_config(cls, cfg: DialectConfig, eval_fraction: float, seed: int) -> "DialectModelParams":
+        hub = cfg.train_data if cfg.tagger == "ngram" and (cfg.train_data or "").startswith(HUB_PREFIX) else None
+        return cls(tagger=cfg.tagger, camel_model=cfg.camel_model, hub_data=hub, eval_fraction=eval_fraction,
+                   seed=seed)
 
 
 def training_file(cfg: DialectConfig) -> Path | None:
@@ -29,7 +42,21 @@ def training_file(cfg: DialectConfig) -> Path | None:
     if cfg.train_data is None:
         raise CorpusError("dialect.tagger is 'ngram' but dialect.train_data is null: give labelled data "
                           "or set dialect.tagger=lexicon")
+    if cfg.train_data.startswith(HUB_PREFIX):
+        return None
     return resolve_source(cfg.train_data)
+
+
+def read_labelled_hub(spec: str) -> tuple[list[str], list[str]]:
+    """Training pairs from a `datasets` dataset: ``hub:<id>[:<split>]`` with text and label columns."""
+    from datasets import load_dataset
+
+    name, _, split = spec.removeprefix(HUB_PREFIX).partition(":")
+    data = load_dataset(name, split=split or "train")
+    missing = {"text", "label"} - set(data.column_names)
+    if missing:
+        raise CorpusError(f"{spec}: dataset lacks column(s) {', '.join(sorted(missing))} (has {data.column_names})")
+    return list(data["text"]), [str(x) for x in data["label"]]
 
 
 def read_labelled(labels: Path, docs: Path, eval_fraction: float, seed: int) -> tuple[list[str], list[str]]:
@@ -52,23 +79,30 @@ def read_labelled(labels: Path, docs: Path, eval_fraction: float, seed: int) -> 
                     raise CorpusError(f"{labels}:{lineno}: expected text<TAB>label")
                 texts.append(text)
                 tags.append(label.strip())
-    for i, label in enumerate(tags):
-        if label not in DIALECTS:
-            raise CorpusError(f"{labels}: label {label!r} (example {i + 1}) is not one of {', '.join(DIALECTS)}")
+    _check_labels(tags, labels)
     if not texts:
         raise CorpusError(f"{labels}: no labelled examples matched the corpus")
     return texts, tags
 
 
-@stage_task("dialect_model", libraries=("scikit-learn", "numpy"))
+def _check_labels(tags: list[str], origin) -> None:
+    for i, label in enumerate(tags):
+        if label not in DIALECTS:
+            raise CorpusError(f"{origin}: label {label!r} (example {i + 1}) is not one of {', '.join(DIALECTS)}")
+
+
+@stage_task("dialect_model", libraries=("scikit-learn", "numpy", "datasets"))
 def dialect_model(out_dir: Path, params: DialectModelParams, docs: Path, labels: Path | None) -> dict:
-    cfg = params.dialect
-    if cfg.tagger == "lexicon":
+    if params.tagger == "lexicon":
         tagger, counts = DialectTagger.default(), Counter()
-    elif cfg.tagger == "camel":
-        tagger, counts = DialectTagger.camel(cfg.camel_model), Counter()
+    elif params.tagger == "camel":
+        tagger, counts = DialectTagger.camel(params.camel_model), Counter()
     else:
-        texts, tags = read_labelled(labels, docs, params.eval_fraction, params.seed)
+        if params.hub_data:
+            texts, tags = read_labelled_hub(params.hub_data)
+            _check_labels(tags, params.hub_data)
+        else:
+            texts, tags = read_labelled(labels, docs, params.eval_fraction, params.seed)
         tagger, counts = DialectTagger.train(texts, tags, seed=params.seed), Counter(tags)
     tagger.save(out_dir)
-    return {"tagger": cfg.tagger, "training_examples": dict(sorted(counts.items()))}
+    return {"tagger": params.tagger, "training_examples": dict(sorted(counts.items()))}

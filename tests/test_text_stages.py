@@ -16,7 +16,7 @@ from arabic_nlp.segment import split_sentences
 from tasks.clean import clean
 from tasks.data_audit import data_audit
 from tasks.diacritics import diacritics
-from tasks.dialect import dialect
+from tasks.dialect import TagParams, dialect
 from tasks.dialect_model import DialectModelParams, dialect_model, training_file
 from tasks.download import download, plan
 from tasks.normalize import normalize
@@ -37,9 +37,9 @@ def stages(tmp_path_factory) -> dict[str, Path]:
     normalize.build(out["normalize"], cfg.normalize, docs=out["clean"])
     diacritics.build(out["diacritics"], cfg.diacritics, docs=out["normalize"])
     segment.build(out["segment"], cfg.segment, docs=out["diacritics"])
-    dialect_model.build(out["dialect_model"], DialectModelParams(dialect=cfg.dialect, eval_fraction=0.1, seed=1),
+    dialect_model.build(out["dialect_model"], DialectModelParams.from_config(cfg.dialect, 0.1, 1),
                         docs=out["segment"], labels=training_file(cfg.dialect))
-    dialect.build(out["dialect"], cfg.dialect, docs=out["segment"], model=out["dialect_model"])
+    dialect.build(out["dialect"], TagParams(), docs=out["segment"], model=out["dialect_model"])
     data_audit.build(out["data_audit"], cfg.audit, docs=out["dialect"])
     return out | {"cfg": cfg}
 
@@ -82,3 +82,26 @@ def test_audit_keeps_the_clean_sample(stages):
     before = sum(1 for _ in read_documents(stages["dialect"]))
     after = sum(1 for _ in read_documents(stages["data_audit"]))
     assert after == before  # the embedded sample has no abusive documents
+
+
+def test_dialect_model_trains_from_a_hub_dataset(tmp_path, monkeypatch):
+    import datasets
+
+    from tasks.dialect_model import read_labelled_hub
+
+    rows = {"text": ["ازيك عامل ايه النهارده", "شلونك اليوم وايد زين", "شو عم تعمل هلق", "واش بغيتي دابا"],
+            "label": ["EGY", "GLF", "LEV", "MGR"]}
+    seen = {}
+
+    def fake_load(name, split):
+        seen.update(name=name, split=split)
+        return datasets.Dataset.from_dict(rows)
+
+    monkeypatch.setattr(datasets, "load_dataset", fake_load)
+    texts, labels = read_labelled_hub("hub:someone/arabic-dialects:validation")
+    assert seen == {"name": "someone/arabic-dialects", "split": "validation"}
+    assert (texts, labels) == (rows["text"], rows["label"])
+    params = DialectModelParams.from_config(load_config(None, ["dialect.train_data=hub:someone/x"]).dialect, 0.1, 1)
+    assert params.hub_data == "hub:someone/x"
+    local = DialectModelParams.from_config(load_config().dialect, 0.1, 1)
+    assert local.hub_data is None and "builtin" not in local.model_dump_json()  # paths are not keyed
