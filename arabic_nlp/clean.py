@@ -37,29 +37,39 @@ the earlier ones ran):
 control, presentation_forms and non_arabic count characters.
 
 Speed (the result is exactly that of running every step; a test compares
-the two on fuzzed text): the text is encoded once to Windows-1256 (which
-holds Arabic, its diacritics, Western digits, ASCII and the common
-punctuation) and ``bytes.translate`` tells, in C, whether any character that
-a markup pattern needs (``< { [ = ' _ & @ / w W``) is present; without one,
-steps 1-3 are skipped. Otherwise each markup step is still skipped unless
-its own trigger is present (``<`` for HTML, ``@`` plus a domain for e-mails,
-``/`` or ``www.`` for URLs, ``{{`` ``[[`` ``''`` ... for wikitext), and the URL
-pattern only runs on the white-space-delimited tokens that hold a URL hint.
-Steps 4-6 are skipped as a whole when every character is "plain" for the
-``keep_*`` flags (kept as is, not white space other than space and newline,
-not the start of an emoji), again one ``bytes.translate`` on the encoded text;
-a text the codec cannot encode falls back to one regex scan. The emoji
+the two on fuzzed text): the text is encoded once to an 8-bit code, a
+variant of Windows-1256 (which holds Arabic, its diacritics, Western
+digits, ASCII and the common punctuation) that also holds Arabic-Indic and
+Persian digits (``_FAST_DECODING_TABLE``). The common case, text whose
+every character is "plain" for the ``keep_*`` flags (kept as is, not white
+space other than space and newline, not the start of an emoji) and holds
+none of the characters a markup pattern needs (``< { [ = ' _ & @ / w W``),
+is told by one ``bytes.translate``, in C, and then only has its white space
+collapsed; a
+text the codec cannot encode is told by one regex scan instead. Otherwise
+the markup characters present (the same ``bytes.translate`` with a
+different table) decide which of steps 1-3 run (wikitext needs one of
+``< { [ = ' _``, HTML ``<`` or ``&``, e-mails ``@``, URLs ``/`` or ``w``; after
+an HTML entity is decoded every later step runs), and each step is still
+skipped unless its own trigger is present (``@`` plus a domain for e-mails,
+``://``, ``www.`` or a ``/`` after two letters for URLs, ``{{`` ``[[`` ``''``
+... for wikitext); the URL pattern only runs on the white-space-delimited
+tokens that hold a URL hint. Steps 4-6 are skipped as a whole when every
+character is plain, and steps 5-6 when the text is plain once its
+presentation forms are mapped (``ﻻ`` is often all there is). The emoji
 scanner only runs around emoji candidates. ``benchmarks/bench_throughput.py``
 measures the effect.
 """
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from encodings import cp1256 as _cp1256
 from functools import lru_cache
 
 import emoji
@@ -93,6 +103,7 @@ __all__ = [
 ]
 
 REMOVED_CATEGORIES = ("urls", "emails", "html", "wikitext", "control", "presentation_forms", "non_arabic", "emoji")
+_NO_REMOVALS = dict.fromkeys(REMOVED_CATEGORIES, 0)  # copied for each result (a copy beats dict.fromkeys)
 
 
 @dataclass(frozen=True)
@@ -223,11 +234,27 @@ _EMOJI_CHARS_RE = re.compile(f"[{char_class(_EMOJI_CHARS)}]*")
 
 # --- fast paths -----------------------------------------------------------------
 
-_FAST_CODEC = "cp1256"  # Windows Arabic: Arabic letters and diacritics, ASCII, common punctuation
+# An 8-bit code for the byte-level checks: Windows-1256 (Windows Arabic: Arabic letters and
+# diacritics, ASCII, common punctuation), with 26 symbols that are never plain or rare in
+# Arabic text (ƒ © ² ½ ZWNJ LRM ...) swapped for Arabic-Indic and Persian digits, ٪ ٫ ٬, ی ڤ ٱ,
+# so that text using those encodes too. Encoding calls codecs.charmap_encode directly.
+_FAST_FREED = "ƒˆŒœ\u200c\u200d¤¦¨©\xad®¯²³´µ¶¸¹¼½¾\u200e\u200f™"
+_FAST_ADDED = "٠١٢٣٤٥٦٧٨٩٪٫٬۰۱۲۳۴۵۶۷۸۹یڤٱ"
+_FAST_DECODING_TABLE = "".join(
+    _FAST_ADDED[_FAST_FREED.index(c)] if c in _FAST_FREED else c for c in _cp1256.decoding_table
+)
+_FAST_ENCODING_TABLE = codecs.charmap_build(_FAST_DECODING_TABLE)
+_charmap_encode = codecs.charmap_encode
 # Every wikitext, HTML, e-mail and URL pattern needs one of these ASCII characters
-# (the same bytes in Windows-1256); text without any skips steps 1-3.
+# (the same bytes in the fast code); text without any skips steps 1-3.
 _MARKUP_CHARS = "<{[='_&@/wW"
 _NOT_MARKUP_BYTES = bytes(b for b in range(256) if chr(b) not in _MARKUP_CHARS)
+_MARKUP_RE = re.compile(f"[{re.escape(_MARKUP_CHARS)}]")  # the same test for text outside the fast code
+# The markup characters (as byte values, ASCII in the fast code too) each group of steps needs one of.
+_WIKITEXT_TRIGGERS = frozenset(b"<{[='_")
+_HTML_TRIGGERS = frozenset(b"<&")
+_EMAIL_TRIGGER = ord("@")
+_URL_TRIGGERS = frozenset(b"/wW")
 
 
 _Replacement = str | Callable[[re.Match[str]], str]
@@ -426,6 +453,9 @@ def strip_urls(text: str) -> str:
 # (With IGNORECASE, [A-Za-z] also matches İ ı ſ K, so the hint's TLD class holds them too.)
 _URL_HINT_RE = re.compile(r"[:wW.](?:(?<=:)//|(?<=[wW])[wW][wW]\.|(?<=\.)[A-Za-z\u0130\u0131\u017f\u212a]{2,}/)")
 _WWW_RE = re.compile(r"[wW][wW][wW]\.")
+# Each ".tld/" hint holds a "/" after two of the hint's TLD letters; the pattern starts with
+# the literal "/", so the engine jumps from slash to slash.
+_TLD_SLASH_RE = re.compile(r"/(?<=[A-Za-z\u0130\u0131\u017f\u212a]{2}/)")
 _TOKEN_TAIL_RE = re.compile(r"\S*")
 
 
@@ -443,7 +473,10 @@ def _strip_urls(text: str) -> tuple[str, int]:
     Returns:
         The text and the number of URLs.
     """
-    if "/" not in text and not (("w" in text or "W" in text) and _WWW_RE.search(text)):
+    # No hint without "://", "www." or a "/" after two letters (dates, "و/أو" and "50/50" have none).
+    if not (("w" in text or "W" in text) and _WWW_RE.search(text)) and (
+        "/" not in text or ("://" not in text and not _TLD_SLASH_RE.search(text))
+    ):
         return text, 0
     pieces: list[str] = []
     last = total = 0
@@ -595,18 +628,18 @@ def _plain_check(keep_latin: bool, keep_digits: bool, keep_punctuation: bool) ->
         keep_punctuation: As for :func:`clean_text`.
 
     Returns:
-        The Windows-1256 bytes that decode to plain characters (for
+        The fast-code bytes that decode to plain characters (for
         ``bytes.translate(None, delete)``), and a regex matching one
-        non-plain character (for text outside Windows-1256).
+        non-plain character (for text outside the fast code).
     """
     kept = _kept_chars(keep_latin, keep_digits, keep_punctuation)
     plain = kept - _EMOJI_SIGNATURES - _OTHER_WHITESPACE - _CONTROL_CHARS
-    plain_bytes = bytes(b for b in range(256) if bytes([b]).decode(_FAST_CODEC, "replace") in plain)
+    plain_bytes = bytes(b for b in range(256) if _FAST_DECODING_TABLE[b] in plain)
     return plain_bytes, re.compile(f"[^{char_class(plain)}]")
 
 
 def _encode_fast(text: str) -> bytes | None:
-    """Encode to Windows-1256 for the byte-level checks.
+    """Encode to the fast code (``_FAST_DECODING_TABLE``) for the byte-level checks.
 
     Args:
         text: Input text.
@@ -615,9 +648,39 @@ def _encode_fast(text: str) -> bytes | None:
         The bytes, or None if the text holds a character the codec lacks.
     """
     try:
-        return text.encode(_FAST_CODEC)
+        return _charmap_encode(text, "strict", _FAST_ENCODING_TABLE)[0]
     except UnicodeEncodeError:
         return None
+
+
+# (keep_latin, keep_digits, keep_punctuation) -> what :func:`_clean_check` builds.
+_CLEAN_CHECKS: dict[tuple[bool, bool, bool], tuple[bytes, re.Pattern[str]]] = {}
+
+
+def _clean_check(keep_latin: bool, keep_digits: bool, keep_punctuation: bool) -> tuple[bytes, re.Pattern[str]]:
+    """Build (once per flag combination) the test for text that :func:`clean_text` only has to collapse.
+
+    Such text is plain (see :func:`_plain_check`) and holds no character a
+    markup pattern needs (``_MARKUP_CHARS``), so steps 1-6 leave it unchanged.
+
+    Args:
+        keep_latin: As for :func:`clean_text`.
+        keep_digits: As for :func:`clean_text`.
+        keep_punctuation: As for :func:`clean_text`.
+
+    Returns:
+        The fast-code bytes of such characters (for
+        ``bytes.translate(None, delete)``), and a regex matching one character
+        that is not one of them (for text outside the fast code).
+    """
+    key = (keep_latin, keep_digits, keep_punctuation)
+    check = _CLEAN_CHECKS.get(key)
+    if check is None:
+        kept = _kept_chars(keep_latin, keep_digits, keep_punctuation)
+        clean = kept - _EMOJI_SIGNATURES - _OTHER_WHITESPACE - _CONTROL_CHARS - set(_MARKUP_CHARS)
+        clean_bytes = bytes(b for b in range(256) if _FAST_DECODING_TABLE[b] in clean)
+        check = _CLEAN_CHECKS[key] = (clean_bytes, re.compile(f"[^{char_class(clean)}]"))
+    return check
 
 
 def _is_plain(
@@ -644,18 +707,22 @@ def _is_plain(
     return not encoded.translate(None, plain_bytes)
 
 
-def _collapse_plain_whitespace(text: str) -> str:
+def _collapse_plain_whitespace(text: str, encoded: bytes | None = None) -> str:
     """:func:`normalize_whitespace` for text whose only white space is " " and "\n".
 
     Args:
         text: Input text.
+        encoded: ``_encode_fast(text)`` when the caller has it: searching its
+            bytes for a double space is faster than searching the str.
 
     Returns:
         The same result as :func:`normalize_whitespace`: space runs become one
         space, lines are stripped, empty lines dropped.
     """
-    while "  " in text:  # str.replace beats a " {2,}" regex, which stops at every space
+    if "  " in text if encoded is None else b"  " in encoded:
         text = text.replace("  ", " ")
+        while "  " in text:  # str.replace beats a " {2,}" regex, which stops at every space
+            text = text.replace("  ", " ")
     if "\n" not in text:
         return text.strip(" ")
     return "\n".join(filter(None, [line.strip(" ") for line in text.split("\n")]))
@@ -814,26 +881,56 @@ def clean_text(
     Returns:
         The cleaned text and per-category removal counts.
     """
-    removed = dict.fromkeys(REMOVED_CATEGORIES, 0)
-    encoded = _encode_fast(text)
-    # Markup steps 1-3 only when a character they need is present (checked on the bytes at once).
-    if encoded is None or encoded.translate(None, _NOT_MARKUP_BYTES):
-        text, removed["wikitext"] = _strip_wikitext(text)
-        text, removed["html"] = _strip_html(text)
-        text, removed["emails"] = _strip_emails(text)  # before URLs: a host rule could eat half
-        text, removed["urls"] = _strip_urls(text)
+    removed = _NO_REMOVALS.copy()
+    try:
+        encoded: bytes | None = _charmap_encode(text, "strict", _FAST_ENCODING_TABLE)[0]
+    except UnicodeEncodeError:
+        encoded = None
+    # Fast path: plain text without markup characters only needs its white space collapsed.
+    check = _CLEAN_CHECKS.get((keep_latin, keep_digits, keep_punctuation))
+    clean_bytes, clean_re = check or _clean_check(keep_latin, keep_digits, keep_punctuation)
+    if encoded is None:
+        hit = clean_re.search(text)
+        if hit is None:
+            return CleanResult(_collapse_plain_whitespace(text), removed)
+        clean_until = hit.start()  # every character before it is plain and no markup
+        markup = _MARKUP_RE.search(text, clean_until) is not None
+        present = None  # which markup characters: not known
+    else:
+        if not encoded.translate(None, clean_bytes):
+            return CleanResult(_collapse_plain_whitespace(text, encoded), removed)
+        clean_until = 0
+        present = encoded.translate(None, _NOT_MARKUP_BYTES)  # the markup characters, as bytes
+        markup = bool(present)
+    # Markup steps 1-3 only when a character they need is present.
+    if markup:
+        if present is None or not _WIKITEXT_TRIGGERS.isdisjoint(present):
+            text, removed["wikitext"] = _strip_wikitext(text)
+        if present is None or not _HTML_TRIGGERS.isdisjoint(present):
+            text, removed["html"] = _strip_html(text)
+            if removed["html"]:
+                present = None  # a decoded entity can be any character
+        if present is None or _EMAIL_TRIGGER in present:
+            text, removed["emails"] = _strip_emails(text)  # before URLs: a host rule could eat half
+        if present is None or not _URL_TRIGGERS.isdisjoint(present):
+            text, removed["urls"] = _strip_urls(text)
         if removed["wikitext"] or removed["html"] or removed["emails"] or removed["urls"]:
-            encoded = None  # the text changed
-    if not _is_plain(text, keep_latin, keep_digits, keep_punctuation, encoded):
+            encoded = _encode_fast(text)  # the text changed
+            clean_until = 0
+    plain_bytes, odd_re = _plain_check(keep_latin, keep_digits, keep_punctuation)
+    if odd_re.search(text, clean_until) if encoded is None else encoded.translate(None, plain_bytes):
         text, removed["presentation_forms"] = _map_presentation_forms(text)
-        # White space is unified first so NBSP & co. are not counted as non-Arabic.
-        text, counts = _filter_characters(
-            _unify_whitespace_chars(text),
-            keep_latin=keep_latin,
-            keep_digits=keep_digits,
-            keep_punctuation=keep_punctuation,
-            keep_emoji=keep_emoji,
-        )
-        removed.update(counts)
+        # Presentation forms are often all there was (ﻻ): then steps 5-6 have nothing to do.
+        if not (removed["presentation_forms"] and _is_plain(text, keep_latin, keep_digits, keep_punctuation)):
+            # White space is unified first so NBSP & co. are not counted as non-Arabic.
+            text, counts = _filter_characters(
+                _unify_whitespace_chars(text),
+                keep_latin=keep_latin,
+                keep_digits=keep_digits,
+                keep_punctuation=keep_punctuation,
+                keep_emoji=keep_emoji,
+            )
+            removed.update(counts)
+        encoded = None  # the text may have changed
     # Only " " and "\n" are left as white space either way.
-    return CleanResult(text=_collapse_plain_whitespace(text), removed=removed)
+    return CleanResult(_collapse_plain_whitespace(text, encoded), removed)

@@ -249,6 +249,7 @@ _PIECES = [
     "&amp;", "&nbsp;", "[[أ|ب]]", "{{قالب}}", "'''", "== ع ==", "__TOC__", "https://x.org/a", "www.y.com",
     "t.co/z", "a@b.com", "@user", "/", "١٢/٥", "3.14", "٣٫١٤", "😍", "👍🏽", "❤️", "#️⃣", "🇪🇬", "©", "€", "™", "★",
     "мир", "你好", "Hello", "é", "\x00", "\x85", "ـ", "ًٌٍَُِّْ", "ۖ", "۝", "گ", "ی",
+    "&#64;", "&#47;", "&#119;", "٢٠٢٤", "۱۴", "w", "W", "x.com/", "x.ſs/", "://", "=", "_",
 ]
 
 
@@ -343,3 +344,44 @@ def test_url_scan_by_tokens_equals_whole_text_scan():
     for _ in range(20000):
         text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 12)))
         assert _strip_urls(text) == _URL_RE.subn(" ", text), repr(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "راسل a&#64;b.com الآن",  # the entity decodes to "@": e-mail steps must still run
+        "انظر https&#58;//x.org/a الآن",  # decodes to ":"
+        "موقع &#119;ww.example.com/a",  # decodes to "w"
+        "&lt;b&gt;نص&lt;/b&gt;",
+        "التاريخ ١٢/٥/٢٠٢٤ و 12/5/2024 و/أو 50/50",  # slashes without a URL hint
+        "ﻻ إله ١٢٣ ۱۴۰۳ پ",  # presentation forms, then text outside Windows-1256
+        "ﻻ\u200f نص",  # presentation form, then a control character
+        "نص ١٢٣ <b>غامق</b> www.x.com",  # outside Windows-1256, with markup
+        "word www and w/o slash",
+    ],
+)
+@pytest.mark.parametrize("flags", [{}, {"keep_latin": False}, {"keep_digits": False, "keep_punctuation": False}])
+def test_markup_gates_give_the_reference_result(text, flags):
+    result = clean_text(text, **flags)
+    assert (result.text, result.removed) == _reference_clean(text, **flags)
+
+
+def test_tld_slash_gate_never_hides_a_url_hint():
+    from arabic_nlp.clean import _TLD_SLASH_RE, _URL_HINT_RE, _WWW_RE
+
+    for text in ["x.com/", "a.b.co/z", "x.\u0131o/", "x.\u212aa/", "x.ſs/", "1.2/3", "ب.ت/", "x.c/", "://"]:
+        if _URL_HINT_RE.search(text):
+            assert "://" in text or _WWW_RE.search(text) or _TLD_SLASH_RE.search(text), repr(text)
+
+
+def test_fast_code_is_a_one_to_one_8_bit_code():
+    from arabic_nlp.clean import _FAST_ADDED, _FAST_DECODING_TABLE, _FAST_FREED, _encode_fast
+
+    assert len(_FAST_DECODING_TABLE) == len(set(_FAST_DECODING_TABLE)) == 256
+    assert _FAST_DECODING_TABLE[:128] == "".join(map(chr, range(128)))  # markup bytes are ASCII
+    assert _encode_fast(_FAST_DECODING_TABLE) == bytes(range(256))
+    assert all(_encode_fast(c) is None for c in _FAST_FREED)
+    assert _encode_fast(_FAST_ADDED) is not None
+    # Text outside the code still gets the same result, via the regex checks.
+    for text in ["نص \u200c عربي", "© ٢٠٢٤ نص", "ƒ نص"]:
+        assert (clean_text(text).text, clean_text(text).removed) == _reference_clean(text)
