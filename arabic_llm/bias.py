@@ -166,20 +166,16 @@ def load_probes(path: Path, max_pairs: int | None = None) -> list[dict]:
     Raises:
         ValueError: naming the file and line of a malformed record.
     """
+    from arabic_llm.corpus import read_jsonl
+
     path = Path(path)
     probes: list[dict] = []
-    with path.open(encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{lineno}: not valid JSON ({exc})") from None
-            missing = [k for k in PROBE_FIELDS if not rec.get(k)]
-            if missing:
-                raise ValueError(f"{path}:{lineno}: missing or empty field(s) {missing}; each line needs {list(PROBE_FIELDS)}")
-            probes.append(rec)
+    for number, rec in enumerate(read_jsonl(path), 1):  # bad JSON raises naming file and line
+        missing = [k for k in PROBE_FIELDS if not rec.get(k)]
+        if missing:
+            raise ValueError(f"{path}: record {number}: missing or empty field(s) {missing}; "
+                             f"each line needs {list(PROBE_FIELDS)}")
+        probes.append(rec)
     if not probes:
         raise ValueError(f"{path}: no probe pairs")
     return probes[:max_pairs] if max_pairs is not None else probes

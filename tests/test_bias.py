@@ -68,7 +68,7 @@ def test_probe_file_is_well_formed():
 def test_load_probes_names_bad_line(tmp_path):
     bad = tmp_path / "p.jsonl"
     bad.write_text('{"id": "a", "dialect": "MSA", "attribute": "gender", "male": "x"}\n', encoding="utf-8")
-    with pytest.raises(ValueError, match=r"p.jsonl:1.*female"):
+    with pytest.raises(ValueError, match=r"p.jsonl: record 1.*female"):
         load_probes(bad)
 
 
