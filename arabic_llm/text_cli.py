@@ -236,59 +236,20 @@ def _dialect(args, stdin, stdout) -> None:
     _map_lines(stdin, stdout, transform)
 
 
-def read_labelled_tsv(path: Path) -> tuple[list[str], list[str]]:
-    """Read ``text<TAB>label`` training data (labels MSA EGY GLF LEV MGR).
+def _read_training_data(path: Path) -> tuple[list[str], list[str]]:
+    from arabic_nlp.dialect import DialectDataError, read_labelled_tsv
 
-    Blank lines are skipped; a first line ``text<TAB>label`` is taken as a header. The label
-    is the last tab-separated column, so the text itself may hold tabs.
-
-    Args:
-        path: The TSV file (UTF-8).
-
-    Returns:
-        Texts and labels, in file order.
-
-    Raises:
-        TextCommandError: Naming ``file:line`` for a line without a tab, an empty text or an
-            unknown label, or the file when it cannot be read or holds no examples.
-    """
-    from arabic_nlp.dialect import DIALECTS
-
-    texts: list[str] = []
-    labels: list[str] = []
     try:
-        with open(path, encoding="utf-8") as f:
-            for number, raw in enumerate(f, start=1):
-                line = raw.rstrip("\r\n")
-                if not line.strip():
-                    continue
-                text, tab, label = line.rpartition("\t")
-                where = f"{path}:{number}"
-                if not tab:
-                    raise TextCommandError(f"{where}: expected text<TAB>label, found no tab")
-                label = label.strip()
-                if number == 1 and (text.strip(), label) == ("text", "label"):
-                    continue
-                if not text.strip():
-                    raise TextCommandError(f"{where}: empty text")
-                if label not in DIALECTS:
-                    raise TextCommandError(f"{where}: label {label!r} is not one of {', '.join(DIALECTS)}")
-                texts.append(text)
-                labels.append(label)
-    except OSError as exc:
-        raise TextCommandError(f"--data {path}: cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise TextCommandError(f"--data {path}: not UTF-8 text: {exc}") from None
-    if not texts:
-        raise TextCommandError(f"--data {path}: no labelled examples")
-    return texts, labels
+        return read_labelled_tsv(path)
+    except DialectDataError as exc:
+        raise TextCommandError(str(exc)) from None
 
 
 def _train_dialect(args, stdin, stdout) -> None:
     from arabic_nlp.dialect import DialectTagger
 
     cfg = _load_config(args)
-    texts, labels = read_labelled_tsv(Path(args.data))
+    texts, labels = _read_training_data(Path(args.data))
     missing = [name for name in ("train", "save") if not hasattr(DialectTagger, name)]
     if missing:
         raise TextCommandError(f"this arabic_nlp has no DialectTagger.{'/'.join(missing)}")

@@ -144,6 +144,10 @@ class DialectModelError(ValueError):
     """A saved tagger directory is missing, incomplete or corrupt (the message names the file)."""
 
 
+class DialectDataError(ValueError):
+    """Labelled training data that cannot be used; the message names the file and line."""
+
+
 class CamelDataMissingError(RuntimeError):
     """camel-tools' dialect identification cannot be used here (package or data missing)."""
 
@@ -1169,3 +1173,49 @@ def tag_documents(
         label = DIALECTS[int(np.argmax(scores))]
         results.append((DialectPrediction(label, {d: float(p) for d, p in zip(DIALECTS, scores)}), per_sentence))
     return results
+
+
+def read_labelled_tsv(path: Path) -> tuple[list[str], list[str]]:
+    """Read ``text<TAB>label`` training data (labels MSA EGY GLF LEV MGR).
+
+    Blank lines are skipped; a first line ``text<TAB>label`` is taken as a header. The label
+    is the last tab-separated column, so the text itself may hold tabs.
+
+    Args:
+        path: The TSV file (UTF-8).
+
+    Returns:
+        Texts and labels, in file order.
+
+    Raises:
+        DialectDataError: Naming ``file:line`` for a line without a tab, an empty text or an
+            unknown label, or the file when it cannot be read or holds no examples.
+    """
+    texts: list[str] = []
+    labels: list[str] = []
+    try:
+        with open(path, encoding="utf-8") as f:
+            for number, raw in enumerate(f, start=1):
+                line = raw.rstrip("\r\n")
+                if not line.strip():
+                    continue
+                text, tab, label = line.rpartition("\t")
+                where = f"{path}:{number}"
+                if not tab:
+                    raise DialectDataError(f"{where}: expected text<TAB>label, found no tab")
+                label = label.strip()
+                if number == 1 and (text.strip(), label) == ("text", "label"):
+                    continue
+                if not text.strip():
+                    raise DialectDataError(f"{where}: empty text")
+                if label not in DIALECTS:
+                    raise DialectDataError(f"{where}: label {label!r} is not one of {', '.join(DIALECTS)}")
+                texts.append(text)
+                labels.append(label)
+    except OSError as exc:
+        raise DialectDataError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise DialectDataError(f"{path}: not UTF-8 text: {exc}") from None
+    if not texts:
+        raise DialectDataError(f"{path}: no labelled examples")
+    return texts, labels

@@ -13,7 +13,7 @@ from arabic_llm.config import DialectConfig
 from arabic_llm.corpus import CorpusError, read_documents, resolve_source
 from arabic_llm.shards import is_eval_doc
 from arabic_llm.store import stage_task
-from arabic_nlp.dialect import DIALECTS, DialectTagger
+from arabic_nlp.dialect import DIALECTS, DialectTagger, read_labelled_tsv
 
 
 HUB_PREFIX = "hub:"  # hub:<dataset id>[:<split>] with `text` and `label` columns
@@ -70,15 +70,7 @@ def read_labelled(labels: Path, docs: Path, eval_fraction: float, seed: int) -> 
                 texts.append(" ".join(doc["sentences"]))
                 tags.append(label)
     else:
-        with open(labels, encoding="utf-8") as f:
-            for lineno, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                text, sep, label = line.rstrip("\n").rpartition("\t")
-                if not sep:
-                    raise CorpusError(f"{labels}:{lineno}: expected text<TAB>label")
-                texts.append(text)
-                tags.append(label.strip())
+        texts, tags = read_labelled_tsv(labels)
     _check_labels(tags, labels)
     if not texts:
         raise CorpusError(f"{labels}: no labelled examples matched the corpus")
