@@ -40,7 +40,6 @@ def _load(args):
 def cmd_run(args) -> int:
     _quiet_libraries()
     cfg = _load(args)
-    from arabic_llm.config import PipelineConfig  # noqa: F401  (config validated above)
     from arabic_llm.corpus import CorpusError
     from arabic_llm.runs import STAGE_LISTENERS, new_run_id, write_run_record
     from arabic_llm.store import Store, sha256_bytes

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from arabic_llm.runs import latest_record
-from arabic_llm.store import ArtifactRef, Store, Verdict, compute_stage_key, input_digests
+from arabic_llm.store import ArtifactRef, Store, Verdict, canonical_json, compute_stage_key, input_digests
 
 PENDING = "pending:"
 
@@ -75,7 +75,7 @@ class StatusPredictor:
         old = self.store.manifest(name, prev_key)
         if old is None:
             return f"artifact missing (and the last run's {name} artifact is gone too)"
-        reasons = _param_changes(name, old.get("params", {}), json.loads(self._params_json(params)))
+        reasons = _param_changes(name, old.get("params", {}), json.loads(canonical_json(params)))
         digests = input_digests(inputs, self.store)
         for input_name, digest in digests.items():
             if old.get("inputs", {}).get(input_name, {}).get("digest") != digest:
@@ -85,12 +85,6 @@ class StatusPredictor:
         if old.get("code") != stage.spec.code():
             reasons.append("code changed (the stage's modules or library versions)")
         return "; ".join(reasons) or "key changed"
-
-    @staticmethod
-    def _params_json(params) -> str:
-        from arabic_llm.store import canonical_json
-
-        return canonical_json(params)
 
 
 class DagRecorder:

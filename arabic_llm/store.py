@@ -466,7 +466,8 @@ def run_stage(spec: StageSpec, fn, params: Any, inputs: dict[str, Any], store_ro
     return a dict of summary figures for the manifest. Artifact inputs reach ``fn`` as data dirs.
     """
     store = Store(store_root)
-    key = compute_stage_key(spec, params, inputs, store)
+    digests = input_digests(inputs, store)  # once: for the key and for the manifest
+    key = stage_key(spec.name, spec.code(), canonical_json(params), digests)
     if store.verify(spec.name, key).ok:
         return store.ref(spec.name, key, reused=True)
     resolved = {n: (v.data_dir(store.root) if isinstance(v, ArtifactRef) else v) for n, v in inputs.items()}
@@ -476,8 +477,8 @@ def run_stage(spec: StageSpec, fn, params: Any, inputs: dict[str, Any], store_ro
         meta = {
             "params": json.loads(canonical_json(params)),
             "inputs": {
-                n: ({"stage": v.stage, "key": v.key, "digest": v.digest} if isinstance(v, ArtifactRef) else {"digest": d})
-                for (n, v), d in zip(sorted(inputs.items()), input_digests(inputs, store).values())
+                n: ({"stage": v.stage, "key": v.key} if isinstance(v, ArtifactRef) else {}) | {"digest": digests[n]}
+                for n, v in sorted(inputs.items())
             },
             "code": spec.code(),
             "libraries": {lib: _version(lib) for lib in spec.libraries},
