@@ -19,7 +19,6 @@ Three questions, each answered with numbers and with what those numbers cannot t
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter, defaultdict
 from pathlib import Path

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach the hub from tests
+import peft
+import torch
 
-torch = pytest.importorskip("torch")
-pytest.importorskip("bitsandbytes")
-peft = pytest.importorskip("peft")
-
-from arabic_llm.bias import (  # noqa: E402
+from arabic_llm.bias import (
     PROBE_FIELDS,
     audit,
     load_probes,
@@ -25,8 +21,8 @@ from arabic_llm.bias import (  # noqa: E402
     sign_test_p,
     summarise_diffs,
 )
-from arabic_llm.config import BiasAuditConfig, QuantizationConfig, TinyModelConfig  # noqa: E402
-from arabic_llm.modeling import (  # noqa: E402
+from arabic_llm.config import BiasAuditConfig, QuantizationConfig, TinyModelConfig
+from arabic_llm.modeling import (
     build_tiny_qwen2,
     load_base_model,
     load_tokenizer,

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import json
 import math
-import os
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach the hub from tests
+import peft
+import torch
 
-torch = pytest.importorskip("torch")
-pytest.importorskip("bitsandbytes")
-peft = pytest.importorskip("peft")
-
-from arabic_llm.config import EvaluateConfig, QuantizationConfig, TinyModelConfig  # noqa: E402
-from arabic_llm.evaluation import (  # noqa: E402
+from arabic_llm.config import EvaluateConfig, QuantizationConfig, TinyModelConfig
+from arabic_llm.evaluation import (
     bits_per_char,
     evaluate_models,
     perplexity,
@@ -26,7 +21,7 @@ from arabic_llm.evaluation import (  # noqa: E402
     select_docs,
     word_start_tokens,
 )
-from arabic_llm.modeling import (  # noqa: E402
+from arabic_llm.modeling import (
     build_tiny_qwen2,
     load_base_model,
     load_tokenizer,

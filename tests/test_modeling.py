@@ -11,13 +11,10 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach the hub from tests
-
-torch = pytest.importorskip("torch")
-bnb = pytest.importorskip("bitsandbytes")
-
-from arabic_llm.config import QuantizationConfig, TinyModelConfig  # noqa: E402
-from arabic_llm.modeling import (  # noqa: E402
+import bitsandbytes as bnb
+import torch
+from arabic_llm.config import QuantizationConfig, TinyModelConfig
+from arabic_llm.modeling import (
     build_tiny_qwen2,
     load_base_model,
     load_tokenizer,

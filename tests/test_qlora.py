@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach the hub from tests
-
-torch = pytest.importorskip("torch")
-bnb = pytest.importorskip("bitsandbytes")
-peft = pytest.importorskip("peft")
-
-from arabic_llm.config import LoraConfig, QuantizationConfig, TinyModelConfig, TrainConfig  # noqa: E402
-from arabic_llm.modeling import build_tiny_qwen2, load_tokenizer, train_bpe_tokenizer  # noqa: E402
-from arabic_llm.qlora import METRIC_FIELDS, chunked_causal_lm_loss, lr_at, train_qlora  # noqa: E402
-from arabic_llm.shards import ShardDataset, pack  # noqa: E402
+import bitsandbytes as bnb
+import peft
+import torch
+from arabic_llm.config import LoraConfig, QuantizationConfig, TinyModelConfig, TrainConfig
+from arabic_llm.modeling import build_tiny_qwen2, load_tokenizer, train_bpe_tokenizer
+from arabic_llm.qlora import METRIC_FIELDS, chunked_causal_lm_loss, lr_at, train_qlora
+from arabic_llm.shards import ShardDataset, pack
 
 SEQ_LEN = 32
 DOCS = {
