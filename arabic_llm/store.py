@@ -402,7 +402,7 @@ def _prefect_cache_policy_base():
 
 
 class StageSpec(BaseModel):
-    """How one stage is keyed: its name, code and what its inputs' digests are."""
+    """A stage as the store keys it: its name, the module whose code it fingerprints, its libraries."""
 
     model_config = ConfigDict(frozen=True)
     name: str
