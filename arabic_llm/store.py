@@ -19,6 +19,7 @@ import functools
 import hashlib
 import importlib.metadata
 import importlib.util
+import inspect
 import json
 import os
 import shutil
@@ -308,6 +309,11 @@ class Store:
         with contextlib.suppress(FileNotFoundError):
             (self.prefect_results / key).unlink()
 
+    def work_dir(self, stage: str, key: str) -> Path:
+        """A stage's scratch area for one key (e.g. training checkpoints): it outlives a killed run,
+        so a rerun of the same key picks up from it, and is removed once the artifact is committed."""
+        return self.root / "work" / stage / key
+
     @contextlib.contextmanager
     def staging(self, stage: str) -> Iterator[Path]:
         """A private directory to build an artifact in; removed if the stage fails."""
@@ -471,6 +477,8 @@ def run_stage(spec: StageSpec, fn, params: Any, inputs: dict[str, Any], store_ro
     if store.verify(spec.name, key).ok:
         return store.ref(spec.name, key, reused=True)
     resolved = {n: (v.data_dir(store.root) if isinstance(v, ArtifactRef) else v) for n, v in inputs.items()}
+    if "work_dir" in inspect.signature(fn).parameters:
+        resolved["work_dir"] = store.work_dir(spec.name, key)
     started = time.time()
     with store.staging(spec.name) as staged:
         summary = fn(staged / "data", params, **resolved) or {}
@@ -486,7 +494,9 @@ def run_stage(spec: StageSpec, fn, params: Any, inputs: dict[str, Any], store_ro
             "timings": {"started": started, "seconds": round(time.time() - started, 3)},
             "run": {"run_id": run_id, "host": socket.gethostname(), "pid": os.getpid()},
         }
-        return store.commit(spec.name, key, staged, meta)
+        ref = store.commit(spec.name, key, staged, meta)
+    shutil.rmtree(store.work_dir(spec.name, key), ignore_errors=True)  # e.g. checkpoints: done with
+    return ref
 
 
 def _version(lib: str) -> str:

@@ -14,7 +14,7 @@ from prefect import flow, runtime
 from arabic_llm.config import PipelineConfig
 from arabic_llm.runs import StageRunner
 from arabic_llm.store import Store
-from tasks.base_model import BaseModelParams, base_model
+from tasks.base_model import BaseModelParams, base_model, weights_file
 from tasks.bias_audit import PROBES, BiasParams, bias_audit
 from tasks.clean import clean
 from tasks.data_audit import data_audit
@@ -48,11 +48,12 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
 
     tok = run(tokenizer, TokenizerParams(tokenizer=cfg.tokenizer, eval_fraction=cfg.shards.eval_fraction,
                                          seed=cfg.seed), docs=tagged)
-    model = run(base_model, BaseModelParams(model=cfg.model, seed=cfg.seed), tokenizer=tok)
+    model = run(base_model, BaseModelParams(model=cfg.model, seed=cfg.seed), tokenizer=tok, **weights_file(cfg.model))
     packed = run(shards, ShardsParams(shards=cfg.shards, seed=cfg.seed), docs=tagged, tokenizer=tok)
 
     def train_params(section):
-        return TrainParams(train=section, lora=cfg.lora, quantization=cfg.quantization, seed=cfg.seed)
+        return TrainParams(train=section, lora=cfg.lora, quantization=cfg.quantization, memory=cfg.memory,
+                           seed=cfg.seed)
 
     msa = run(train_msa, train_params(cfg.train_msa), shards=packed, base_model=model, tokenizer=tok)
     dialects = run(train_dialects, train_params(cfg.train_dialects), shards=packed, base_model=model,
