@@ -228,7 +228,7 @@ def _make_probe(causal_lm, loss_fn, trainable: list, device: str, rss) -> Callab
                 torch.cuda.reset_peak_memory_stats()
             rss.reset_peak()
             try:
-                hidden = decoder(input_ids=ids, position_ids=positions).last_hidden_state
+                hidden = decoder(input_ids=ids, position_ids=positions, use_cache=False).last_hidden_state
                 loss_fn(hidden, lm_head.weight, ids).backward()
                 if device == "cuda":
                     torch.cuda.synchronize()
@@ -443,9 +443,9 @@ def train_qlora(
                     input_ids = batch["input_ids"].to(device, non_blocking=True)
                     labels = batch["labels"].to(device, non_blocking=True)
                     positions = batch["position_ids"].to(device, non_blocking=True)
-                    # attention_mask=None + restarting position_ids: transformers masks per document;
-                    # right padding needs no mask under causal attention (its labels are -100).
-                    hidden = decoder(input_ids=input_ids, position_ids=positions).last_hidden_state
+                    # attention_mask=None, no cache, restarting position_ids: transformers masks per
+                    # document; right padding needs no mask under causal attention (labels -100).
+                    hidden = decoder(input_ids=input_ids, position_ids=positions, use_cache=False).last_hidden_state
                     nll = loss_fn(hidden, lm_head.weight, labels)
                     (nll / max(1, n_targets)).backward()
                     loss_sum += nll.detach()

@@ -420,11 +420,13 @@ class StageSpec(BaseModel):
 
 
 def input_digests(inputs: dict[str, Any], store: Store) -> dict[str, str]:
-    """Content digests of a stage's inputs: artifacts by their digest, local files by content."""
+    """Content digests of a stage's inputs: artifacts by their digest, local files and directories by content."""
     digests: dict[str, str] = {}
     for name, value in sorted(inputs.items()):
         if isinstance(value, ArtifactRef):
             digests[name] = value.digest
+        elif isinstance(value, Path) and value.is_dir():  # e.g. a local model directory
+            digests[name] = store.directory_digest(value)[0]
         elif isinstance(value, Path):
             digests[name] = store.stat_cache.digest(value)
         elif value is None:

@@ -59,7 +59,7 @@ def select_rows(shards_path: Path, dialects: list[str], sources: list[str] | Non
         present = dialects_in_shards(shards_path, "train")
         what = f"dialects {dialects}" + (f" and sources {sources}" if sources else "")
         raise ValueError(
-            f"{shards_path}: no 'train' rows for {what}; the train split holds dialects {present}. "
+            f"{shards_path}: no 'train' rows for {what}; the train split holds {present}. "
             "Fix: set train_*.dialects / sources to labels present in the corpus, or add documents of those dialects"
         )
     return dataset

@@ -23,6 +23,7 @@ from tasks.dialect_model import DialectModelParams, dialect_model, training_file
 from tasks.diacritics import diacritics
 from tasks.download import download, plan
 from tasks.evaluate import EvaluateParams, evaluate
+from tasks.export import export
 from tasks.normalize import normalize
 from tasks.report import ReportParams, report
 from tasks.segment import segment
@@ -34,7 +35,7 @@ from tasks.train_msa import TrainParams, train_msa
 
 def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     """download -> clean -> normalize -> diacritics -> segment -> dialect_model -> dialect -> data_audit
-    -> tokenizer -> base_model -> shards -> train_msa -> train_dialects -> evaluate -> bias_audit -> report"""
+    -> tokenizer -> base_model -> shards -> train_msa -> train_dialects [-> export] -> evaluate -> bias_audit -> report"""
     download_params, source_files = plan(cfg.download)
     raw = run(download, download_params, **source_files)
     cleaned = run(clean, cfg.clean, docs=raw)
@@ -59,6 +60,8 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     dialects = run(train_dialects, train_params(cfg.train_dialects), shards=packed, base_model=model,
                    tokenizer=tok, msa_adapter=msa)
 
+    if cfg.export.merge:
+        run(export, cfg.export, base_model=model, adapters=dialects)
     models = dict(base_model=model, tokenizer=tok, msa_adapter=msa, dialect_adapter=dialects)
     evaluation = run(evaluate, EvaluateParams(evaluate=cfg.evaluate, quantization=cfg.quantization,
                                               seq_len=cfg.shards.seq_len, seed=cfg.seed), shards=packed, **models)
