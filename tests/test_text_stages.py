@@ -150,9 +150,9 @@ def test_dialect_model_trains_from_a_local_dataset_through_datasets(tmp_path, mo
     bad = tmp_path / "bad"
     (bad / "data").mkdir(parents=True)
     pq.write_table(pa.table({"text": ["نص"], "label": ["EGYPT"]}), bad / "data" / "train-00000-of-00001.parquet")
+    bad_params = params.model_copy(update={"hub_data": f"hub:{bad}"})
     with pytest.raises(CorpusError, match=r"label 'EGYPT' \(example 1\)"):
-        dialect_model.build(tmp_path / "model-bad", DialectModelParams(**{**params.model_dump(), "hub_data": f"hub:{bad}"}),
-                            docs=tmp_path, labels=None)
+        dialect_model.build(tmp_path / "model-bad", bad_params, docs=tmp_path, labels=None)
     nolabel = tmp_path / "nolabel"
     (nolabel / "data").mkdir(parents=True)
     pq.write_table(pa.table({"text": ["نص"], "dialect": ["EGY"]}), nolabel / "data" / "train-00000-of-00001.parquet")
