@@ -73,6 +73,8 @@ DIGIT_TARGETS = ("western", "arabic-indic")
 _HAMZA_OR_HARAKA = f"[\u064B-\u0652{DAGGER_ALEF}{char_class(HAMZA_MARKS)}]"
 _DECOMPOSED_ALEF_RE = re.compile(f"{ALEF}{_HAMZA_OR_HARAKA}*[{char_class(HAMZA_MARKS)}]")
 _HAMZA_DELETE = str.maketrans(dict.fromkeys(HAMZA_MARKS))
+_MADDAH, _HAMZA_ABOVE, _HAMZA_BELOW = HAMZA_MARKS  # as constants: indexing makes a new string each time
+_is_normalized = unicodedata.is_normalized
 _ALEF_PAIRS = tuple((variant, ALEF) for variant in ALEF_VARIANTS)
 _PERSIAN_PAIRS = tuple(PERSIAN_LETTER_MAP.items())
 _PRESENTATION_FIX_PAIRS = tuple(PRESENTATION_FORM_FIXES.items())
@@ -161,7 +163,7 @@ def _strip_decomposed_alef_hamza(text: str) -> str:
     Returns:
         The text; marks between the alef and the hamza mark are kept.
     """
-    if HAMZA_MARKS[0] in text or HAMZA_MARKS[1] in text or HAMZA_MARKS[2] in text:
+    if _MADDAH in text or _HAMZA_ABOVE in text or _HAMZA_BELOW in text:
         return _DECOMPOSED_ALEF_RE.sub(_drop_hamza_marks, text)
     return text
 
@@ -283,7 +285,9 @@ def normalize_unicode(text: str, form: str = "NFC") -> str:
         raise ValueError(f"normalize_unicode: unknown form {form!r}; expected one of {UNICODE_FORMS}")
     if form.startswith("NFK"):
         text = _replace_chars(text, _PRESENTATION_FIX_PAIRS)
-    return _normalized(form, text)
+    # Most text is already normalised; this check is about twice as fast as
+    # normalize()'s own shortcut, which gives up at the first "maybe" character.
+    return text if _is_normalized(form, text) else _normalized(form, text)
 
 
 # Below this length a line that is not normalised is normalised whole; a longer one word by word.
@@ -291,18 +295,16 @@ _SHORT_LINE = 200
 
 
 def _normalized(form: str, text: str) -> str:
-    """``unicodedata.normalize(form, text)``, normalising only the lines and words that need it.
+    """``unicodedata.normalize(form, text)`` for text that is not normalised, done line by line.
 
-    Most text is already normalised, and ``unicodedata.is_normalized`` tells
-    so at about 1.5 ns a character (twice as fast as normalize()'s own
-    shortcut, which gives up at the first "maybe" character). Where it is
-    not (typically a shadda typed before its fatha), ``unicodedata.normalize``
-    costs some 60 ns a character, so only the lines, and in long lines the
-    words, that are not normalised go through it. Splitting at line breaks
-    and spaces is exact in every form: both are starters that never compose
-    with anything, so no reordering or composition crosses them
-    (``tests/test_arabic_nlp_normalize.py`` compares with
-    ``unicodedata.normalize`` on fuzzed text).
+    Where text is not normalised (typically a shadda typed before its fatha),
+    ``unicodedata.normalize`` costs some 60 ns a character, while
+    ``unicodedata.is_normalized`` tells a normalised line at about 1.5 ns; so
+    only the lines, and in long lines the words, that are not normalised go
+    through it. Splitting at line breaks and spaces is exact in every form:
+    both are starters that never compose with anything, so no reordering or
+    composition crosses them (``tests/test_arabic_nlp_normalize.py`` compares
+    with ``unicodedata.normalize`` on fuzzed text).
 
     Args:
         form: A Unicode normalisation form.
@@ -311,8 +313,6 @@ def _normalized(form: str, text: str) -> str:
     Returns:
         The normalised text.
     """
-    if unicodedata.is_normalized(form, text):
-        return text
     if len(text) < _SHORT_LINE:
         return unicodedata.normalize(form, text)
     return "\n".join([_normalized_line(form, line) for line in text.split("\n")])
@@ -381,8 +381,9 @@ def normalize_text(
     if form is not None:
         if compatibility:
             text = _replace_chars(text, _PRESENTATION_FIX_PAIRS)
-        text = _normalized(form, text)
-    if alef and (HAMZA_MARKS[0] in text or HAMZA_MARKS[1] in text or HAMZA_MARKS[2] in text):
+        if not _is_normalized(form, text):
+            text = _normalized(form, text)
+    if alef and (_MADDAH in text or _HAMZA_ABOVE in text or _HAMZA_BELOW in text):
         text = _replace_chars(text, before)
         text = _DECOMPOSED_ALEF_RE.sub(_drop_hamza_marks, text)
         return _replace_chars(text, after)
