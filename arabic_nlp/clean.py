@@ -927,7 +927,13 @@ def clean_text(
             text, removed["emails"] = _strip_emails(text)  # before URLs: a host rule could eat half
         if not _URL_TRIGGERS.isdisjoint(present):
             text, removed["urls"] = _strip_urls(text)
-        plain = _is_plain(text, checks)
+        changed = removed["wikitext"] or removed["html"] or removed["emails"] or removed["urls"]
+        if not changed and len(text) - len(encoded) == len(present) and b"\0" not in encoded:
+            # Unchanged, and the markup characters were all the clean encoding dropped ("w" in a
+            # Latin word, "/" in a date): plain exactly when they are.
+            plain = not present.translate(None, checks.plain_bytes)
+        else:
+            plain = _is_plain(text, checks)
     elif checks.not_clean_re.search(text):
         plain = False  # without markup characters, plain is clean
     else:  # clean characters outside the fast code
