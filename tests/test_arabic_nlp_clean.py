@@ -414,6 +414,10 @@ def test_fast_code_is_a_one_to_one_8_bit_code():
     assert _encode_known(_FAST_DECODING_TABLE) == bytes(range(256))
     assert _encode_known("ب" + _FAST_FREED + "😍ب") == _encode_known("بب")  # the others are dropped
     assert len(_encode_known(_FAST_ADDED)) == len(_FAST_ADDED)
+    # The clean-character code is a C encoding map (a dict would be a slow per-character lookup).
+    from arabic_nlp.clean import _build_checks
+
+    assert type(_build_checks(True, True, True).clean_encoding).__name__ == "EncodingMap"
     # Text outside the code still gets the same result, via the regex checks.
     for text in ["نص \u200c عربي", "© ٢٠٢٤ نص", "ƒ نص"]:
         assert (clean_text(text).text, clean_text(text).removed) == _reference_clean(text)
