@@ -141,8 +141,10 @@ def load_baseline(ref: str) -> Callable[[str], str]:
     Returns:
         clean_text -> normalize_text -> strip_diacritics at REF.
     """
-    tar = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", ref, "arabic_nlp"],
-                         check=True, capture_output=True).stdout
+    done = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", ref, "arabic_nlp"], capture_output=True)
+    if done.returncode:
+        raise SystemExit(f"--baseline {ref}: git archive failed: {done.stderr.decode(errors='replace').strip()}")
+    tar = done.stdout
     folder = tempfile.mkdtemp(prefix="bench-throughput-baseline-")
     with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
         archive.extractall(folder, filter="data")
