@@ -166,6 +166,24 @@ def check_fused_loss(vocab: int, hidden_size: int) -> dict:
             "grad_rel_diff": float((gl - gc_).norm() / gc_.norm())}
 
 
+def loader_throughput(shards: Path, seq: int, bsz: int, device: str, batches: int = 100) -> dict:
+    """Tokens/s the training loader delivers (HDF5 read, cut, positions, collate, pin), nothing else."""
+    from arabic_llm.qlora import _loader
+    from arabic_llm.shards import ShardDataset
+    from arabic_llm.train_data import ResumableOrder, TrainRows
+
+    dataset = TrainRows(ShardDataset(shards, "train"), seq)
+    it = _loader(dataset, ResumableOrder(len(dataset), bsz, seed=0), device)
+    next(it)  # worker start-up is not throughput
+    t = time.perf_counter()
+    for _ in range(batches):
+        next(it)
+    dt = time.perf_counter() - t
+    del it
+    return {"path": "loader only", "seq": seq, "bsz": bsz, "tokens_per_s": round(batches * seq * bsz / dt, 1),
+            "workers": 2 if device == "cuda" else 0}
+
+
 def run_case(fn, *args, **kwargs) -> dict:
     try:
         return fn(*args, **kwargs)
@@ -212,6 +230,8 @@ def main() -> None:
             (engine, (model_dir, tok_dir, shards, 128, 1, device), dict(label="engine")),
             (engine, (model_dir, tok_dir, shards, 128, 4, device), dict(label="engine")),
         ]
+    loader = run_case(loader_throughput, shards, 2048 if device == "cuda" else 128, 8 if device == "cuda" else 4, device)
+    print(json.dumps(loader), flush=True)
     results = []
     for fn, a, kw in cases:
         res = run_case(fn, *a, **kw)
@@ -228,6 +248,7 @@ def main() -> None:
             continue
         print(f"{r['path']:24} {str(r['seq']) + ' x ' + str(r['bsz']):>10} {str(r['checkpointing']):>5} "
               f"{r['kernels']:>8} {str(r['peak_gpu_gib']):>12} {r['peak_rss_gib']:>12} {r['tokens_per_s']:>9}")
+    print(f"loader alone: {loader.get('tokens_per_s')} tokens/s at {loader.get('seq')} x {loader.get('bsz')}")
     ok = [r for r in results if "error" not in r]
     for shape in sorted({(r["seq"], r["bsz"]) for r in ok}):
         base = [r for r in ok if r["path"].startswith("naive") and (r["seq"], r["bsz"]) == shape]
