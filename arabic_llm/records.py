@@ -204,3 +204,42 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
             batch = []
     if batch:
         yield batch
+
+
+# ---------------------------------------------------------------- token ids of the shards stage
+
+
+class TokenReuse:
+    """Token ids of documents whose text and tokenizer (the shards recipe) are unchanged, read back
+    from an earlier ``shards.h5`` instead of tokenising again."""
+
+    def __init__(self, job: ReuseJob, shards_file: str):
+        self.job, self.shards_file = job, shards_file
+        self.index = RecordIndex(job.root, job.stage)
+        self.readers: dict[str, object] = {}
+        self.placed: list[tuple] = []
+
+    def lookup(self, texts: list[str]) -> tuple[list[str], dict[str, tuple]]:
+        keys = [record_key(self.job.recipe, text.encode()) for text in texts]
+        return keys, self.index.find(keys)
+
+    def tokens(self, entry: tuple) -> list[int]:
+        from arabic_llm.shards import TokenReader
+
+        artifact, split, start, length, _ = entry
+        if not length:
+            return []
+        if artifact not in self.readers:
+            self.readers[artifact] = TokenReader(self.index.store.artifact_path(self.job.stage, artifact) / "data" /
+                                                 self.shards_file)
+        return self.readers[artifact].read(split, start, length)
+
+    def place(self, key: str, group: tuple[str, str, str], offset: int, length: int) -> None:
+        self.placed.append((key, group, offset, length))
+
+    def commit(self, writer) -> None:
+        """After ``writer.close()``: index where every document's tokens now lie."""
+        for reader in self.readers.values():
+            reader.close()
+        self.index.add((key, self.job.key, group[0], writer.position(*group, offset), length, "{}")
+                       for key, group, offset, length in self.placed)

@@ -108,15 +108,19 @@ class _GroupRows:
         self.ids: list[int] = []  # the row being filled
         self.owner: list[int] = []
         self.docs = 0
+        self.tokens = 0  # tokens (with EOS) added so far: a document's offset in the group's stream
         self.lengths: list[int] = []
 
-    def add(self, tokens: list[int]) -> None:
+    def add(self, tokens: list[int]) -> int:
+        offset = self.tokens
+        self.tokens += len(tokens) + 1
         self.ids.extend(tokens)
         self.ids.append(self.eos_id)
         self.owner.extend([self.docs] * (len(tokens) + 1))
         self.docs += 1
         while len(self.ids) >= self.seq_len:
             self._emit(self.seq_len)
+        return offset
 
     def _emit(self, n: int) -> None:
         ids = np.full(self.seq_len, -1, dtype=np.int32)
@@ -158,14 +162,21 @@ class ShardWriter:
         self.spool = self.path.parent / (self.path.name + ".spool")
         self.spool.mkdir(parents=True, exist_ok=True)
         self.groups: dict[tuple[str, str, str], _GroupRows] = {}
+        self.spans: dict[str, dict[str, list[int]]] = {}  # after close: split -> "dialect/source" -> rows
 
-    def add(self, split: str, dialect: str, source: str, tokens: list[int]) -> None:
+    def position(self, split: str, dialect: str, source: str, offset: int) -> int:
+        """After close: where a group offset lies in the split's row-major token array (groups' rows are
+        full but for their last, so a group's stream is contiguous there)."""
+        return self.spans[split][f"{dialect}/{source}"][0] * self.seq_len + offset
+
+    def add(self, split: str, dialect: str, source: str, tokens: list[int]) -> int:
+        """Append a document to its group; returns its offset in the group's token stream."""
         key = (split, dialect, source)
         if key not in self.groups:
             if split not in SPLITS or dialect not in DIALECT_LABELS or source not in SOURCE_LABELS:
                 raise ValueError(f"{self.path}: unknown split/dialect/source {key}")
             self.groups[key] = _GroupRows(self.spool, f"{len(self.groups)}", self.seq_len, self.eos_id)
-        self.groups[key].add(tokens)
+        return self.groups[key].add(tokens)
 
     def close(self) -> dict[str, int]:
         """Write the file; returns rows per split."""
@@ -206,10 +217,34 @@ class ShardWriter:
                     group.create_dataset("dialect", data=dialect, track_times=False)
                     group.create_dataset("source", data=source, track_times=False)
                     group.attrs["spans"] = json.dumps(spans, sort_keys=True)  # "MSA/wikipedia": [first, end) rows
+                    self.spans[split] = spans
                     counts[split] = n
         finally:
             shutil.rmtree(self.spool, ignore_errors=True)
         return counts
+
+
+class TokenReader:
+    """Token ranges of a split's row-major ``input_ids``, read in blocks of rows (reads come mostly in order)."""
+
+    def __init__(self, path: Path, block_rows: int = 4096):
+        self.file = h5py.File(path, "r")
+        self.seq_len = int(self.file.attrs["seq_len"])
+        self.block_rows = block_rows
+        self.blocks: dict[str, tuple[int, np.ndarray]] = {}
+
+    def read(self, split: str, start: int, length: int) -> list[int]:
+        first, last = start // self.seq_len, (start + length - 1) // self.seq_len
+        at, block = self.blocks.get(split, (0, np.zeros((0, self.seq_len), np.int32)))
+        if first < at or last >= at + len(block):
+            block = self.file[split]["input_ids"][first : max(first + self.block_rows, last + 1)]
+            self.blocks[split] = at, block = first, block
+        flat = block.reshape(-1)
+        offset = start - at * self.seq_len
+        return flat[offset : offset + length].tolist()
+
+    def close(self) -> None:
+        self.file.close()
 
 
 def _root_attrs(f, seq_len: int, pad_id: int, attrs: dict) -> None:

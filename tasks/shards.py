@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from arabic_llm.config import ShardsConfig
 from arabic_llm.corpus import read_documents
+from arabic_llm.records import TokenReuse, current_job
 from arabic_llm.shards import ShardWriter, is_eval_doc
 from arabic_llm.store import canonical_json, directory_digest, sha256_bytes, stage_task
 
@@ -38,8 +39,9 @@ def _batches(docs, size: int):
         yield batch
 
 
-def build_rows(docs: Path, tok, params: ShardsParams, writer: ShardWriter, held_out) -> dict:
+def build_rows(docs: Path, tok, params: ShardsParams, writer: ShardWriter, held_out, reuse=None) -> dict:
     """Tokenise every document into ``writer``'s groups; held-out documents also go to ``held_out``.
+    With ``reuse`` (records.TokenReuse), texts tokenised before by the same tokenizer are read back.
 
     Returns:
         Tokens per split.
@@ -47,10 +49,15 @@ def build_rows(docs: Path, tok, params: ShardsParams, writer: ShardWriter, held_
     tokens = {"train": 0, "eval": 0}
     for batch in _batches(read_documents(docs), BATCH_DOCS):
         texts = ["\n".join(d["sentences"]) for d in batch]
-        ids = tok(texts, add_special_tokens=False)["input_ids"]
-        for doc, text, doc_ids in zip(batch, texts, ids):
+        keys, known = reuse.lookup(texts) if reuse else ([None] * len(texts), {})
+        todo = [text for text, key in zip(texts, keys) if key not in known]
+        fresh = iter(tok(todo, add_special_tokens=False)["input_ids"] if todo else [])
+        for doc, text, key in zip(batch, texts, keys):
+            doc_ids = reuse.tokens(known[key]) if key in known else next(fresh)
             split = "eval" if is_eval_doc(doc["id"], params.shards.eval_fraction, params.seed) else "train"
-            writer.add(split, doc["dialect"], doc["source"], doc_ids)
+            offset = writer.add(split, doc["dialect"], doc["source"], doc_ids)
+            if reuse:
+                reuse.place(key, (split, doc["dialect"], doc["source"]), offset, len(doc_ids))
             tokens[split] += len(doc_ids)
             if split == "eval":
                 held_out.write(json.dumps({"dialect": doc["dialect"], "id": doc["id"], "source": doc["source"],
@@ -69,9 +76,13 @@ def shards(out_dir: Path, params: ShardsParams, docs: Path, tokenizer: Path) -> 
                          eos_id=tok.eos_token_id, compression=params.shards.compression,
                          attrs={"eos_token_id": tok.eos_token_id, "tokenizer_digest": tokenizer_digest,
                                 "recipe": recipe, "recipe_key": sha256_bytes(recipe.encode())})
+    job = current_job()
+    reuse = TokenReuse(job, SHARDS_FILE) if job else None
     with open(out_dir / EVAL_DOCS_FILE, "w", encoding="utf-8", newline="\n") as held_out:
-        tokens = build_rows(docs, tok, params, writer, held_out)
+        tokens = build_rows(docs, tok, params, writer, held_out, reuse)
     rows = writer.close()
+    if reuse:
+        reuse.commit(writer)
     per_dialect: dict[str, int] = defaultdict(int)
     for (split, dialect, _), group in writer.groups.items():
         if split == "train":
