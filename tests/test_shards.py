@@ -119,3 +119,59 @@ def test_shards_stage_output_is_deterministic(built, tmp_path: Path):
     out.mkdir()
     shards.build(out, params, docs=path.parent.parent / "docs", tokenizer=tok_dir)
     assert (out / SHARDS_FILE).read_bytes() == path.read_bytes()
+
+
+def _artifact(store, stage: str, key: str, src: Path):
+    """Commit a directory as an artifact, as a stage would, so run_stage can take it as an input."""
+    import shutil
+
+    from arabic_llm.store import Store
+
+    s = Store(store)
+    with s.staging(stage) as staged:
+        shutil.rmtree(staged / "data")
+        shutil.copytree(src, staged / "data")
+        return s.commit(stage, key, staged, {})
+
+
+class CountingTokenizer:
+    def __init__(self, tok, seen: list):
+        self._tok, self._seen = tok, seen
+
+    def __call__(self, texts, **kwargs):
+        self._seen.extend(texts)
+        return self._tok(texts, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._tok, name)
+
+
+def test_refreshed_documents_are_tokenised_once_and_shards_equal_a_cold_build(built, tmp_path: Path, monkeypatch):
+    import arabic_llm.modeling as modeling
+    from arabic_llm.corpus import read_documents
+    from arabic_llm.store import run_stage
+
+    path, docs, tok_dir, params, _ = built
+    changed = [dict(d) for d in docs]
+    changed[5]["sentences"] = changed[5]["sentences"] + ["جملة أضيفت بعد التحديث."]
+    changed[30]["sentences"] = ["نص جديد كليا للمقالة."]
+    del changed[12]
+    write_documents(tmp_path / "v2", changed, shard_docs=25)
+    tokenizer = _artifact(tmp_path / "warm", "tokenizer", "t", tok_dir)
+    seen: list[str] = []
+    real = modeling.load_tokenizer
+    monkeypatch.setattr(modeling, "load_tokenizer", lambda name: CountingTokenizer(real(name), seen))
+
+    def build(store: Path, docs_dir: Path, key: str):
+        docs_ref = _artifact(store, "data_audit", key, docs_dir)
+        tok_ref = tokenizer if store == tmp_path / "warm" else _artifact(store, "tokenizer", "t", tok_dir)
+        return run_stage(shards.spec, shards.build, params, {"docs": docs_ref, "tokenizer": tok_ref}, str(store), None)
+
+    build(tmp_path / "warm", path.parent.parent / "docs", "v1")
+    assert len(seen) == len(docs)
+    seen.clear()
+    warm = build(tmp_path / "warm", tmp_path / "v2", "v2")
+    assert seen == ["\n".join(changed[5]["sentences"]), "\n".join(changed[29]["sentences"])]
+    cold = build(tmp_path / "cold", tmp_path / "v2", "v2")
+    assert warm.digest == cold.digest
+    assert len(list(read_documents(tmp_path / "v2"))) == len(docs) - 1
