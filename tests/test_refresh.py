@@ -13,7 +13,7 @@ from arabic_llm import corpus
 from arabic_llm.config import load_config
 from arabic_llm.corpus import CorpusError
 from arabic_llm.store import Store, run_stage
-from fake_dumps import DumpServer, sample_pages, write_run
+from fake_dumps import DumpServer, dump_bytes, sample_pages, write_run
 from flows.pipeline import pipeline
 
 
@@ -131,3 +131,57 @@ def test_empty_source_stops_naming_the_file(tmp_path: Path):
     with pytest.raises(CorpusError, match=r"empty.jsonl: empty source: no bactrian_x records"):
         run_stage(download.spec, download.build, params, files, str(tmp_path / "store"), None)
     assert not list((tmp_path / "store" / "tmp").glob("*"))  # nothing half-written
+
+
+def _mistag_page(raw: bytes, n: int) -> bytes:
+    """The dump with the closing title tag of its n-th page misspelt."""
+    import bz2
+
+    xml = bz2.decompress(raw)
+    at = 0
+    for _ in range(n):
+        at = xml.index(b"</title>", at + 1)
+    return bz2.compress(xml[:at] + b"</titel>" + xml[at + 8 :])
+
+
+def _sample_dump_bytes() -> bytes:
+    return (corpus.SAMPLE_DATA / "arwiki-sample-pages-articles.xml.bz2").read_bytes()
+
+
+@pytest.mark.parametrize("damage, message", [
+    # Multistream (several bz2 streams), cut in the middle: the pages of the first streams were read.
+    (lambda raw: (lambda ms: ms[: len(ms) * 2 // 3])(dump_bytes(sample_pages(), streams=8)),
+     r"dump.xml.bz2: cannot read the dump after page \d+ \(Compressed file ended"),
+    (lambda raw: _mistag_page(raw, 60),
+     r"dump.xml.bz2: malformed MediaWiki XML after page \d+ \(line \d+, column \d+\)"),
+    (lambda raw: b"BZh9" + b"\x00" * 200, r"dump.xml.bz2: cannot read the dump before the first page"),
+])
+def test_bad_dump_stops_naming_file_and_page_and_keeps_earlier_artifacts(tmp_path: Path, damage, message):
+    from tasks.download import download, plan
+
+    store = tmp_path / "store"
+    good = tmp_path / "good.xml.bz2"
+    good.write_bytes(_sample_dump_bytes())
+    cfg = ["download.bactrian_x=null", "download.oasst1=null"]
+    params, files = plan(load_config(None, [f"download.wikipedia={good}", *cfg]).download)
+    earlier = run_stage(download.spec, download.build, params, files, str(store), None)
+    bad = tmp_path / "dump.xml.bz2"
+    bad.write_bytes(damage(_sample_dump_bytes()))
+    params, files = plan(load_config(None, [f"download.wikipedia={bad}", *cfg]).download)
+    with pytest.raises(CorpusError, match=message):
+        run_stage(download.spec, download.build, params, files, str(store), None)
+    assert Store(store).verify("download", earlier.key).ok  # the earlier artifact is intact
+    assert [p.name for p in (store / "artifacts" / "download").iterdir()] == [earlier.key]
+    assert not list((store / "tmp").glob("*"))
+
+
+def test_malformed_jsonl_line_is_named_by_the_download_stage(tmp_path: Path):
+    from tasks.download import download, plan
+
+    bad = tmp_path / "oasst.jsonl"
+    bad.write_text('{"message_id": "a", "role": "prompter", "text": "س", "lang": "ar"}\n{"message_id": \n',
+                   encoding="utf-8")
+    params, files = plan(load_config(None, ["download.wikipedia=null", "download.bactrian_x=null",
+                                            f"download.oasst1={bad}"]).download)
+    with pytest.raises(CorpusError, match=r"oasst.jsonl:2: not valid JSON"):
+        run_stage(download.spec, download.build, params, files, str(tmp_path / "store"), None)
