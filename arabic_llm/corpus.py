@@ -234,6 +234,14 @@ def resolve_source(locator: str) -> Path:
     return path.resolve()
 
 
+CHAT_FIELDS = ("prompt", "response")  # instruction records: processed like `text`, rendered with a chat template
+
+
+def with_chat_fields(doc: dict, fn) -> dict:
+    """``doc`` with ``fn`` applied to its prompt and response, where it has them."""
+    return {**doc, **{f: fn(doc[f]) for f in CHAT_FIELDS if isinstance(doc.get(f), str)}}
+
+
 def content_id(*parts: str) -> str:
     """A stable identity for records that have no id of their own."""
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from arabic_llm.config import CleanConfig
-from arabic_llm.corpus import map_documents, per_record
+from arabic_llm.corpus import map_documents, per_record, with_chat_fields
 from arabic_llm.store import stage_task
 from arabic_nlp.clean import clean_text
 
@@ -18,7 +18,9 @@ def clean_shard(docs: list[dict], params: CleanConfig) -> list[tuple[list[dict],
                             keep_punctuation=params.keep_punctuation, keep_emoji=params.keep_emoji)
         removed = dict(sorted(result.removed.items()))
         short = len(result.text) < params.min_doc_chars
-        kept = [] if short else [{**doc, "text": result.text, "removed": removed}]
+        options = params.model_dump(exclude={"min_doc_chars"})
+        kept = [] if short else [{**with_chat_fields(doc, lambda t: clean_text(t, **options).text),
+                                  "text": result.text, "removed": removed}]
         out.append((kept, {"removed": removed, "documents_dropped_short": int(short)}))
     return out
 

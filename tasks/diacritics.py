@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from arabic_llm.config import DiacriticsConfig
-from arabic_llm.corpus import map_documents, per_record
+from arabic_llm.corpus import map_documents, per_record, with_chat_fields
 from arabic_llm.store import stage_task
 from arabic_nlp.diacritics import diacritic_ratio, strip_diacritics
 
@@ -17,6 +17,8 @@ def diacritics_shard(docs: list[dict], params: DiacriticsConfig) -> list[tuple[l
     out = []
     for doc in docs:
         ratio = round(diacritic_ratio(doc["text"]), 6)  # measured before stripping
+        if params.mode == "strip":
+            doc = with_chat_fields(doc, lambda t: strip_diacritics(t, params.marks))
         text = strip_diacritics(doc["text"], params.marks) if params.mode == "strip" else doc["text"]
         out.append(([{**doc, "text": text, "diacritic_ratio": ratio}], {"documents_diacritised": int(ratio > DIACRITISED)}))
     return out

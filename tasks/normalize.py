@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from arabic_llm.config import NormalizeConfig
-from arabic_llm.corpus import map_documents, per_record
+from arabic_llm.corpus import map_documents, per_record, with_chat_fields
 from arabic_llm.store import stage_task
 from arabic_nlp.normalize import normalize_text
 
@@ -16,7 +16,8 @@ def normalize_shard(docs: list[dict], params: NormalizeConfig) -> list[tuple[lis
     out = []
     for doc in docs:
         text = normalize_text(doc["text"], **options)
-        out.append(([{**doc, "text": text}], {"documents_changed": int(text != doc["text"])}))
+        chat = with_chat_fields(doc, lambda t: normalize_text(t, **options))
+        out.append(([{**chat, "text": text}], {"documents_changed": int(text != doc["text"])}))
     return out
 
 

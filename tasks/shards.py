@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from arabic_llm.config import ShardsConfig
-from arabic_llm.corpus import read_documents
+from arabic_llm.corpus import CHAT_FIELDS, read_documents
 from arabic_llm.records import TokenReuse, current_job
 from arabic_llm.shards import ShardWriter, is_eval_doc
 from arabic_llm.store import canonical_json, directory_digest, sha256_bytes, stage_task
@@ -39,6 +39,15 @@ def _batches(docs, size: int):
         yield batch
 
 
+def training_text(doc: dict, tok) -> str:
+    """A document's training text: an instruction record in the tokenizer's chat template where it has
+    one (prompt as the user turn, response as the assistant's), else its sentences, one a line."""
+    if getattr(tok, "chat_template", None) and all(isinstance(doc.get(f), str) for f in CHAT_FIELDS):
+        messages = [{"role": "user", "content": doc["prompt"]}, {"role": "assistant", "content": doc["response"]}]
+        return tok.apply_chat_template(messages, tokenize=False)
+    return "\n".join(doc["sentences"])
+
+
 def build_rows(docs: Path, tok, params: ShardsParams, writer: ShardWriter, held_out, reuse=None) -> dict:
     """Tokenise every document into ``writer``'s groups; held-out documents also go to ``held_out``.
     With ``reuse`` (records.TokenReuse), texts tokenised before by the same tokenizer are read back.
@@ -48,7 +57,7 @@ def build_rows(docs: Path, tok, params: ShardsParams, writer: ShardWriter, held_
     """
     tokens = {"train": 0, "eval": 0}
     for batch in _batches(read_documents(docs), BATCH_DOCS):
-        texts = ["\n".join(d["sentences"]) for d in batch]
+        texts = [training_text(d, tok) for d in batch]
         keys, known = reuse.lookup(texts) if reuse else ([None] * len(texts), {})
         todo = [text for text, key in zip(texts, keys) if key not in known]
         fresh = iter(tok(todo, add_special_tokens=False)["input_ids"] if todo else [])

@@ -13,7 +13,7 @@ import pytest
 from arabic_llm.config import ShardsConfig
 from arabic_llm.corpus import SAMPLE_DATA, parse_bactrian, parse_wikipedia, write_documents
 from arabic_llm.shards import ShardDataset, ShardWriter, pack, write_shards
-from tasks.shards import SHARDS_FILE, ShardsParams, shards
+from tasks.shards import SHARDS_FILE, ShardsParams, shards, training_text
 
 SEQ_LEN = 32
 
@@ -73,7 +73,7 @@ def test_detokenised_rows_give_back_every_document_text(built):
     tok = load_tokenizer(str(tok_dir))
     expected: dict[str, list[str]] = {"train": [], "eval": []}
     for key in sorted({("eval" if is_eval_doc(d["id"], 0.2, 3) else "train", d["dialect"], d["source"]) for d in docs}):
-        expected[key[0]] += ["\n".join(d["sentences"]) for d in docs
+        expected[key[0]] += [training_text(d, tok) for d in docs
                              if (("eval" if is_eval_doc(d["id"], 0.2, 3) else "train"), d["dialect"], d["source"]) == key]
     with h5py.File(path) as f:
         for split in ("train", "eval"):
@@ -83,6 +83,7 @@ def test_detokenised_rows_give_back_every_document_text(built):
             pieces = np.split(stream, cuts + 1)[:-1]
             texts = [tok.decode(p[:-1].tolist()) for p in pieces]
             assert texts == expected[split]
+    assert tok.chat_template and any(t.startswith("<|im_start|>") for t in expected["train"])  # ChatML turns
 
 
 def test_attributes_name_the_tokenizer_recipe_and_sequence_length(built):
@@ -175,3 +176,28 @@ def test_refreshed_documents_are_tokenised_once_and_shards_equal_a_cold_build(bu
     cold = build(tmp_path / "cold", tmp_path / "v2", "v2")
     assert warm.digest == cold.digest
     assert len(list(read_documents(tmp_path / "v2"))) == len(docs) - 1
+
+
+def test_instruction_records_are_rendered_with_the_tokenizers_chat_template(built, tmp_path: Path):
+    from arabic_llm.modeling import load_tokenizer
+    from arabic_llm.shards import is_eval_doc
+
+    path, docs, tok_dir, params, _ = built
+    tok = load_tokenizer(str(tok_dir))
+    tok.chat_template = "{% for m in messages %}<|{{ m['role'] }}|>\n{{ m['content'] }}\n{% endfor %}"
+    tok.save_pretrained(tmp_path / "chat-tok")
+    out = tmp_path / "out"
+    out.mkdir()
+    shards.build(out, params, docs=path.parent.parent / "docs", tokenizer=tmp_path / "chat-tok")
+    chat = load_tokenizer(str(tmp_path / "chat-tok"))
+    with h5py.File(out / SHARDS_FILE) as f:
+        first, end = json.loads(f["train"].attrs["spans"])["MSA/bactrian-x"]
+        rows = f["train"]["input_ids"][first:end]
+        lengths = f["train"]["lengths"][first:end]
+    stream = np.concatenate([row[:n] for row, n in zip(rows, lengths)])
+    texts = [chat.decode(p[:-1].tolist()) for p in np.split(stream, np.flatnonzero(stream == chat.eos_token_id) + 1)[:-1]]
+    wanted = [d for d in docs if d["source"] == "bactrian-x" and d["dialect"] == "MSA" and not is_eval_doc(d["id"], 0.2, 3)]
+    assert texts == [chat.apply_chat_template([{"role": "user", "content": d["prompt"]},
+                                               {"role": "assistant", "content": d["response"]}], tokenize=False)
+                     for d in wanted]
+    assert texts[0].startswith("<|user|>\n" + wanted[0]["prompt"])
