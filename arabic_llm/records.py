@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -25,7 +25,6 @@ from arabic_llm.corpus import (
     read_doc_table,
     row_doc,
     shard_schema,
-    sum_stats,
     wiki_document,
     write_doc_table,
 )
@@ -62,10 +61,11 @@ class RecordIndex:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(path, timeout=60, isolation_level=None)
         self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")  # a cache: a crash may lose entries, never corrupt them
         self.conn.execute("CREATE TABLE IF NOT EXISTS outputs (key TEXT PRIMARY KEY, artifact TEXT, shard TEXT, "
                           "start INTEGER, count INTEGER, stats TEXT)")
         self._valid: dict[str, bool] = {}
-        self._tables: OrderedDict[Path, object] = OrderedDict()
+        self._tables: OrderedDict[tuple[str, str], object] = OrderedDict()
 
     def _artifact_ok(self, artifact: str) -> bool:
         if artifact not in self._valid:
@@ -92,17 +92,32 @@ class RecordIndex:
 
     def table(self, artifact: str, shard: str):
         """The Arrow table of a shard of an earlier artifact (the last few kept: reads are mostly in order)."""
-        path = self.store.artifact_path(self.stage, artifact) / "data" / DOCS_DIR / shard
-        if path not in self._tables:
-            self._tables[path] = read_doc_table(path)
+        table = self._tables.get((artifact, shard))
+        if table is None:
+            table = read_doc_table(self.store.artifact_path(self.stage, artifact) / "data" / DOCS_DIR / shard)
+            self._tables[(artifact, shard)] = table
             if len(self._tables) > 4:
                 self._tables.popitem(last=False)
-        return self._tables[path]
+        return table
 
 
-def row_identity(row: dict) -> bytes:
-    """A content hash's input for a stored document row: every column, in a fixed order."""
-    return "\x1f".join(row[c] or "" for c in SHARD_COLUMNS).encode()
+def row_identities(table) -> list[bytes]:
+    """What a content hash of each stored document row covers: every column, in a fixed order."""
+    columns = [table.column(c).to_pylist() for c in SHARD_COLUMNS]
+    return ["\x1f".join(v or "" for v in values).encode() for values in zip(*columns)]
+
+
+def add_figures(total: dict, figures: dict, times: int = 1) -> None:
+    """Add a record's figures ``times`` times into ``total`` in place (numbers summed, nested dicts likewise)."""
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            add_figures(total.setdefault(key, {}), value, times)
+        else:
+            total[key] = total.get(key, 0) + value * times
+
+
+def _sorted(figures: dict) -> dict:
+    return {k: _sorted(v) if isinstance(v, dict) else v for k, v in sorted(figures.items())}
 
 
 # ---------------------------------------------------------------- document stages
@@ -124,14 +139,15 @@ def map_shard_records(fn, params, src: Path, dst: Path, job: ReuseJob | None) ->
     import pyarrow as pa
 
     table = read_doc_table(src)
-    rows = table.to_pylist()
-    keys = [record_key(job.recipe, row_identity(r)) for r in rows] if job else [None] * len(rows)
+    keys = [record_key(job.recipe, ident) for ident in row_identities(table)] if job else [None] * table.num_rows
     index = _index(job.root, job.stage) if job else None
     found = index.find(keys) if index else {}
-    misses = [row_doc(r) for r, k in zip(rows, keys) if k not in found]
+    missing = [i for i, k in enumerate(keys) if k not in found]
+    misses = [row_doc(r) for r in table.take(missing).to_pylist()] if missing else []
     results = iter(fn(misses, params))
     pieces: list = []  # Arrow slices of earlier artifacts and lists of new rows, in output order
-    entries, figures, start = [], [], 0
+    entries, figures, start = [], {}, 0
+    reused = Counter()  # figures of reused records, as stored: most records share a handful of them
     for key in keys:
         if key in found:
             artifact, shard, first, count, stats = found[key]
@@ -141,7 +157,7 @@ def map_shard_records(fn, params, src: Path, dst: Path, job: ReuseJob | None) ->
                 pieces[-1] = (last[0], last[1], last[2] + count)  # adjacent rows: one slice
             elif count:
                 pieces.append(piece)
-            record_figures = json.loads(stats)
+            reused[stats] += 1
         else:
             docs, record_figures = next(results)
             count = len(docs)
@@ -150,16 +166,18 @@ def map_shard_records(fn, params, src: Path, dst: Path, job: ReuseJob | None) ->
             elif count:
                 pieces.append([doc_row(d) for d in docs])
             stats = json.dumps(record_figures, sort_keys=True, separators=(",", ":"))
+            add_figures(figures, record_figures)
         if job:
             entries.append((key, job.key, dst.name, start, count, stats))
-        figures.append(record_figures)
         start += count
+    for stats, times in reused.items():
+        add_figures(figures, json.loads(stats), times)
     schema = shard_schema()
     parts = [pa.Table.from_pylist(p, schema=schema) if isinstance(p, list) else p[0].slice(p[1], p[2]).cast(schema)
              for p in pieces]
     out = pa.concat_tables(parts).combine_chunks() if parts else schema.empty_table()
     write_doc_table(dst, out)
-    return {"documents": start, **sum_stats(figures)}, entries
+    return {"documents": start, **_sorted(figures)}, entries
 
 
 # ---------------------------------------------------------------- Wikipedia articles
