@@ -237,8 +237,9 @@ class TokenReuse:
         self.readers: dict[str, object] = {}
         self.placed: list[tuple] = []
 
-    def lookup(self, texts: list[str]) -> tuple[list[str], dict[str, tuple]]:
-        keys = [record_key(self.job.recipe, text.encode()) for text in texts]
+    def lookup(self, table) -> tuple[list[str], dict[str, tuple]]:
+        """Record keys of a table of document rows (a content hash, no decoding) and those known."""
+        keys = [record_key(self.job.recipe, ident) for ident in row_identities(table)]
         return keys, self.index.find(keys)
 
     def tokens(self, entry: tuple) -> list[int]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from arabic_llm.config import ShardsConfig
-from arabic_llm.corpus import CHAT_FIELDS, read_documents
+from arabic_llm.corpus import CHAT_FIELDS, doc_shards, read_doc_table, row_doc
 from arabic_llm.records import TokenReuse, current_job
 from arabic_llm.shards import ShardWriter, is_eval_doc
 from arabic_llm.store import canonical_json, directory_digest, sha256_bytes, stage_task
@@ -28,17 +28,6 @@ class ShardsParams(BaseModel):
     seed: int
 
 
-def _batches(docs, size: int):
-    batch = []
-    for doc in docs:
-        batch.append(doc)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def training_text(doc: dict, tok) -> str:
     """A document's training text: an instruction record in the tokenizer's chat template where it has
     one (prompt as the user turn, response as the assistant's), else its sentences, one a line."""
@@ -50,28 +39,34 @@ def training_text(doc: dict, tok) -> str:
 
 def build_rows(docs: Path, tok, params: ShardsParams, writer: ShardWriter, held_out, reuse=None) -> dict:
     """Tokenise every document into ``writer``'s groups; held-out documents also go to ``held_out``.
-    With ``reuse`` (records.TokenReuse), texts tokenised before by the same tokenizer are read back.
+    With ``reuse`` (records.TokenReuse), documents tokenised before by the same recipe are read back
+    and not even decoded (unless held out: their text is written).
 
     Returns:
         Tokens per split.
     """
     tokens = {"train": 0, "eval": 0}
-    for batch in _batches(read_documents(docs), BATCH_DOCS):
-        texts = [training_text(d, tok) for d in batch]
-        keys, known = reuse.lookup(texts) if reuse else ([None] * len(texts), {})
-        todo = [text for text, key in zip(texts, keys) if key not in known]
-        fresh = iter(tok(todo, add_special_tokens=False)["input_ids"] if todo else [])
-        for doc, text, key in zip(batch, texts, keys):
-            doc_ids = reuse.tokens(known[key]) if key in known else next(fresh)
-            split = "eval" if is_eval_doc(doc["id"], params.shards.eval_fraction, params.seed) else "train"
-            offset = writer.add(split, doc["dialect"], doc["source"], doc_ids)
-            if reuse:
-                reuse.place(key, (split, doc["dialect"], doc["source"]), offset, len(doc_ids))
-            tokens[split] += len(doc_ids)
-            if split == "eval":
-                held_out.write(json.dumps({"dialect": doc["dialect"], "id": doc["id"], "source": doc["source"],
-                                           "text": text}, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
-                held_out.write("\n")
+    for shard in doc_shards(docs):
+        table = read_doc_table(shard)
+        for start in range(0, table.num_rows, BATCH_DOCS):
+            batch = table.slice(start, BATCH_DOCS)
+            ids, dialects, sources = (batch.column(c).to_pylist() for c in ("id", "dialect", "source"))
+            splits = ["eval" if is_eval_doc(i, params.shards.eval_fraction, params.seed) else "train" for i in ids]
+            keys, known = reuse.lookup(batch) if reuse else ([None] * len(ids), {})
+            need = [n for n, key in enumerate(keys) if key not in known or splits[n] == "eval"]
+            texts = dict(zip(need, (training_text(row_doc(r), tok) for r in batch.take(need).to_pylist())))
+            todo = [n for n in need if keys[n] not in known]
+            fresh = dict(zip(todo, tok([texts[n] for n in todo], add_special_tokens=False)["input_ids"] if todo else []))
+            for n, (doc_id, dialect, source, split, key) in enumerate(zip(ids, dialects, sources, splits, keys)):
+                doc_ids = reuse.tokens(known[key]) if key in known else fresh[n]
+                offset = writer.add(split, dialect, source, doc_ids)
+                if reuse:
+                    reuse.place(key, (split, dialect, source), offset, len(doc_ids))
+                tokens[split] += len(doc_ids)
+                if split == "eval":
+                    held_out.write(json.dumps({"dialect": dialect, "id": doc_id, "source": source, "text": texts[n]},
+                                              ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+                    held_out.write("\n")
     return tokens
 
 
