@@ -105,36 +105,47 @@ class _GroupRows:
         self.seq_len, self.eos_id = seq_len, eos_id
         self.ids_path, self.owner_path = folder / f"{name}.ids", folder / f"{name}.doc"
         self.ids_file, self.owner_file = open(self.ids_path, "wb"), open(self.owner_path, "wb")
-        self.ids: list[int] = []  # the row being filled
-        self.owner: list[int] = []
+        self.pending: list[np.ndarray] = []  # documents (with EOS) not yet cut into full rows
+        self.pending_owner: list[np.ndarray] = []
+        self.pending_tokens = 0
         self.docs = 0
         self.tokens = 0  # tokens (with EOS) added so far: a document's offset in the group's stream
         self.lengths: list[int] = []
 
-    def add(self, tokens: list[int]) -> int:
+    def add(self, tokens) -> int:
         offset = self.tokens
-        self.tokens += len(tokens) + 1
-        self.ids.extend(tokens)
-        self.ids.append(self.eos_id)
-        self.owner.extend([self.docs] * (len(tokens) + 1))
+        piece = np.empty(len(tokens) + 1, dtype=np.int32)
+        piece[:-1] = tokens
+        piece[-1] = self.eos_id
+        self.pending.append(piece)
+        self.pending_owner.append(np.full(len(piece), self.docs, dtype=np.int32))
+        self.pending_tokens += len(piece)
+        self.tokens += len(piece)
         self.docs += 1
-        while len(self.ids) >= self.seq_len:
-            self._emit(self.seq_len)
+        if self.pending_tokens >= self.seq_len:
+            self._emit_full_rows()
         return offset
 
-    def _emit(self, n: int) -> None:
-        ids = np.full(self.seq_len, -1, dtype=np.int32)
-        ids[:n] = self.ids[:n]
-        owner = np.full(self.seq_len, -1, dtype=np.int32)
-        owner[:n] = np.asarray(self.owner[:n], dtype=np.int32) - self.owner[0]  # as :func:`pack` numbers them
+    def _emit_full_rows(self) -> None:
+        ids, owner = np.concatenate(self.pending), np.concatenate(self.pending_owner)
+        full = len(ids) // self.seq_len * self.seq_len
+        self._write(ids[:full].reshape(-1, self.seq_len), owner[:full].reshape(-1, self.seq_len))
+        self.pending, self.pending_owner = [ids[full:]], [owner[full:]]
+        self.pending_tokens = len(ids) - full
+
+    def _write(self, ids: np.ndarray, owner: np.ndarray) -> None:
+        n = (owner != -1).sum(axis=1)
+        owner = np.where(owner == -1, -1, owner - owner[:, :1])  # numbered from the row's first document, as pack()
         self.ids_file.write(ids.tobytes())
-        self.owner_file.write(owner.tobytes())
-        self.lengths.append(n)
-        del self.ids[:n], self.owner[:n]
+        self.owner_file.write(owner.astype(np.int32).tobytes())
+        self.lengths.extend(n.tolist())
 
     def finish(self) -> None:
-        if self.ids:
-            self._emit(len(self.ids))
+        if self.pending_tokens:
+            ids, owner = np.full(self.seq_len, -1, np.int32), np.full(self.seq_len, -1, np.int32)
+            ids[: self.pending_tokens] = np.concatenate(self.pending)
+            owner[: self.pending_tokens] = np.concatenate(self.pending_owner)
+            self._write(ids[None], owner[None])
         self.ids_file.close()
         self.owner_file.close()
 
@@ -233,7 +244,7 @@ class TokenReader:
         self.block_rows = block_rows
         self.blocks: dict[str, tuple[int, np.ndarray]] = {}
 
-    def read(self, split: str, start: int, length: int) -> list[int]:
+    def read(self, split: str, start: int, length: int) -> np.ndarray:
         first, last = start // self.seq_len, (start + length - 1) // self.seq_len
         at, block = self.blocks.get(split, (0, np.zeros((0, self.seq_len), np.int32)))
         if first < at or last >= at + len(block):
@@ -241,7 +252,7 @@ class TokenReader:
             self.blocks[split] = at, block = first, block
         flat = block.reshape(-1)
         offset = start - at * self.seq_len
-        return flat[offset : offset + length].tolist()
+        return flat[offset : offset + length].copy()
 
     def close(self) -> None:
         self.file.close()
