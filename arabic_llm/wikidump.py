@@ -206,7 +206,6 @@ def download_file(url: str, dest: Path, checksum: str, size: int | None = None, 
         CorpusError: naming the file, when the bytes do not match the published checksum (the
             partial file is removed, so the next try starts clean).
     """
-    import httpx
     from tqdm.auto import tqdm
 
     algorithm, expected = checksum.split(":", 1)

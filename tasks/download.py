@@ -109,7 +109,7 @@ def source_documents(name: str, params: DownloadParams, path: Path | None, on_ke
     return origin, docs
 
 
-@stage_task("download", libraries=("mwxml", "mwparserfromhell", "datasets"))
+@stage_task("download", libraries=("mwparserfromhell", "datasets"))
 def download(out_dir: Path, params: DownloadParams, **sources: Path) -> dict:
     """Parse every source into document shards (sources in name order, records in source order)."""
     from arabic_llm.corpus import write_documents
