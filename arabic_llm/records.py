@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sqlite3
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
@@ -68,9 +69,10 @@ class RecordIndex:
         self._tables: OrderedDict[tuple[str, str], object] = OrderedDict()
 
     def _artifact_ok(self, artifact: str) -> bool:
-        if artifact not in self._valid:
-            self._valid[artifact] = self.store.verify(self.stage, artifact).ok
-        return self._valid[artifact]
+        # Only a verified artifact is remembered: one still being built may be committed later.
+        if artifact not in self._valid and self.store.verify(self.stage, artifact).ok:
+            self._valid[artifact] = True
+        return artifact in self._valid
 
     def find(self, keys: list[str]) -> dict[str, tuple]:
         """Entries for the keys that have one in a verified artifact: key -> (artifact, shard, start, count, stats)."""
@@ -123,8 +125,12 @@ def _sorted(figures: dict) -> dict:
 # ---------------------------------------------------------------- document stages
 
 
+def _index(root: str, stage: str) -> RecordIndex:
+    return _process_index(root, stage, os.getpid())
+
+
 @functools.lru_cache(maxsize=8)
-def _index(root: str, stage: str) -> RecordIndex:  # one per worker process
+def _process_index(root: str, stage: str, pid: int) -> RecordIndex:  # per process: no connection crosses a fork
     return RecordIndex(root, stage)
 
 

@@ -185,3 +185,32 @@ def test_malformed_jsonl_line_is_named_by_the_download_stage(tmp_path: Path):
                                             f"download.oasst1={bad}"]).download)
     with pytest.raises(CorpusError, match=r"oasst.jsonl:2: not valid JSON"):
         run_stage(download.spec, download.build, params, files, str(tmp_path / "store"), None)
+
+
+def _docs_artifact(store: Path, docs: list[dict], key: str, shard_docs: int = 10):
+    """Documents committed as a `download` artifact, the form a processing stage takes them in."""
+    s = Store(store)
+    with s.staging("download") as staged:
+        corpus.write_documents(staged / "data", docs, shard_docs)
+        return s.commit("download", key, staged, {})
+
+
+def test_parallel_workers_reuse_records_and_write_a_cold_runs_bytes(tmp_path: Path, monkeypatch):
+    from tasks.clean import clean
+
+    docs = [{"id": f"d{i:03d}", "source": "wikipedia", "text": f"نص المقالة رقم {i} عن إلى أحمد http://x.org"}
+            for i in range(45)]
+    changed = docs[:7] + [{**docs[7], "text": "نص جديد للمقالة السابعة وهو أطول قليلا"}] + docs[9:]
+    params = load_config().clean
+    monkeypatch.setenv(corpus.WORKERS_ENV, "2")
+    run_stage(clean.spec, clean.build, params, {"docs": _docs_artifact(tmp_path / "warm", docs, "v1")},
+              str(tmp_path / "warm"), None)
+    warm = run_stage(clean.spec, clean.build, params, {"docs": _docs_artifact(tmp_path / "warm", changed, "v2")},
+                     str(tmp_path / "warm"), None)
+    monkeypatch.setenv(corpus.WORKERS_ENV, "1")
+    cold = run_stage(clean.spec, clean.build, params, {"docs": _docs_artifact(tmp_path / "cold", changed, "v2")},
+                     str(tmp_path / "cold"), None)
+    assert warm.digest == cold.digest
+    warm_summary = Store(tmp_path / "warm").manifest("clean", warm.key)["summary"]
+    assert warm_summary == Store(tmp_path / "cold").manifest("clean", cold.key)["summary"]
+    assert warm_summary["documents"] == 44
