@@ -160,7 +160,7 @@ def map_documents(fn, params, in_dir: Path, out_dir: Path, desc: str) -> dict:
     Returns:
         The stats of all shards summed (numbers) per key.
     """
-    from arabic_llm.records import RecordIndex, current_job
+    from arabic_llm.records import RecordIndex, current_job, release
 
     shards = doc_shards(in_dir)
     folder = Path(out_dir) / DOCS_DIR
@@ -187,6 +187,7 @@ def map_documents(fn, params, in_dir: Path, out_dir: Path, desc: str) -> dict:
             futures = [pool.submit(_map_one, fn, params, src, dst, job) for src, dst in jobs]
             for future in progress(futures, desc, unit="shard"):
                 collect(future.result())
+    release(job)
     return sum_stats(results)
 
 

@@ -98,7 +98,7 @@ class RecordIndex:
         if table is None:
             table = read_doc_table(self.store.artifact_path(self.stage, artifact) / "data" / DOCS_DIR / shard)
             self._tables[(artifact, shard)] = table
-            if len(self._tables) > 4:
+            if len(self._tables) > 3:  # a shard's records come from the earlier shards around it
                 self._tables.popitem(last=False)
         return table
 
@@ -132,6 +132,12 @@ def _index(root: str, stage: str) -> RecordIndex:
 @functools.lru_cache(maxsize=8)
 def _process_index(root: str, stage: str, pid: int) -> RecordIndex:  # per process: no connection crosses a fork
     return RecordIndex(root, stage)
+
+
+def release(job: ReuseJob | None) -> None:
+    """Drop the earlier shards a finished stage kept in memory (the index stays open)."""
+    if job is not None:
+        _index(job.root, job.stage)._tables.clear()
 
 
 def map_shard_records(fn, params, src: Path, dst: Path, job: ReuseJob | None) -> tuple[dict, list[tuple]]:

@@ -25,7 +25,7 @@ from arabic_llm.corpus import (
     resolve_source,
     wiki_pages,
 )
-from arabic_llm.records import RecordIndex, current_job, wiki_documents
+from arabic_llm.records import RecordIndex, current_job, release, wiki_documents
 from arabic_llm.store import directory_digest, stage_task
 
 _PUBLISHED = re.compile(r"^(latest|\d{8}|https?://.+)$")
@@ -149,4 +149,5 @@ def download(out_dir: Path, params: DownloadParams, **sources: Path) -> dict:
     total = write_documents(out_dir, stream(), params.shard_docs)
     if index and entries:
         index.add(entries)
+    release(job)
     return {"documents": total, "per_source": counts}
