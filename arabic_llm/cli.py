@@ -162,6 +162,28 @@ def cmd_ui(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    """Register the nightly deployment and serve it (runs on schedule until interrupted)."""
+    _quiet_libraries()
+    cfg = _load(args)
+    from tasks.download import is_published_dump
+
+    overrides = list(args.set or [])
+    if cfg.download.wikipedia is None or not is_published_dump(cfg.download.wikipedia):
+        overrides.append("download.wikipedia=latest")  # nightly means the newest published dump
+    from flows.nightly import build_deployment
+
+    deployment = build_deployment(str(args.config) if args.config else None, overrides, args.store, args.cron,
+                                  args.name)
+    print(f"deployment {deployment.flow_name}/{deployment.name}: cron {args.cron!r}, store {deployment.parameters['store']}")
+    if args.dry_run:
+        return 0
+    from prefect import serve
+
+    serve(deployment)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="arabic-llm", description=__doc__.splitlines()[0].split(": ")[0] +
                                      ": adapt a causal LM to Arabic with cached Prefect stages")
@@ -193,6 +215,11 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=4200)
     ui.set_defaults(fn=cmd_ui)
+    serve = with_config(sub.add_parser("serve", help="serve a Prefect deployment that reruns on the latest dump on a schedule"))
+    serve.add_argument("--cron", default="0 2 * * *", help='schedule (default "0 2 * * *": every night at 02:00)')
+    serve.add_argument("--name", default="nightly", help="deployment name")
+    serve.add_argument("--dry-run", action="store_true", help="build and describe the deployment, serve nothing")
+    serve.set_defaults(fn=cmd_serve)
     from arabic_llm.text_cli import add_text_commands
 
     add_text_commands(sub)  # `arabic-llm text clean|normalize|segment|dialect|train-dialect|audit`

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 DIALECTS = ("MSA", "EGY", "GLF", "LEV", "MGR")
 Dialect = Literal["MSA", "EGY", "GLF", "LEV", "MGR"]
@@ -28,16 +28,33 @@ class Section(BaseModel):
 class DownloadConfig(Section):
     wikipedia: str | None = Field(
         "builtin:arwiki-sample-pages-articles.xml.bz2",
-        description="MediaWiki XML dump (.xml or .xml.bz2): a local path or builtin:<file>; null skips it",
+        description="MediaWiki XML dump (.xml or .xml.bz2): a local path or builtin:<file>; or a published dump: "
+        "latest, a dump date YYYYMMDD (from wikipedia_mirror), or a mirror base URL (its latest dump); null skips it",
     )
     bactrian_x: str | None = Field(
-        "builtin:bactrian-x-ar.jsonl", description="Bactrian-X 'ar' records: JSONL path, builtin:<file> or hub id"
+        "builtin:bactrian-x-ar.jsonl", description="Bactrian-X 'ar' records: JSONL path, builtin:<file>, a local "
+        "dataset directory (a hub mirror), or hub:<id>[:<config>] (e.g. hub:MBZUAI/Bactrian-X:ar)"
     )
     oasst1: str | None = Field(
-        "builtin:oasst1-ar.jsonl", description="oasst1 message trees: JSONL path, builtin:<file> or hub id"
+        "builtin:oasst1-ar.jsonl", description="oasst1 message trees: JSONL path, builtin:<file>, a local "
+        "dataset directory (a hub mirror), or hub:<id>[:<config>] (e.g. hub:OpenAssistant/oasst1)"
     )
     max_docs_per_source: int | None = Field(None, ge=1, description="cap per source, for quick trials")
     shard_docs: int = Field(10_000, ge=1, description="documents per Parquet shard (the unit of parallel work)")
+    # Wikipedia as Wikimedia publishes it: `wikipedia: latest` (or a date YYYYMMDD, or a mirror URL).
+    wikipedia_mirror: str = Field("https://dumps.wikimedia.org", description="dumps mirror base URL, for "
+                                  "wikipedia: latest|YYYYMMDD (never part of a key: the dump version is)")
+    wikipedia_wiki: str = Field("arwiki", description="wiki database name of the dump")
+    wikipedia_job: Literal["articlesdump", "articlesmultistreamdump"] = Field(
+        "articlesdump", description="dump job: pages-articles (single or split) or its multistream layout")
+    download_dir: str | None = Field(None, description="where downloaded dumps are kept (never keyed); "
+                                     "null: $ARABIC_LLM_DOWNLOADS or ~/.cache/arabic-llm/dumps")
+    retries: int = Field(4, ge=0, description="download retries, with exponential back-off")
+
+    @field_validator("wikipedia", mode="before")
+    @classmethod
+    def _dump_date_as_text(cls, value):  # YAML reads `wikipedia: 20240601` as a number
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 class CleanConfig(Section):

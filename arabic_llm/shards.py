@@ -20,6 +20,7 @@ import numpy as np
 DIALECT_LABELS = ("MSA", "EGY", "GLF", "LEV", "MGR")
 SOURCE_LABELS = ("wikipedia", "bactrian-x", "oasst1")
 SPLITS = ("train", "eval")
+CHUNK_CACHE_BYTES = 16 << 20  # per open file in a reader
 
 
 @dataclass
@@ -68,12 +69,7 @@ def write_shards(path: Path, splits: dict[str, list[Row]], *, seq_len: int, pad_
     """
     counts = {}
     with h5py.File(path, "w", libver="v108", track_order=True) as f:
-        f.attrs["seq_len"] = seq_len
-        f.attrs["pad_token_id"] = pad_id
-        f.attrs["dialect_labels"] = json.dumps(DIALECT_LABELS)
-        f.attrs["source_labels"] = json.dumps(SOURCE_LABELS)
-        for name, value in sorted(attrs.items()):
-            f.attrs[name] = value
+        _root_attrs(f, seq_len, pad_id, attrs)
         for split in SPLITS:
             rows = splits.get(split, [])
             n = len(rows)
@@ -97,6 +93,186 @@ def write_shards(path: Path, splits: dict[str, list[Row]], *, seq_len: int, pad_
             group.create_dataset("source", data=source, **opts)
             counts[split] = n
     return counts
+
+
+# ---------------------------------------------------------------- streaming writer (bounded memory)
+
+
+class _GroupRows:
+    """Packed rows of one (split, dialect, source) group, spooled to raw files until the final write."""
+
+    def __init__(self, folder: Path, name: str, seq_len: int, eos_id: int):
+        self.seq_len, self.eos_id = seq_len, eos_id
+        self.ids_path, self.owner_path = folder / f"{name}.ids", folder / f"{name}.doc"
+        self.ids_file, self.owner_file = open(self.ids_path, "wb"), open(self.owner_path, "wb")
+        self.pending: list[np.ndarray] = []  # documents (with EOS) not yet cut into full rows
+        self.pending_owner: list[np.ndarray] = []
+        self.pending_tokens = 0
+        self.docs = 0
+        self.tokens = 0  # tokens (with EOS) added so far: a document's offset in the group's stream
+        self.lengths: list[int] = []
+
+    def add(self, tokens) -> int:
+        offset = self.tokens
+        piece = np.empty(len(tokens) + 1, dtype=np.int32)
+        piece[:-1] = tokens
+        piece[-1] = self.eos_id
+        self.pending.append(piece)
+        self.pending_owner.append(np.full(len(piece), self.docs, dtype=np.int32))
+        self.pending_tokens += len(piece)
+        self.tokens += len(piece)
+        self.docs += 1
+        if self.pending_tokens >= self.seq_len:
+            self._emit_full_rows()
+        return offset
+
+    def _emit_full_rows(self) -> None:
+        ids, owner = np.concatenate(self.pending), np.concatenate(self.pending_owner)
+        full = len(ids) // self.seq_len * self.seq_len
+        self._write(ids[:full].reshape(-1, self.seq_len), owner[:full].reshape(-1, self.seq_len))
+        self.pending, self.pending_owner = [ids[full:]], [owner[full:]]
+        self.pending_tokens = len(ids) - full
+
+    def _write(self, ids: np.ndarray, owner: np.ndarray) -> None:
+        n = (owner != -1).sum(axis=1)
+        owner = np.where(owner == -1, -1, owner - owner[:, :1])  # numbered from the row's first document, as pack()
+        self.ids_file.write(ids.tobytes())
+        self.owner_file.write(owner.astype(np.int32).tobytes())
+        self.lengths.extend(n.tolist())
+
+    def finish(self) -> None:
+        if self.pending_tokens:
+            ids, owner = np.full(self.seq_len, -1, np.int32), np.full(self.seq_len, -1, np.int32)
+            ids[: self.pending_tokens] = np.concatenate(self.pending)
+            owner[: self.pending_tokens] = np.concatenate(self.pending_owner)
+            self._write(ids[None], owner[None])
+        self.ids_file.close()
+        self.owner_file.close()
+
+    def blocks(self, rows: int):
+        """(input_ids, doc_index) blocks of up to ``rows`` rows, read back from the spool files."""
+        ids = np.memmap(self.ids_path, dtype=np.int32, mode="r").reshape(-1, self.seq_len) if self.lengths else None
+        owner = np.memmap(self.owner_path, dtype=np.int32, mode="r").reshape(-1, self.seq_len) if self.lengths else None
+        for start in range(0, len(self.lengths), rows):
+            yield np.array(ids[start : start + rows]), np.array(owner[start : start + rows])
+
+
+class ShardWriter:
+    """Tokenised documents in, ``shards.h5`` out, with memory bounded by one row per group.
+
+    Rows come out as :func:`pack` and :func:`write_shards` make them: groups sorted by
+    (split, dialect, source), documents in arrival order within a group, separated by EOS. Rows are
+    spooled to raw files beside the output and written, compressed, on :meth:`close`.
+    """
+
+    def __init__(self, path: Path, *, seq_len: int, pad_id: int, eos_id: int, attrs: dict,
+                 compression: str | None = "gzip", chunk_rows: int = 256):
+        self.path = Path(path)
+        self.seq_len, self.pad_id, self.eos_id = seq_len, pad_id, eos_id
+        self.attrs, self.compression, self.chunk_rows = attrs, compression, chunk_rows
+        self.spool = self.path.parent / (self.path.name + ".spool")
+        self.spool.mkdir(parents=True, exist_ok=True)
+        self.groups: dict[tuple[str, str, str], _GroupRows] = {}
+        self.spans: dict[str, dict[str, list[int]]] = {}  # after close: split -> "dialect/source" -> rows
+
+    def position(self, split: str, dialect: str, source: str, offset: int) -> int:
+        """After close: where a group offset lies in the split's row-major token array (groups' rows are
+        full but for their last, so a group's stream is contiguous there)."""
+        return self.spans[split][f"{dialect}/{source}"][0] * self.seq_len + offset
+
+    def add(self, split: str, dialect: str, source: str, tokens: list[int]) -> int:
+        """Append a document to its group; returns its offset in the group's token stream."""
+        key = (split, dialect, source)
+        if key not in self.groups:
+            if split not in SPLITS or dialect not in DIALECT_LABELS or source not in SOURCE_LABELS:
+                raise ValueError(f"{self.path}: unknown split/dialect/source {key}")
+            self.groups[key] = _GroupRows(self.spool, f"{len(self.groups)}", self.seq_len, self.eos_id)
+        return self.groups[key].add(tokens)
+
+    def close(self) -> dict[str, int]:
+        """Write the file; returns rows per split."""
+        import shutil
+
+        for rows in self.groups.values():
+            rows.finish()
+        counts = {}
+        try:
+            with h5py.File(self.path, "w", libver="v108", track_order=True) as f:
+                _root_attrs(f, self.seq_len, self.pad_id, self.attrs)
+                for split in SPLITS:
+                    members = sorted((k, g) for k, g in self.groups.items() if k[0] == split)
+                    n = sum(len(g.lengths) for _, g in members)
+                    group = f.create_group(split, track_order=True)
+                    big = dict(chunks=(max(1, min(n, self.chunk_rows)), self.seq_len) if n else None,
+                               compression=self.compression if n else None, track_times=False)
+                    input_ids = group.create_dataset("input_ids", shape=(n, self.seq_len), dtype=np.int32,
+                                                     fillvalue=self.pad_id, **big)
+                    doc_index = group.create_dataset("doc_index", shape=(n, self.seq_len), dtype=np.int32,
+                                                     fillvalue=-1, **big)
+                    at, spans = 0, {}
+                    for (_, dialect, source), rows in members:
+                        spans[f"{dialect}/{source}"] = [at, at + len(rows.lengths)]
+                        for ids, owner in rows.blocks(self.chunk_rows * 16):
+                            ids[ids == -1] = self.pad_id
+                            input_ids[at : at + len(ids)] = ids
+                            doc_index[at : at + len(ids)] = owner
+                            at += len(ids)
+                    lengths = np.concatenate([np.asarray(g.lengths, dtype=np.int32) for _, g in members]) if n else \
+                        np.zeros(0, dtype=np.int32)
+                    dialect = np.concatenate([np.full(len(g.lengths), DIALECT_LABELS.index(k[1]), dtype=np.uint8)
+                                              for k, g in members]) if n else np.zeros(0, dtype=np.uint8)
+                    source = np.concatenate([np.full(len(g.lengths), SOURCE_LABELS.index(k[2]), dtype=np.uint8)
+                                             for k, g in members]) if n else np.zeros(0, dtype=np.uint8)
+                    # Small per-row labels stay contiguous and uncompressed: readers memory-map them.
+                    group.create_dataset("lengths", data=lengths, track_times=False)
+                    group.create_dataset("dialect", data=dialect, track_times=False)
+                    group.create_dataset("source", data=source, track_times=False)
+                    group.attrs["spans"] = json.dumps(spans, sort_keys=True)  # "MSA/wikipedia": [first, end) rows
+                    self.spans[split] = spans
+                    counts[split] = n
+        finally:
+            shutil.rmtree(self.spool, ignore_errors=True)
+        return counts
+
+
+class TokenReader:
+    """Token ranges of a split's row-major ``input_ids``, read in blocks of rows (reads come mostly in order)."""
+
+    def __init__(self, path: Path, block_rows: int = 4096):
+        self.file = h5py.File(path, "r")
+        self.seq_len = int(self.file.attrs["seq_len"])
+        self.block_rows = block_rows
+        self.blocks: dict[str, tuple[int, np.ndarray]] = {}
+
+    def read(self, split: str, start: int, length: int) -> np.ndarray:
+        first, last = start // self.seq_len, (start + length - 1) // self.seq_len
+        at, block = self.blocks.get(split, (0, np.zeros((0, self.seq_len), np.int32)))
+        if first < at or last >= at + len(block):
+            block = self.file[split]["input_ids"][first : max(first + self.block_rows, last + 1)]
+            self.blocks[split] = at, block = first, block
+        flat = block.reshape(-1)
+        offset = start - at * self.seq_len
+        return flat[offset : offset + length].copy()
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _root_attrs(f, seq_len: int, pad_id: int, attrs: dict) -> None:
+    f.attrs["seq_len"] = seq_len
+    f.attrs["pad_token_id"] = pad_id
+    f.attrs["dialect_labels"] = json.dumps(DIALECT_LABELS)
+    f.attrs["source_labels"] = json.dumps(SOURCE_LABELS)
+    for name, value in sorted(attrs.items()):
+        f.attrs[name] = value
+
+
+def mapped(path: Path, dataset) -> np.ndarray:
+    """A contiguous, uncompressed HDF5 dataset as a read-only numpy memory map (a copy when it is not)."""
+    offset = dataset.id.get_offset()
+    if offset is None or dataset.chunks is not None or dataset.size == 0:
+        return dataset[()]
+    return np.memmap(path, dtype=dataset.dtype, mode="r", offset=offset, shape=dataset.shape)
 
 
 class ShardDataset:
@@ -124,12 +300,12 @@ class ShardDataset:
             keep = np.ones(group["lengths"].shape[0], dtype=bool)
             if dialects is not None:
                 wanted = [labels.index(d) for d in dialects]
-                keep &= np.isin(group["dialect"][:], wanted)
+                keep &= np.isin(mapped(self.path, group["dialect"]), wanted)
             if sources is not None:
                 wanted = [source_labels.index(s) for s in sources]
-                keep &= np.isin(group["source"][:], wanted)
+                keep &= np.isin(mapped(self.path, group["source"]), wanted)
             self.rows = np.flatnonzero(keep)
-            self.lengths = group["lengths"][:]
+            self.lengths = mapped(self.path, group["lengths"])  # the index: memory-mapped, not loaded
         self._file: h5py.File | None = None  # opened per worker process on first access
 
     def __len__(self) -> int:
@@ -138,8 +314,8 @@ class ShardDataset:
     def __getitem__(self, i: int) -> dict:
         import torch
 
-        if self._file is None:
-            self._file = h5py.File(self.path, "r")
+        if self._file is None:  # a chunk cache of a few chunks: memory stays bounded
+            self._file = h5py.File(self.path, "r", rdcc_nbytes=CHUNK_CACHE_BYTES)
         row = int(self.rows[i])
         ids = torch.from_numpy(self._file[self.split]["input_ids"][row].astype(np.int64))
         n = int(self.lengths[row])
@@ -149,10 +325,26 @@ class ShardDataset:
         labels[n:] = -100
         return {"input_ids": ids, "attention_mask": mask, "labels": labels}
 
-    def __getstate__(self):  # DataLoader workers open their own handle
+    def __getstate__(self):  # DataLoader workers open their own handle and memory map
         state = dict(self.__dict__)
         state["_file"] = None
+        state["lengths"] = None
         return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if self.lengths is None:
+            with h5py.File(self.path, "r") as f:
+                self.lengths = mapped(self.path, f[self.split]["lengths"])
+
+    def loader(self, batch_size: int, shuffle: bool = False, workers: int = 0, seed: int = 0):
+        """A torch DataLoader over the rows; each worker reads its rows lazily from the file."""
+        import torch
+        from torch.utils.data import DataLoader
+
+        generator = torch.Generator().manual_seed(seed)
+        return DataLoader(self, batch_size=batch_size, shuffle=shuffle, num_workers=workers, generator=generator,
+                          persistent_workers=workers > 0)
 
     @staticmethod
     def write(path: Path, splits: dict[str, list[Row]], attrs: dict | None = None, *, seq_len: int,

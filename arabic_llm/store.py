@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import contextvars
 import functools
 import hashlib
 import importlib.metadata
@@ -256,6 +257,11 @@ class Store:
     def runs(self) -> Path:
         return self.root / "runs"
 
+    @property
+    def records(self) -> Path:
+        # Per-record output indexes (arabic_llm/records.py): a cache, never part of an artifact.
+        return self.root / "records"
+
     def manifest(self, stage: str, key: str) -> dict | None:
         path = self.artifact_path(stage, key) / "manifest.json"
         try:
@@ -483,7 +489,13 @@ def run_stage(spec: StageSpec, fn, params: Any, inputs: dict[str, Any], store_ro
         resolved["work_dir"] = store.work_dir(spec.name, key)
     started = time.time()
     with store.staging(spec.name) as staged:
-        summary = fn(staged / "data", params, **resolved) or {}
+        running = RunningStage(root=str(store.root), stage=spec.name, key=key, code=spec.code(),
+                               recipe=record_recipe(spec, params, digests))
+        token = _RUNNING.set(running)
+        try:
+            summary = fn(staged / "data", params, **resolved) or {}
+        finally:
+            _RUNNING.reset(token)
         meta = {
             "params": json.loads(canonical_json(params)),
             "inputs": {
@@ -499,6 +511,45 @@ def run_stage(spec: StageSpec, fn, params: Any, inputs: dict[str, Any], store_ro
         ref = store.commit(spec.name, key, staged, meta)
     shutil.rmtree(store.work_dir(spec.name, key), ignore_errors=True)  # e.g. checkpoints: done with
     return ref
+
+
+# ---------------------------------------------------------------- record-level reuse
+#
+# A stage that maps documents one by one may reuse an earlier run's output for a record whose
+# identity (a content hash of the input record, or a source's own id such as page id + revision
+# sha1) and recipe are unchanged. The recipe is the stage key without the documents input.
+
+RECORDS_INPUT = "docs"  # the input whose records are mapped one by one
+
+
+@dataclass(frozen=True)
+class RunningStage:
+    """The stage being built now: where its store is, its artifact key, its code and recipe."""
+
+    root: str
+    stage: str
+    key: str
+    code: str
+    recipe: str
+
+
+_RUNNING: contextvars.ContextVar[RunningStage | None] = contextvars.ContextVar("running_stage", default=None)
+
+
+def running_stage() -> RunningStage | None:
+    """The stage :func:`run_stage` is building in this context (None outside a stage run)."""
+    return _RUNNING.get()
+
+
+def record_recipe(spec: StageSpec, params: Any, digests: dict[str, str]) -> str:
+    """What one record's output depends on besides the record: code, parameters, other inputs."""
+    others = {n: d for n, d in digests.items() if n != RECORDS_INPUT}
+    return stage_key(spec.name, spec.code(), canonical_json(params), others)
+
+
+def record_key(recipe: str, identity: bytes) -> str:
+    """The key of one record's output under a recipe."""
+    return hashlib.sha256(recipe.encode() + b"\0" + identity).hexdigest()
 
 
 def _version(lib: str) -> str:

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 from arabic_llm.config import CleanConfig
-from arabic_llm.corpus import map_documents
+from arabic_llm.corpus import map_documents, per_record, with_chat_fields
 from arabic_llm.store import stage_task
 from arabic_nlp.clean import clean_text
 
 
-def clean_shard(docs: list[dict], params: CleanConfig) -> tuple[list[dict], dict]:
-    removed: Counter = Counter()
-    kept, dropped = [], 0
+@per_record
+def clean_shard(docs: list[dict], params: CleanConfig) -> list[tuple[list[dict], dict]]:
+    out = []
     for doc in docs:
         result = clean_text(doc["text"], keep_latin=params.keep_latin, keep_digits=params.keep_digits,
                             keep_punctuation=params.keep_punctuation, keep_emoji=params.keep_emoji)
-        removed.update(result.removed)
-        if len(result.text) < params.min_doc_chars:
-            dropped += 1
-            continue
-        kept.append({**doc, "text": result.text, "removed": dict(sorted(result.removed.items()))})
-    return kept, {"removed": dict(removed), "documents_dropped_short": dropped}
+        removed = dict(sorted(result.removed.items()))
+        short = len(result.text) < params.min_doc_chars
+        options = params.model_dump(exclude={"min_doc_chars"})
+        kept = [] if short else [{**with_chat_fields(doc, lambda t: clean_text(t, **options).text),
+                                  "text": result.text, "removed": removed}]
+        out.append((kept, {"removed": removed, "documents_dropped_short": int(short)}))
+    return out
 
 
 @stage_task("clean")

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from arabic_llm.config import AuditConfig
-from arabic_llm.corpus import map_documents
+from arabic_llm.corpus import map_documents, per_record
 from arabic_llm.store import stage_task
 from arabic_nlp.audit import ContentAuditor
 
@@ -22,20 +22,20 @@ def _auditor(params_json: str) -> ContentAuditor:  # built once per worker proce
     return ContentAuditor.build(("builtin",), extra or None, params.thresholds or None)
 
 
-def audit_shard(docs: list[dict], params: AuditConfig) -> tuple[list[dict], dict]:
+@per_record
+def audit_shard(docs: list[dict], params: AuditConfig) -> list[tuple[list[dict], dict]]:
     if not params.enabled:
-        return docs, {}
+        return [([doc], {}) for doc in docs]
     auditor = _auditor(params.model_dump_json())
-    kept, by_reason, by_dialect = [], Counter(), Counter()
+    out = []
     for doc in docs:
         verdict = auditor.check(" ".join(doc["sentences"]))
         if verdict.keep:
-            kept.append(doc)
+            out.append(([doc], {"dropped": 0, "dropped_by_reason": {}, "dropped_by_dialect": {}}))
             continue
-        by_reason.update(verdict.triggered)  # the reasons that crossed their threshold
-        by_dialect[doc.get("dialect", "unknown")] += 1
-    dropped = len(docs) - len(kept)
-    return kept, {"dropped": dropped, "dropped_by_reason": dict(by_reason), "dropped_by_dialect": dict(by_dialect)}
+        out.append(([], {"dropped": 1, "dropped_by_reason": dict(Counter(verdict.triggered)),  # reasons over threshold
+                         "dropped_by_dialect": {doc.get("dialect", "unknown"): 1}}))
+    return out
 
 
 @stage_task("data_audit")

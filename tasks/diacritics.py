@@ -5,21 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from arabic_llm.config import DiacriticsConfig
-from arabic_llm.corpus import map_documents
+from arabic_llm.corpus import map_documents, per_record, with_chat_fields
 from arabic_llm.store import stage_task
 from arabic_nlp.diacritics import diacritic_ratio, strip_diacritics
 
 DIACRITISED = 0.05  # a document with more marks per letter than this counts as diacritised
 
 
-def diacritics_shard(docs: list[dict], params: DiacriticsConfig) -> tuple[list[dict], dict]:
-    out, diacritised = [], 0
+@per_record
+def diacritics_shard(docs: list[dict], params: DiacriticsConfig) -> list[tuple[list[dict], dict]]:
+    out = []
     for doc in docs:
         ratio = round(diacritic_ratio(doc["text"]), 6)  # measured before stripping
-        diacritised += ratio > DIACRITISED
+        if params.mode == "strip":
+            doc = with_chat_fields(doc, lambda t: strip_diacritics(t, params.marks))
         text = strip_diacritics(doc["text"], params.marks) if params.mode == "strip" else doc["text"]
-        out.append({**doc, "text": text, "diacritic_ratio": ratio})
-    return out, {"documents_diacritised": diacritised}
+        out.append(([{**doc, "text": text, "diacritic_ratio": ratio}], {"documents_diacritised": int(ratio > DIACRITISED)}))
+    return out
 
 
 @stage_task("diacritics", libraries=("camel-tools",))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import functools
-from collections import Counter
 from pathlib import Path
 
 from pydantic import BaseModel
 
-from arabic_llm.corpus import map_documents
+from arabic_llm.corpus import map_documents, per_record
 from arabic_llm.store import stage_task
 from arabic_nlp.dialect import DialectTagger, tag_documents
 
@@ -24,21 +23,23 @@ def _tagger(model_dir: str) -> DialectTagger:
     return DialectTagger.load(Path(model_dir))  # once per worker process
 
 
-def dialect_shard(docs: list[dict], job: tuple[str, int]) -> tuple[list[dict], dict]:
+@per_record
+def dialect_shard(docs: list[dict], job: tuple[str, int]) -> list[tuple[list[dict], dict]]:
     model_dir, digits = job
+    if not docs:
+        return []
     tagger = _tagger(model_dir)
-    out, counts = [], Counter()
+    out = []
     tags = tag_documents(tagger, [doc["sentences"] for doc in docs])  # one batch per shard
     for doc, (whole, per_sentence) in zip(docs, tags):
-        counts[whole.label] += 1
-        out.append({
+        out.append(([{
             **doc,
             "dialect": whole.label,
             "dialect_confidence": round(whole.confidence, digits),
             "dialect_scores": {k: round(v, digits) for k, v in sorted(whole.scores.items())},
             "sentence_dialects": [[p.label, round(p.confidence, digits)] for p in per_sentence],
-        })
-    return out, {"per_dialect": dict(counts)}
+        }], {"per_dialect": {whole.label: 1}}))
+    return out
 
 
 @stage_task("dialect")

@@ -1,54 +1,153 @@
-"""`download`: acquire the raw sources and parse them into documents.
+"""`download`: acquire the raw sources and parse them into documents, streaming.
 
-Local files (and the builtin samples) are keyed by their content, never by their path.
+Local files (and the builtin samples) are keyed by their content, never by their path. A published
+Wikipedia dump is keyed by its version (wiki, date, job, published checksums), resolved with one
+small request before the run; a hub dataset by its revision, a local dataset mirror by its files.
+Articles whose page id and revision sha1 were parsed before are taken from that earlier output.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Iterator
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from arabic_llm import hubdata, wikidump
 from arabic_llm.config import DownloadConfig
-from arabic_llm.corpus import PARSERS, CorpusError, resolve_source, write_documents
-from arabic_llm.store import stage_task
+from arabic_llm.corpus import (
+    PARSERS,
+    CorpusError,
+    bactrian_documents,
+    oasst_documents,
+    read_jsonl,
+    resolve_source,
+    wiki_pages,
+)
+from arabic_llm.records import RecordIndex, current_job, release, wiki_documents
+from arabic_llm.store import directory_digest, stage_task
+
+_PUBLISHED = re.compile(r"^(latest|\d{8}|https?://.+)$")
 
 
 class DownloadParams(BaseModel):
-    """What the download key depends on besides source content: the locators are paths, not keyed."""
+    """What the download key depends on besides local source content; excluded fields say where to
+    fetch from, which never changes what is fetched."""
 
     sources: tuple[str, ...]
     max_docs_per_source: int | None = None
     shard_docs: int = 10_000
+    wikipedia_dump: wikidump.DumpVersion | None = None  # a published dump: its version is its address
+    datasets: dict[str, str] = {}  # source -> hub revision or local mirror digest
+    mirror: str = Field("", exclude=True)
+    download_dir: str = Field("", exclude=True)
+    retries: int = Field(4, exclude=True)
+    locators: dict[str, str] = Field(default_factory=dict, exclude=True)  # dataset sources: hub id or folder
+
+
+def is_published_dump(locator: str) -> bool:
+    return bool(_PUBLISHED.match(locator))
 
 
 def plan(cfg: DownloadConfig) -> tuple[DownloadParams, dict[str, Path]]:
-    """Split the download config into keyed parameters and content-keyed source files."""
-    files = {}
+    """Split the download config into keyed parameters and content-keyed source files.
+
+    A published dump or a hub dataset costs one small request here, so `run` and `status` both
+    see an upstream refresh without downloading anything.
+    """
+    files: dict[str, Path] = {}
+    dump = None
+    datasets: dict[str, str] = {}
+    locators: dict[str, str] = {}
+    mirror = cfg.wikipedia_mirror
+    download_dir = Path(cfg.download_dir).expanduser() if cfg.download_dir else wikidump.default_download_dir()
     for name in PARSERS:
         locator = getattr(cfg, name)
-        if locator is not None:
+        if locator is None:
+            continue
+        if name == "wikipedia" and is_published_dump(locator):
+            which = "latest" if locator.startswith("http") else locator
+            mirror = locator if locator.startswith("http") else mirror
+            dump = wikidump.resolve(mirror, cfg.wikipedia_wiki, which, cfg.wikipedia_job, download_dir, cfg.retries)
+        elif name != "wikipedia" and hubdata.is_dataset_locator(locator):
+            locators[name] = locator
+            datasets[name] = (f"{locator}@{hubdata.hub_revision(locator, name)}" if locator.startswith(hubdata.HUB_PREFIX)
+                              else directory_digest(Path(locator).expanduser())[0])
+        else:
             files[name] = resolve_source(locator)
-    if not files:
+    sources = tuple(sorted([*files, *datasets, *(["wikipedia"] if dump else [])]))
+    if not sources:
         raise CorpusError("download: every source is null; set at least one of download.wikipedia, "
                           "download.bactrian_x, download.oasst1")
-    return DownloadParams(sources=tuple(sorted(files)), max_docs_per_source=cfg.max_docs_per_source,
-                          shard_docs=cfg.shard_docs), files
+    params = DownloadParams(sources=sources, max_docs_per_source=cfg.max_docs_per_source,
+                            shard_docs=cfg.shard_docs, wikipedia_dump=dump, datasets=datasets, mirror=mirror,
+                            download_dir=str(download_dir), retries=cfg.retries, locators=locators)
+    return params, files
 
 
-@stage_task("download", libraries=("mwxml", "mwparserfromhell"))
+def source_documents(name: str, params: DownloadParams, path: Path | None, on_key=None) -> tuple[str, Iterator[dict]]:
+    """(where the source comes from, its documents) for one source; ``on_key`` as in records.wiki_documents."""
+    limit = params.max_docs_per_source
+    if name == "wikipedia":
+        if params.wikipedia_dump is not None:
+            paths = wikidump.fetch(params.wikipedia_dump, params.mirror, Path(params.download_dir), params.retries)
+        else:
+            paths = [path]
+        origin = ", ".join(str(p) for p in paths)
+        pages = (page for p in paths for page in wiki_pages(p))
+        return origin, wiki_documents(pages, limit, on_key)
+    if name in params.datasets:
+        locator = params.locators[name]
+        revision = params.datasets[name].rsplit("@", 1)[1] if locator.startswith(hubdata.HUB_PREFIX) else None
+        rows = hubdata.dataset_rows(locator, name, revision)
+        origin = locator
+    else:
+        rows = read_jsonl(path)
+        origin = str(path)
+    docs = bactrian_documents(rows, origin, limit) if name == "bactrian_x" else oasst_documents(rows, origin, "ar", limit)
+    return origin, docs
+
+
+@stage_task("download", libraries=("mwparserfromhell", "datasets"))
 def download(out_dir: Path, params: DownloadParams, **sources: Path) -> dict:
-    """Parse every source into document shards (sorted by id) and count documents per source."""
-    docs = []
-    counts = {}
-    for name in params.sources:
-        parsed = list(PARSERS[name](sources[name], limit=params.max_docs_per_source))
-        counts[name] = len(parsed)
-        docs.extend(parsed)
-    docs.sort(key=lambda d: d["id"])
-    ids = [d["id"] for d in docs]
-    if len(set(ids)) != len(ids):
-        dup = next(i for i in ids if ids.count(i) > 1)
-        raise CorpusError(f"download: duplicate document id {dup!r}")
-    write_documents(out_dir, docs, params.shard_docs)
-    return {"documents": len(docs), "per_source": counts}
+    """Parse every source into document shards (sources in name order, records in source order)."""
+    from arabic_llm.corpus import write_documents
+
+    counts: dict[str, int] = {}
+    job = current_job()
+    index = RecordIndex(job.root, job.stage) if job else None
+    entries: list[tuple] = []
+    written = 0  # documents yielded so far: where the next one lands
+
+    def remember(key: str, doc: dict | None) -> None:
+        # Where this page's document lands (none: a page without text), for the next refresh.
+        shard, row = divmod(written, params.shard_docs)
+        entries.append((key, job.key, f"part-{shard:05d}.parquet", row, 1, "{}") if doc else
+                       (key, job.key, "", 0, 0, "{}"))
+        if len(entries) >= 10_000:
+            index.add(entries)
+            entries.clear()
+
+    def stream() -> Iterator[dict]:
+        nonlocal written
+        seen: set[str] = set()
+        for name in params.sources:
+            origin, docs = source_documents(name, params, sources.get(name), remember)
+            n = 0
+            for doc in docs:
+                if doc["id"] in seen:
+                    raise CorpusError(f"{origin}: duplicate document id {doc['id']!r}")
+                seen.add(doc["id"])
+                n += 1
+                yield doc
+                written += 1
+            if n == 0:
+                raise CorpusError(f"{origin}: empty source: no {name} records")
+            counts[name] = n
+
+    total = write_documents(out_dir, stream(), params.shard_docs)
+    if index and entries:
+        index.add(entries)
+    release(job)
+    return {"documents": total, "per_source": counts}

@@ -5,19 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from arabic_llm.config import NormalizeConfig
-from arabic_llm.corpus import map_documents
+from arabic_llm.corpus import map_documents, per_record, with_chat_fields
 from arabic_llm.store import stage_task
 from arabic_nlp.normalize import normalize_text
 
 
-def normalize_shard(docs: list[dict], params: NormalizeConfig) -> tuple[list[dict], dict]:
+@per_record
+def normalize_shard(docs: list[dict], params: NormalizeConfig) -> list[tuple[list[dict], dict]]:
     options = params.model_dump()
-    out, changed = [], 0
+    out = []
     for doc in docs:
         text = normalize_text(doc["text"], **options)
-        changed += text != doc["text"]
-        out.append({**doc, "text": text})
-    return out, {"documents_changed": changed}
+        chat = with_chat_fields(doc, lambda t: normalize_text(t, **options))
+        out.append(([{**chat, "text": text}], {"documents_changed": int(text != doc["text"])}))
+    return out
 
 
 @stage_task("normalize", libraries=("camel-tools",))

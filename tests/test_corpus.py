@@ -112,3 +112,25 @@ def test_damaged_shard_is_named(tmp_path: Path):
     shard.write_bytes(b"not parquet")
     with pytest.raises(CorpusError, match="part-00000.parquet: not a readable Parquet document shard"):
         list(read_documents(tmp_path))
+
+
+def test_page_reader_yields_what_mwxml_reads(tmp_path: Path):
+    """wiki_pages reads the XML with ElementTree for speed; mwxml is the reference."""
+    import bz2
+
+    import mwxml
+
+    from arabic_llm.corpus import wiki_pages
+    from fake_dumps import dump_bytes, sample_pages
+
+    path = tmp_path / "multi.xml.bz2"
+    path.write_bytes(dump_bytes(sample_pages(), streams=5))
+    expected = []
+    with bz2.open(path) as f:
+        for page in mwxml.Dump.from_file(f):
+            revisions = list(page)
+            if page.namespace == 0 and not page.redirect and revisions and revisions[-1].text:
+                rev = revisions[-1]
+                expected.append({"page_id": page.id, "rev_id": rev.id, "rev_sha1": rev.sha1, "title": page.title,
+                                 "wikitext": rev.text})
+    assert list(wiki_pages(path)) == expected and len(expected) == 80  # articles; redirects and other namespaces skipped

@@ -1,0 +1,219 @@
+"""Corpus at scale: a synthetic Wikipedia dump through `shards`, a 2% refresh, and the shard loader.
+
+    python benchmarks/bench_corpus.py --pages 1200000          # the issue's size (hours on 2 cores)
+    python benchmarks/bench_corpus.py --pages 20000 --changed 0.02
+
+1. Cold run: a dump of --pages pages (the sample's article paragraphs recombined, short pages) is
+   parsed and processed through `shards` (the real stages and wiring; training is not run):
+   pages/s, MB/s of XML and of bz2, seconds per stage, peak RSS of the process.
+2. Refresh: the same dump with --changed of its pages edited (plus as many deleted and created), run
+   against the warm store, and its cost against the cold run's (goal <= 0.10).
+3. Shard loader: tokens/s read through ShardDataset's DataLoader against the tokens/s the QLoRA
+   stage trains at (the figure it prints, or --train-tok-s).
+The tokenizer is fixed (trained once on the sample and named in tokenizer.name_or_path), as with
+the paper's Qwen2 tokenizer: a BPE retrained on every refresh would change every shard.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bz2
+import html
+import os
+import random
+import re
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from fake_dumps import header, sample_pages  # noqa: E402
+
+from arabic_llm.sample_data.build_samples import mediawiki_sha1  # noqa: E402
+
+
+def paragraphs() -> list[str]:
+    """Paragraphs of the sample's articles (wikitext, markup kept), XML-escaped once."""
+    out = []
+    for page in sample_pages():
+        if page["ns"] == 0 and not page["redirect"]:
+            out += [p for p in re.split(r"\n\s*\n", page["text"]) if len(p) > 80]
+    return out
+
+
+def page_text(rng: random.Random, paras: list[str], i: int, edit: int = 0) -> str:
+    picked = rng.sample(paras, 2)
+    extra = f"\nتعديل رقم {edit} أضاف هذه الجملة إلى الصفحة." if edit else ""
+    return f"'''صفحة {i}''' {picked[0]}\n\n{picked[1]}{extra}"
+
+
+def write_dump(path: Path, pages: int, seed: int, changed: float = 0.0) -> dict:
+    """Stream a pages-articles dump to ``path`` (bz2); with ``changed``, edit that fraction of pages,
+    delete half as many and create half as many. Returns counts."""
+    paras = paragraphs()
+    rng = random.Random(seed)
+    pick = random.Random(seed + 1)
+    compressor = bz2.BZ2Compressor(6)
+    edited = deleted = 0
+    with open(path, "wb") as f:
+        f.write(compressor.compress(header().encode()))
+        buf = []
+        for i in range(1, pages + 1):
+            text = page_text(rng, paras, i)
+            roll = pick.random() if changed else 1.0
+            if roll < changed / 2:
+                deleted += 1
+                continue
+            if roll < changed / 2 + changed:
+                edited += 1
+                text = page_text(random.Random(i), paras, i, edit=1)
+            buf.append(_page(i, text))
+            if len(buf) == 2000:
+                f.write(compressor.compress("".join(buf).encode()))
+                buf = []
+        created = deleted if changed else 0
+        for j in range(created):
+            buf.append(_page(pages + 1 + j, page_text(rng, paras, pages + 1 + j, edit=2)))
+        f.write(compressor.compress(("".join(buf) + "</mediawiki>\n").encode()))
+        f.write(compressor.flush())
+    return {"pages": pages - deleted + created, "edited": edited, "deleted": deleted, "created": created}
+
+
+def _page(i: int, text: str) -> str:
+    return (f"  <page>\n    <title>صفحة {i}</title>\n    <ns>0</ns>\n    <id>{i}</id>\n    <revision>\n"
+            f"      <id>{10_000_000 + i}</id>\n      <model>wikitext</model>\n      <format>text/x-wiki</format>\n"
+            f'      <text bytes="{len(text.encode())}" xml:space="preserve">{html.escape(text, quote=False)}</text>\n'
+            f"      <sha1>{mediawiki_sha1(text)}</sha1>\n    </revision>\n  </page>\n")
+
+
+class Done(Exception):
+    pass
+
+
+class Timed:
+    """The real wiring through `shards`, each stage timed (the same body as the Prefect tasks)."""
+
+    def __init__(self, store: Path):
+        self.store, self.seconds, self.refs = store, {}, {}
+
+    def __call__(self, stage, params, **inputs):
+        from arabic_llm.store import run_stage
+
+        name = stage.spec.name
+        if name == "train_msa":
+            raise Done
+        started = time.perf_counter()
+        ref = run_stage(stage.spec, stage.build, params, inputs, str(self.store), None)
+        self.seconds[name] = time.perf_counter() - started
+        self.refs[name] = ref
+        return ref
+
+
+def run_chain(store: Path, dump: Path, tokenizer: Path, labels: Path) -> Timed:
+    from arabic_llm.config import load_config
+    from flows.pipeline import pipeline
+
+    cfg = load_config(None, [f"download.wikipedia={dump}", "download.bactrian_x=null", "download.oasst1=null",
+                             f"tokenizer.name_or_path={tokenizer}", f"dialect.train_data={labels}",
+                             "shards.seq_len=512"])
+    timed = Timed(store)
+    try:
+        pipeline(cfg, timed)
+    except Done:
+        pass
+    return timed
+
+
+def prepare(work: Path) -> tuple[Path, Path]:
+    """A fixed tokenizer and dialect training file from the sample."""
+    import json
+
+    from arabic_llm.corpus import SAMPLE_DATA, parse_bactrian, parse_oasst, parse_wikipedia
+    from arabic_llm.modeling import train_bpe_tokenizer
+
+    docs = list(parse_wikipedia(SAMPLE_DATA / "arwiki-sample-pages-articles.xml.bz2"))
+    docs += list(parse_bactrian(SAMPLE_DATA / "bactrian-x-ar.jsonl")) + list(parse_oasst(SAMPLE_DATA / "oasst1-ar.jsonl"))
+    tok = work / "tokenizer"
+    train_bpe_tokenizer((d["text"] for d in docs), 2000, tok, seed=1)
+    labels = json.loads((SAMPLE_DATA / "dialect-labels.json").read_text(encoding="utf-8"))
+    tsv = work / "dialect.tsv"
+    tsv.write_text("".join(f"{d['text'].replace(chr(10), ' ').replace(chr(9), ' ')}\t{labels[d['id']]}\n"
+                           for d in docs if d["id"] in labels), encoding="utf-8")
+    return tok, tsv
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def loader_throughput(shards_h5: Path, batch: int, workers: int, seconds: float = 10.0) -> float:
+    from arabic_llm.shards import ShardDataset
+
+    data = ShardDataset(shards_h5, "train")
+    tokens, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for b in data.loader(batch_size=batch, shuffle=True, workers=workers):
+            tokens += int(b["attention_mask"].sum())
+            if time.perf_counter() - started > seconds:
+                break
+    return tokens / (time.perf_counter() - started)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pages", type=int, default=20_000)
+    ap.add_argument("--changed", type=float, default=0.02, help="fraction of pages edited in the refresh")
+    ap.add_argument("--work", type=Path, default=None, help="working directory (default: a temporary one)")
+    ap.add_argument("--train-tok-s", type=float, default=None,
+                    help="training consumption to compare the loader with (default: measured tiny QLoRA steps)")
+    args = ap.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-corpus-"))
+    work.mkdir(parents=True, exist_ok=True)
+    tok, labels = prepare(work)
+
+    started = time.perf_counter()
+    v1 = write_dump(work / "dump-v1.xml.bz2", args.pages, seed=7)
+    gen_s = time.perf_counter() - started
+    v2 = write_dump(work / "dump-v2.xml.bz2", args.pages, seed=7, changed=args.changed)
+    xml_mb = len(bz2.decompress((work / "dump-v1.xml.bz2").read_bytes())) / 1e6 if args.pages <= 200_000 else None
+    bz2_mb = (work / "dump-v1.xml.bz2").stat().st_size / 1e6
+    print(f"dump: {v1['pages']} pages, {bz2_mb:.1f} MB bz2" + (f", {xml_mb:.1f} MB XML" if xml_mb else "") +
+          f", generated in {gen_s:.1f}s; refresh: {v2['edited']} edited, {v2['deleted']} deleted, {v2['created']} created")
+
+    store = work / "store"
+    started = time.perf_counter()
+    cold = run_chain(store, work / "dump-v1.xml.bz2", tok, labels)
+    cold_s = time.perf_counter() - started
+    rss_cold = peak_rss_mb()
+    started = time.perf_counter()
+    warm = run_chain(store, work / "dump-v2.xml.bz2", tok, labels)
+    warm_s = time.perf_counter() - started
+
+    print(f"\n{'stage':<15}{'cold s':>10}{'refresh s':>11}{'ratio':>8}")
+    for name in cold.seconds:
+        c, w = cold.seconds[name], warm.seconds.get(name, 0.0)
+        print(f"{name:<15}{c:>10.2f}{w:>11.2f}{w / c if c else 0:>8.3f}")
+    print(f"{'total':<15}{cold_s:>10.2f}{warm_s:>11.2f}{warm_s / cold_s:>8.3f}")
+    print(f"\ncold: {v1['pages'] / cold_s:.0f} pages/s, {bz2_mb / cold_s:.2f} MB/s bz2"
+          + (f", {xml_mb / cold_s:.2f} MB/s XML" if xml_mb else "") + f"; peak RSS {rss_cold:.0f} MB")
+    print(f"refresh with {args.changed:.0%} pages edited (+{v2['deleted']} deleted, +{v2['created']} created): "
+          f"{warm_s:.1f}s = {warm_s / cold_s:.3f} of the cold run (goal <= 0.10); peak RSS {peak_rss_mb():.0f} MB")
+
+    shards_h5 = store / cold.refs["shards"].path / "data" / "shards.h5"
+    for workers in (0, 2):
+        rate = loader_throughput(shards_h5, batch=8, workers=workers)
+        print(f"shard loader ({workers} workers, batch 8, seq 512, shuffled): {rate:,.0f} tokens/s")
+    train = args.train_tok_s
+    if train:
+        print(f"training consumes {train:,.0f} tokens/s: loader/training = {rate / train:,.0f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
