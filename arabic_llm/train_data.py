@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from arabic_llm.shards import ShardDataset
+from arabic_llm.shards import CHUNK_CACHE_BYTES, ShardDataset
 from arabic_llm.train_loss import IGNORE_INDEX
 
 
@@ -129,7 +129,7 @@ class TrainRows:
         import torch
 
         if self._file is None:
-            self._file = h5py.File(self.rows.path, "r")
+            self._file = h5py.File(self.rows.path, "r", rdcc_nbytes=CHUNK_CACHE_BYTES)
         row_i, piece = (int(v) for v in self.items[i])
         row = int(self.rows.rows[row_i])
         group = self._file[self.rows.split]
