@@ -153,7 +153,13 @@ def cmd_gc(args) -> int:
 
 def cmd_ui(args) -> int:
     _quiet_libraries()
+    if args.database_url:  # Postgres for a team server; SQLite under PREFECT_HOME otherwise
+        os.environ["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = args.database_url
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"arabic-llm: warning: the Prefect API on {args.host} has no authentication; anyone who reaches "
+              f"port {args.port} can read and start runs", file=sys.stderr)
     url = f"http://{args.host}:{args.port}"
+    os.environ["PREFECT_UI_API_URL"] = f"{url}/api"  # the browser's API address; Prefect assumes port 4200
     print(f"Prefect UI: {url}\nRuns started with `arabic-llm run` show there (same PREFECT_HOME database);\n"
           f"to send runs to this server from elsewhere: export PREFECT_API_URL={url}/api")
     sys.stdout.flush()
@@ -192,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     ui = sub.add_parser("ui", help="start the Prefect server and UI on 127.0.0.1")
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=4200)
+    ui.add_argument("--database-url", metavar="URL", default=os.environ.get("ARABIC_LLM_DATABASE_URL"),
+                    help="Postgres instead of SQLite, e.g. postgresql+asyncpg://USER:PASSWORD@HOST:5432/prefect "
+                         "(default: $ARABIC_LLM_DATABASE_URL, else SQLite under PREFECT_HOME)")
     ui.set_defaults(fn=cmd_ui)
     from arabic_llm.text_cli import add_text_commands
 
