@@ -25,6 +25,7 @@ def _quiet_libraries() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # a Dask cluster's INFO lines, per worker
 
 
 def _load(args):
@@ -43,7 +44,7 @@ def cmd_run(args) -> int:
     from arabic_llm.corpus import CorpusError
     from arabic_llm.runs import STAGE_LISTENERS, new_run_id, write_run_record
     from arabic_llm.store import Store, sha256_bytes
-    from flows.pipeline import arabic_llm_flow
+    from flows.pipeline import flow_with_runner
 
     from arabic_llm.corpus import WORKERS_ENV
 
@@ -60,7 +61,8 @@ def cmd_run(args) -> int:
     STAGE_LISTENERS.append(echo)
     started = time.time()
     try:
-        result = arabic_llm_flow(config=cfg, store=str(store.root), run_id=run_id)
+        flow = flow_with_runner(args.runner, args.dask_address, args.dask_workers)
+        result = flow(config=cfg, store=str(store.root), run_id=run_id)
     except CorpusError as exc:
         print(f"arabic-llm: bad input: {exc}", file=sys.stderr)
         return 1
@@ -180,6 +182,11 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     run = with_config(sub.add_parser("run", help="run the pipeline; unchanged stages come from the cache"))
+    run.add_argument("--runner", choices=("local", "dask"), default="local",
+                     help="where stages run: this process, or Dask (shard-parallel stages spread over its workers)")
+    run.add_argument("--dask-address", metavar="tcp://HOST:8786", help="join this Dask scheduler (implies --runner dask)")
+    run.add_argument("--dask-workers", type=int, default=2, metavar="N",
+                     help="workers of the local Dask cluster --runner dask starts (default 2)")
     run.set_defaults(fn=cmd_run)
     status = with_config(sub.add_parser("status", help="say which stages would rerun and why; runs nothing"))
     status.add_argument("--json", action="store_true", help="machine-readable output")

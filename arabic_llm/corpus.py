@@ -133,13 +133,12 @@ def map_documents(fn, params, in_dir: Path, out_dir: Path, desc: str) -> dict:
     folder = Path(out_dir) / DOCS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     jobs = [(src, folder / src.name) for src in shards]
-    workers = min(worker_count(), len(jobs))
-    if workers == 1:
-        results = [_map_one(fn, params, src, dst) for src, dst in progress(jobs, desc, unit="shard")]
-    else:
-        from concurrent.futures import ProcessPoolExecutor
+    from arabic_llm.scaleout import shard_pool
 
-        with ProcessPoolExecutor(workers) as pool:
+    with shard_pool(min(worker_count(), len(jobs))) as pool:  # local processes, or the Dask cluster
+        if pool is None:
+            results = [_map_one(fn, params, src, dst) for src, dst in progress(jobs, desc, unit="shard")]
+        else:
             futures = [pool.submit(_map_one, fn, params, src, dst) for src, dst in jobs]
             results = [f.result() for f in progress(futures, desc, unit="shard")]
     return _sum_stats(results)

@@ -37,7 +37,8 @@ SCHEMA = 1  # bump when the key or manifest layout changes: old entries become m
 PROJECT_PACKAGES = ("arabic_nlp", "arabic_llm", "tasks")
 # Orchestration-only modules: they move bytes around but never change what a stage computes,
 # so editing them must not invalidate every artifact.
-NOT_FINGERPRINTED = frozenset({"arabic_llm.store", "arabic_llm.config", "arabic_llm.cli", "arabic_llm.status", "arabic_llm.runs"})
+NOT_FINGERPRINTED = frozenset({"arabic_llm.store", "arabic_llm.config", "arabic_llm.cli", "arabic_llm.status", "arabic_llm.runs",
+                               "arabic_llm.scaleout", "arabic_llm.remote"})
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
