@@ -1,4 +1,4 @@
-"""The `arabic-llm` command: run, status, dag, gc, ui."""
+"""The `arabic-llm` command: run, status, dag, gc, verify, ui."""
 
 from __future__ import annotations
 
@@ -28,6 +28,18 @@ def _quiet_libraries() -> None:
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # a Dask cluster's INFO lines, per worker
 
 
+def _open_store(args):
+    """The local store, or the local cache in front of a remote store URL (s3://, gs://, ...)."""
+    from arabic_llm.remote import RemoteStoreError
+    from arabic_llm.store import Store, StoreError
+
+    try:
+        return Store.open(args.store, getattr(args, "store_cache", None))
+    except (StoreError, RemoteStoreError, ValueError, ImportError) as exc:
+        print(f"arabic-llm: --store {args.store}: {exc}", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def _load(args):
     from arabic_llm.config import ConfigError, load_config
 
@@ -43,13 +55,13 @@ def cmd_run(args) -> int:
     cfg = _load(args)
     from arabic_llm.corpus import CorpusError
     from arabic_llm.runs import STAGE_LISTENERS, new_run_id, write_run_record
-    from arabic_llm.store import Store, sha256_bytes
+    from arabic_llm.store import sha256_bytes
     from flows.pipeline import flow_with_runner
 
     from arabic_llm.corpus import WORKERS_ENV
 
     os.environ.setdefault(WORKERS_ENV, str(cfg.runtime.workers))
-    store = Store(args.store)
+    store = _open_store(args)
     run_id = new_run_id()
     print(f"run {run_id}  store {store.root}")
 
@@ -90,10 +102,9 @@ def cmd_run(args) -> int:
 def cmd_status(args) -> int:
     cfg = _load(args)
     from arabic_llm.status import StatusPredictor
-    from arabic_llm.store import Store
     from flows.pipeline import pipeline
 
-    predictor = StatusPredictor(Store(args.store))
+    predictor = StatusPredictor(_open_store(args))
     pipeline(cfg, predictor)
     if args.json:
         print(json.dumps({"stages": predictor.stages}, indent=2, ensure_ascii=False))
@@ -153,6 +164,23 @@ def cmd_gc(args) -> int:
     return 0
 
 
+def cmd_verify(args) -> int:
+    """Re-hash every artifact; list those whose content no longer matches the manifest."""
+    store = _open_store(args)
+    bad = 0
+    checked = 0
+    for stage, key in store.artifacts():
+        checked += 1
+        verdict = store.verify(stage, key, rehash=True)
+        if not verdict.ok:
+            bad += 1
+            print(f"BAD  artifacts/{stage}/{key}: {verdict.reason}")
+        elif args.verbose:
+            print(f"ok   artifacts/{stage}/{key}")
+    print(f"verified {checked} artifacts: {checked - bad} ok, {bad} bad")
+    return 1 if bad else 0
+
+
 def cmd_ui(args) -> int:
     _quiet_libraries()
     if args.database_url:  # Postgres for a team server; SQLite under PREFECT_HOME otherwise
@@ -178,7 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
     def with_config(p):
         p.add_argument("-c", "--config", type=Path, default=None, help="YAML config (default: configs/default.yaml)")
         p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override one key, e.g. normalize.alef=false")
-        p.add_argument("--store", default=DEFAULT_STORE, help="artifact store directory (default: ./artifacts)")
+        p.add_argument("--store", default=DEFAULT_STORE,
+                       help="artifact store directory, or a shared remote store URL such as s3://bucket/prefix "
+                            "(default: ./artifacts)")
+        p.add_argument("--store-cache", metavar="DIR", help="local cache in front of a remote --store "
+                       "(default: ~/.cache/arabic-llm/<hash of the URL>)")
         return p
 
     run = with_config(sub.add_parser("run", help="run the pipeline; unchanged stages come from the cache"))
@@ -202,6 +234,11 @@ def build_parser() -> argparse.ArgumentParser:
     gc.add_argument("--tmp-hours", type=float, default=24, metavar="H",
                     help="also remove staging directories older than H hours (left by killed runs)")
     gc.set_defaults(fn=cmd_gc)
+    verify = sub.add_parser("verify", help="re-hash the store; report artifacts that no longer match their manifest")
+    verify.add_argument("--store", default=DEFAULT_STORE)
+    verify.add_argument("--store-cache", metavar="DIR")
+    verify.add_argument("-v", "--verbose", action="store_true", help="list the good artifacts too")
+    verify.set_defaults(fn=cmd_verify)
     ui = sub.add_parser("ui", help="start the Prefect server and UI on 127.0.0.1")
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=4200)

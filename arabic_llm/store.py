@@ -21,6 +21,7 @@ import importlib.metadata
 import importlib.util
 import json
 import os
+import re
 import shutil
 import socket
 import sqlite3
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 SCHEMA = 1  # bump when the key or manifest layout changes: old entries become misses
 PROJECT_PACKAGES = ("arabic_nlp", "arabic_llm", "tasks")
@@ -40,6 +41,13 @@ PROJECT_PACKAGES = ("arabic_nlp", "arabic_llm", "tasks")
 NOT_FINGERPRINTED = frozenset({"arabic_llm.store", "arabic_llm.config", "arabic_llm.cli", "arabic_llm.status", "arabic_llm.runs",
                                "arabic_llm.scaleout", "arabic_llm.remote"})
 _REPO_ROOT = Path(__file__).resolve().parent.parent
+_STAGE_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_KEY = re.compile(r"[0-9a-f]{64}")
+REMOTE_FILE = "remote.json"  # in a local store that caches a remote one: the remote's URL
+
+
+class StoreError(RuntimeError):
+    """The store refuses something: a path outside its root, a symlink, an unsafe record."""
 
 
 # ---------------------------------------------------------------- hashing primitives
@@ -202,6 +210,8 @@ def directory_digest(data_dir: Path, stat_cache: StatCache | None = None) -> tup
     """
     cache = stat_cache or StatCache(None)
     files = []
+    for link in (p for p in Path(data_dir).rglob("*") if p.is_symlink()):
+        raise StoreError(f"{link}: symlinks are not stored (one could point outside the store)")
     for path in sorted(p for p in Path(data_dir).rglob("*") if p.is_file()):
         files.append(
             {"path": path.relative_to(data_dir).as_posix(), "size": path.stat().st_size, "sha256": cache.digest(path)}
@@ -218,6 +228,14 @@ class ArtifactRef(BaseModel):
     digest: str
     path: str  # relative to the store root
     reused: bool = False  # found complete in the store without Prefect's cache record
+
+    @model_validator(mode="after")
+    def _path_inside_store(self):
+        # A ref read back from a record must not point anywhere but its own artifact.
+        if not (_STAGE_NAME.fullmatch(self.stage) and _KEY.fullmatch(self.key)) or \
+                self.path != f"artifacts/{self.stage}/{self.key}":
+            raise ValueError(f"artifact reference {self.path!r} ({self.stage}/{self.key}) is not a store path; refused")
+        return self
 
     def data_dir(self, store_root: Path | str) -> Path:
         return Path(store_root) / self.path / "data"
@@ -237,10 +255,53 @@ class Store:
     def __init__(self, root: Path | str):
         self.root = Path(root).resolve()
         self.stat_cache = StatCache(self.root / ".state" / "stat-cache.sqlite")
+        self.remote = None  # a RemoteStore when this store caches a shared remote one
+        remote_file = self.root / REMOTE_FILE
+        if remote_file.is_file():
+            from arabic_llm.remote import RemoteStore
+
+            self.remote = RemoteStore(json.loads(remote_file.read_text(encoding="utf-8"))["url"])
+
+    @classmethod
+    def open(cls, location: str | Path, cache: str | Path | None = None) -> "Store":
+        """A local store at a path, or the local cache of a remote store at an fsspec URL.
+
+        The cache defaults to ``$XDG_CACHE_HOME/arabic-llm/<hash of the URL>``; it records its remote's
+        URL, so every process (Dask workers too) that opens the cache reaches the same remote.
+        """
+        from arabic_llm.remote import RemoteStore, is_remote_url
+
+        if not is_remote_url(str(location)):
+            return cls(location)
+        url = RemoteStore(str(location)).url  # refuses credentials in the URL before anything is written
+        if cache is None:
+            base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+            cache = base / "arabic-llm" / hashlib.sha256(url.encode()).hexdigest()[:16]
+        root = Path(cache).resolve()
+        remote_file = root / REMOTE_FILE
+        if remote_file.is_file():
+            bound = json.loads(remote_file.read_text(encoding="utf-8"))["url"]
+            if bound != url:
+                raise StoreError(f"{root} is the cache of {bound}, not of {url}; pick another cache directory")
+        else:
+            root.mkdir(parents=True, exist_ok=True)
+            tmp = root / f"{REMOTE_FILE}.{uuid.uuid4().hex}"
+            tmp.write_text(json.dumps({"url": url}) + "\n", encoding="utf-8")
+            os.replace(tmp, remote_file)
+        return cls(root)
 
     # layout
     def artifact_path(self, stage: str, key: str) -> Path:
+        if not (_STAGE_NAME.fullmatch(stage) and _KEY.fullmatch(key)):
+            raise StoreError(f"{stage}/{key}: not a stage name and key; refused")
         return self.root / "artifacts" / stage / key
+
+    def inside(self, path: Path) -> Path:
+        """``path`` with symlinks resolved, refused unless it stays under the store root."""
+        resolved = Path(path).resolve()
+        if not resolved.is_relative_to(self.root):
+            raise StoreError(f"{path} resolves to {resolved}, outside the store {self.root}; refused")
+        return resolved
 
     @property
     def prefect_results(self) -> Path:
@@ -266,9 +327,14 @@ class Store:
     def directory_digest(self, data_dir: Path) -> tuple[str, list[dict]]:
         return directory_digest(data_dir, self.stat_cache)
 
-    def verify(self, stage: str, key: str) -> Verdict:
-        """Is the artifact for this key complete and unaltered?"""
+    def verify(self, stage: str, key: str, rehash: bool = False) -> Verdict:
+        """Is the artifact for this key complete and unaltered? ``rehash`` reads every byte again
+        instead of trusting the stat cache (``arabic-llm verify``)."""
         base = self.artifact_path(stage, key)
+        try:
+            self.inside(base)
+        except StoreError as exc:
+            return Verdict(False, str(exc))
         manifest = self.manifest(stage, key)
         if manifest is None:
             return Verdict(False, "artifact missing" if not base.exists() else "manifest missing or unreadable")
@@ -276,16 +342,59 @@ class Store:
             return Verdict(False, "manifest does not match its key")
         data_dir = base / "data"
         listed = {f["path"]: f for f in manifest["files"]}
-        present = {p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*") if p.is_file()} if data_dir.is_dir() else set()
+        entries = list(data_dir.rglob("*")) if data_dir.is_dir() else []
+        for link in (p for p in entries if p.is_symlink()):
+            return Verdict(False, f"artifact altered: {link.relative_to(data_dir).as_posix()} is a symlink")
+        present = {p.relative_to(data_dir).as_posix() for p in entries if p.is_file()}
         for rel in sorted(set(listed) - present):
             return Verdict(False, f"artifact altered: file {rel} missing")
         for rel in sorted(present - set(listed)):
             return Verdict(False, f"artifact altered: unexpected file {rel}")
         for rel, entry in sorted(listed.items()):
             path = data_dir / rel
-            if path.stat().st_size != entry["size"] or self.stat_cache.digest(path) != entry["sha256"]:
+            digest = _sha256_file_uncached(path) if rehash else self.stat_cache.digest(path)
+            if path.stat().st_size != entry["size"] or digest != entry["sha256"]:
                 return Verdict(False, f"artifact altered: file {rel} changed")
         return Verdict(True, "artifact verified")
+
+    # a shared remote store behind this one
+    def fetch(self, stage: str, key: str) -> Verdict:
+        """Bring a complete artifact from the remote store into this one, checked file by file
+        against its manifest; an incomplete or altered remote artifact is not taken."""
+        from arabic_llm.remote import RemoteStoreError
+
+        if self.remote is None:
+            return Verdict(False, "no remote store")
+        with self.staging(stage) as staged:
+            try:
+                manifest = self.remote.download(stage, key, staged)
+            except RemoteStoreError as exc:
+                return Verdict(False, f"remote: {exc}")
+            if manifest is None:
+                return Verdict(False, "not in the remote store")
+            digest, files = self.directory_digest(staged / "data")
+            if manifest.get("schema") != SCHEMA or files != manifest["files"] or digest != manifest["digest"]:
+                return Verdict(False, f"remote: {stage}/{key} does not match its manifest (upload incomplete or altered)")
+            final = self.artifact_path(stage, key)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            if final.exists():
+                self.quarantine(stage, key, "replaced by the remote store's copy")
+            with contextlib.suppress(OSError):  # another process fetched it first: same bytes
+                os.rename(staged, final)
+        verdict = self.verify(stage, key)
+        return Verdict(verdict.ok, "fetched from the remote store" if verdict.ok else verdict.reason)
+
+    def publish(self, stage: str, key: str, replace: bool = False) -> None:
+        """Upload a verified local artifact to the remote store (data first, manifest last)."""
+        if self.remote is not None:
+            self.remote.upload(stage, key, self.artifact_path(stage, key), replace=replace)
+
+    def artifacts(self) -> Iterator[tuple[str, str]]:
+        """Every ``(stage, key)`` with a directory under ``artifacts/``."""
+        base = self.root / "artifacts"
+        for path in sorted(base.glob("*/*")) if base.is_dir() else []:
+            if _STAGE_NAME.fullmatch(path.parent.name) and _KEY.fullmatch(path.name):
+                yield path.parent.name, path.name
 
     def ref(self, stage: str, key: str, reused: bool = False) -> ArtifactRef:
         manifest = self.manifest(stage, key)
@@ -308,6 +417,19 @@ class Store:
     def forget_prefect_record(self, key: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             (self.prefect_results / key).unlink()
+
+    def drop_unsafe_prefect_record(self, key: str) -> None:
+        """Prefect deserialises a record with the serializer the record names: anything but JSON
+        (a pickle, say, written by an older version or by someone else) is forgotten, never loaded."""
+        try:
+            record = json.loads((self.prefect_results / key).read_text(encoding="utf-8"))
+            safe = record["metadata"]["serializer"]["type"] == "json"
+        except FileNotFoundError:
+            return
+        except (ValueError, KeyError, TypeError):
+            safe = False
+        if not safe:
+            self.forget_prefect_record(key)
 
     @contextlib.contextmanager
     def staging(self, stage: str) -> Iterator[Path]:
@@ -445,10 +567,13 @@ def make_cache_policy(spec: StageSpec, store: Store):
         def compute_key(self, task_ctx, inputs, flow_parameters, **kwargs):
             store_ = Store(self.store_root)
             key = compute_stage_key(self.stage, inputs["params"], inputs.get("inputs") or {}, store_)
+            store_.drop_unsafe_prefect_record(key)
             verdict = store_.verify(self.stage.name, key)
-            if not verdict.ok and store_.artifact_path(self.stage.name, key).exists():
+            if verdict.ok:
+                store_.publish(self.stage.name, key)  # a no-op unless a remote store lacks it
+            elif store_.artifact_path(self.stage.name, key).exists():
                 store_.quarantine(self.stage.name, key, verdict.reason)
-            elif not verdict.ok:
+            else:
                 store_.forget_prefect_record(key)  # a record without its artifact is a miss
             return key
 
@@ -469,8 +594,10 @@ def run_stage(spec: StageSpec, fn, params: Any, inputs: dict[str, Any], store_ro
     store = Store(store_root)
     digests = input_digests(inputs, store)  # once: for the key and for the manifest
     key = stage_key(spec.name, spec.code(), canonical_json(params), digests)
-    if store.verify(spec.name, key).ok:
+    if store.verify(spec.name, key).ok or store.fetch(spec.name, key).ok:
+        store.publish(spec.name, key)
         return store.ref(spec.name, key, reused=True)
+    remote_broken = store.remote is not None and store.remote.manifest(spec.name, key) is not None
     resolved = {n: (v.data_dir(store.root) if isinstance(v, ArtifactRef) else v) for n, v in inputs.items()}
     started = time.time()
     with store.staging(spec.name) as staged:
@@ -487,7 +614,9 @@ def run_stage(spec: StageSpec, fn, params: Any, inputs: dict[str, Any], store_ro
             "timings": {"started": started, "seconds": round(time.time() - started, 3)},
             "run": {"run_id": run_id, "host": socket.gethostname(), "pid": os.getpid()},
         }
-        return store.commit(spec.name, key, staged, meta)
+        ref = store.commit(spec.name, key, staged, meta)
+    store.publish(spec.name, key, replace=remote_broken)  # a remote copy that failed its check is replaced
+    return ref
 
 
 def _version(lib: str) -> str:
@@ -528,6 +657,7 @@ def bind_to_store(stage, store: Store):
     bound = stage.with_options(
         cache_policy=make_cache_policy(stage.spec, store),
         result_storage=store.prefect_results,
+        result_serializer="json",  # nothing is unpickled from the store
         persist_result=True,
     )
     bound.spec = stage.spec
