@@ -46,13 +46,35 @@ def _load(args):
     try:
         return load_config(args.config, args.set or [])
     except ConfigError as exc:
-        print(f"arabic-llm: {exc}", file=sys.stderr)
+        head, *keys = str(exc).splitlines()  # one line: "invalid configuration (FILE): KEY: why; KEY: why"
+        print(f"arabic-llm: {head} {'; '.join(k.strip() for k in keys)}".rstrip(), file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _preflight(cfg) -> None:
+    """Every file and local model the config names exists, or exit 2 before any work starts."""
+    from arabic_llm.corpus import CorpusError
+    from arabic_llm.status import DagRecorder
+    from flows.pipeline import pipeline
+
+    problems = []
+    for section in ("model", "tokenizer"):
+        value = getattr(cfg, section).name_or_path
+        if value and value.startswith(("/", "./", "../", "~")) and not Path(value).expanduser().is_dir():
+            problems.append(f"{section}.name_or_path: no model directory {value}")
+    try:
+        pipeline(cfg, DagRecorder())  # resolves every source file a stage will read
+    except (CorpusError, FileNotFoundError) as exc:
+        problems.append(str(exc))
+    if problems:
+        print(f"arabic-llm: {'; '.join(problems)}", file=sys.stderr)
         raise SystemExit(2)
 
 
 def cmd_run(args) -> int:
     _quiet_libraries()
     cfg = _load(args)
+    _preflight(cfg)
     from arabic_llm.corpus import CorpusError
     from arabic_llm.runs import STAGE_LISTENERS, new_run_id, write_run_record
     from arabic_llm.store import sha256_bytes

@@ -231,13 +231,16 @@ class ArtifactRef(BaseModel):
 
     @model_validator(mode="after")
     def _path_inside_store(self):
-        # A ref read back from a record must not point anywhere but its own artifact.
-        if not (_STAGE_NAME.fullmatch(self.stage) and _KEY.fullmatch(self.key)) or \
-                self.path != f"artifacts/{self.stage}/{self.key}":
+        # A ref read back from a record must not point anywhere but its own artifact ("" is the
+        # placeholder `status` and `dag` use for an artifact not built yet).
+        if self.path and not (_STAGE_NAME.fullmatch(self.stage) and _KEY.fullmatch(self.key)
+                              and self.path == f"artifacts/{self.stage}/{self.key}"):
             raise ValueError(f"artifact reference {self.path!r} ({self.stage}/{self.key}) is not a store path; refused")
         return self
 
     def data_dir(self, store_root: Path | str) -> Path:
+        if not self.path:
+            raise StoreError(f"{self.stage}: no artifact yet")
         return Path(store_root) / self.path / "data"
 
 
