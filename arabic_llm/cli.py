@@ -28,6 +28,36 @@ def _quiet_libraries() -> None:
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # a Dask cluster's INFO lines, per worker
 
 
+def prepare_local_prefect() -> None:
+    """Create Prefect's local database once, under a lock, before any temporary server starts.
+
+    Without a server (no PREFECT_API_URL) each run starts a temporary one on the SQLite database under
+    PREFECT_HOME; runs started together on a fresh database would each migrate it and register
+    blocks at once, printing SQLite tracebacks ("table already exists", "database is locked").
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        return
+    import fcntl
+
+    import prefect
+    from prefect.settings import get_current_settings
+
+    home = Path(get_current_settings().home).expanduser()
+    home.mkdir(parents=True, exist_ok=True)
+    ready = home / f".arabic-llm-database-ready-{prefect.__version__}"
+    if ready.exists():
+        return
+    with open(home / ".arabic-llm-database.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not ready.exists():
+            from prefect.server.api.server import SubprocessASGIServer
+
+            server = SubprocessASGIServer()  # its start-up migrates the database and registers blocks
+            server.start()
+            server.stop()
+            ready.touch()
+
+
 def _open_store(args):
     """The local store, or the local cache in front of a remote store URL (s3://, gs://, ...)."""
     from arabic_llm.remote import RemoteStoreError
@@ -75,9 +105,10 @@ def cmd_run(args) -> int:
     _quiet_libraries()
     cfg = _load(args)
     _preflight(cfg)
+    prepare_local_prefect()
     from arabic_llm.corpus import CorpusError
     from arabic_llm.runs import STAGE_LISTENERS, new_run_id, write_run_record
-    from arabic_llm.store import sha256_bytes
+    from arabic_llm.store import StoreError, sha256_bytes
     from flows.pipeline import flow_with_runner
 
     from arabic_llm.corpus import WORKERS_ENV
@@ -99,6 +130,9 @@ def cmd_run(args) -> int:
         result = flow(config=cfg, store=str(store.root), run_id=run_id)
     except CorpusError as exc:
         print(f"arabic-llm: bad input: {exc}", file=sys.stderr)
+        return 1
+    except StoreError as exc:  # a full disk, a path outside the store
+        print(f"arabic-llm: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # the stage's error, after Prefect recorded the failed run
         print(f"arabic-llm: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import errno
 import functools
 import hashlib
 import importlib.metadata
@@ -603,21 +604,27 @@ def run_stage(spec: StageSpec, fn, params: Any, inputs: dict[str, Any], store_ro
     remote_broken = store.remote is not None and store.remote.manifest(spec.name, key) is not None
     resolved = {n: (v.data_dir(store.root) if isinstance(v, ArtifactRef) else v) for n, v in inputs.items()}
     started = time.time()
-    with store.staging(spec.name) as staged:
-        summary = fn(staged / "data", params, **resolved) or {}
-        meta = {
-            "params": json.loads(canonical_json(params)),
-            "inputs": {
-                n: ({"stage": v.stage, "key": v.key} if isinstance(v, ArtifactRef) else {}) | {"digest": digests[n]}
-                for n, v in sorted(inputs.items())
-            },
-            "code": spec.code(),
-            "libraries": {lib: _version(lib) for lib in spec.libraries},
-            "summary": summary,
-            "timings": {"started": started, "seconds": round(time.time() - started, 3)},
-            "run": {"run_id": run_id, "host": socket.gethostname(), "pid": os.getpid()},
-        }
-        ref = store.commit(spec.name, key, staged, meta)
+    try:
+        with store.staging(spec.name) as staged:
+            summary = fn(staged / "data", params, **resolved) or {}
+            meta = {
+                "params": json.loads(canonical_json(params)),
+                "inputs": {
+                    n: ({"stage": v.stage, "key": v.key} if isinstance(v, ArtifactRef) else {}) | {"digest": digests[n]}
+                    for n, v in sorted(inputs.items())
+                },
+                "code": spec.code(),
+                "libraries": {lib: _version(lib) for lib in spec.libraries},
+                "summary": summary,
+                "timings": {"started": started, "seconds": round(time.time() - started, 3)},
+                "run": {"run_id": run_id, "host": socket.gethostname(), "pid": os.getpid()},
+            }
+            ref = store.commit(spec.name, key, staged, meta)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise StoreError(f"{spec.name}: disk full while writing its artifact ({exc.filename or store.root}); "
+                         f"nothing of it was kept and earlier artifacts are intact: free space and rerun") from exc
     store.publish(spec.name, key, replace=remote_broken)  # a remote copy that failed its check is replaced
     return ref
 
