@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e ".[test]"
 	touch $(STAMP)
 
-.PHONY: install run test bench
+.PHONY: install run test bench system-deps
 install: $(STAMP)
 
 run: $(STAMP)
@@ -28,3 +28,13 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_segment.py
 	$(BIN)/python benchmarks/bench_throughput.py
 	$(BIN)/python benchmarks/bench_dialect.py
+
+# System packages some tests use: Debian's chromium (the Prefect UI browser test) and docker-compose
+# (validates docker/compose.yaml). Installed when running as root with apt-get; otherwise, or when
+# the install fails, those tests skip with the reason.
+system-deps:
+	@if command -v chromium >/dev/null && command -v docker-compose >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+			chromium docker-compose) >/dev/null 2>&1 || echo "system-deps: apt-get install failed; browser and compose tests will skip"; \
+	else echo "system-deps: not root or no apt-get; browser and compose tests will skip"; fi

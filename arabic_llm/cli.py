@@ -245,7 +245,7 @@ def cmd_ui(args) -> int:
         print(f"arabic-llm: warning: the Prefect API on {args.host} has no authentication; anyone who reaches "
               f"port {args.port} can read and start runs", file=sys.stderr)
     url = f"http://{args.host}:{args.port}"
-    os.environ["PREFECT_UI_API_URL"] = f"{url}/api"  # the browser's API address; Prefect assumes port 4200
+    os.environ.setdefault("PREFECT_UI_API_URL", f"{url}/api")  # for the browser; Prefect assumes port 4200
     print(f"Prefect UI: {url}\nRuns started with `arabic-llm run` show there (same PREFECT_HOME database);\n"
           f"to send runs to this server from elsewhere: export PREFECT_API_URL={url}/api")
     sys.stdout.flush()
