@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_segment.py
 	$(BIN)/python benchmarks/bench_throughput.py
 	$(BIN)/python benchmarks/bench_dialect.py
+	$(BIN)/python benchmarks/bench_operate.py
 
 # System packages some tests use: Debian's chromium (the Prefect UI browser test) and docker-compose
 # (validates docker/compose.yaml). Installed when running as root with apt-get; otherwise, or when

@@ -185,9 +185,8 @@ def cmd_dag(args) -> int:
 
 def cmd_gc(args) -> int:
     from arabic_llm.runs import read_run_records
-    from arabic_llm.store import Store
 
-    store = Store(args.store)
+    store = _open_store(args)  # a remote store's local cache; the remote itself is never collected
     records = read_run_records(store)
     keep_records = records[-args.keep_last:] if args.keep_last > 0 else []
     reachable = {info["artifact"] for r in keep_records for info in r.get("stages", {}).values()}
@@ -223,6 +222,9 @@ def cmd_gc(args) -> int:
 def cmd_verify(args) -> int:
     """Re-hash every artifact; list those whose content no longer matches the manifest."""
     store = _open_store(args)
+    if not (store.root / "artifacts").is_dir():
+        print(f"arabic-llm: no artifacts under {store.root}", file=sys.stderr)
+        return 2
     bad = 0
     checked = 0
     for stage, key in store.artifacts():
