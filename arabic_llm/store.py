@@ -211,8 +211,6 @@ def directory_digest(data_dir: Path, stat_cache: StatCache | None = None) -> tup
     """
     cache = stat_cache or StatCache(None)
     files = []
-    for link in (p for p in Path(data_dir).rglob("*") if p.is_symlink()):
-        raise StoreError(f"{link}: symlinks are not stored (one could point outside the store)")
     for path in sorted(p for p in Path(data_dir).rglob("*") if p.is_file()):
         files.append(
             {"path": path.relative_to(data_dir).as_posix(), "size": path.stat().st_size, "sha256": cache.digest(path)}
@@ -451,6 +449,9 @@ class Store:
         If another process committed the same key first, its artifact wins (same key, same
         inputs) and the staged copy is dropped.
         """
+        for link in (p for p in (staged / "data").rglob("*") if p.is_symlink()):
+            raise StoreError(f"{stage}: {link.name} is a symlink; artifacts hold files only (a link could "
+                             "point outside the store)")
         digest, files = self.directory_digest(staged / "data")
         manifest = {"schema": SCHEMA, "stage": stage, "key": key, "digest": digest, "files": files, **meta}
         (staged / "manifest.json").write_text(

@@ -126,6 +126,6 @@ def test_a_stage_cannot_commit_a_symlink(tmp_path: Path):
     store = Store(tmp_path / "store")
     with store.staging("toy_upper") as staged:
         (staged / "data" / "link").symlink_to("/etc/hostname")
-        with pytest.raises(StoreError, match="symlinks are not stored"):
+        with pytest.raises(StoreError, match="is a symlink; artifacts hold files only"):
             store.commit("toy_upper", "b" * 64, staged, {})
     assert not store.artifact_path("toy_upper", "b" * 64).exists()
