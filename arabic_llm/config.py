@@ -133,17 +133,48 @@ class LoraConfig(Section):
     target_modules: tuple[str, ...] = ("q_proj", "k_proj", "v_proj", "o_proj")
 
 
+class MemoryConfig(Section):
+    """Caps the training engine enforces (the paper: a 4 GB GPU, 3.5 GB usable; 12 GB of RAM)."""
+
+    gpu_limit_gib: float | None = Field(3.5, gt=0.0, description="GPU memory cap; null: the whole card")
+    ram_limit_gib: float | None = Field(12.0, gt=0.0, description="process RSS cap; null: no cap")
+
+
 class TrainConfig(Section):
     dialects: tuple[Dialect, ...] = Field(description="dialect labels of the rows this stage trains on")
+    sources: tuple[Literal["wikipedia", "bactrian-x", "oasst1"], ...] | None = Field(
+        None, description="keep rows of these sources only; null keeps all")
     max_steps: int = Field(20, ge=1, description="optimiser steps")
-    micro_batch: int = Field(1, ge=1)
+    seq_len: int | Literal["auto"] | None = Field(
+        None, description="tokens per training sequence: null = the shards' row length; a divisor of it; "
+        "auto = the longest such length that fits the memory caps")
+    micro_batch: int | Literal["auto"] = Field(1, description="sequences per forward pass; auto = the largest that fits")
+    max_micro_batch: int = Field(64, ge=1, description="upper bound of the micro_batch: auto search")
     grad_accum: int = Field(16, ge=1, description="micro-batches per optimiser step")
     lr: float = Field(5e-5, gt=0.0)
     warmup_steps: int = Field(100, ge=0, description="linear warmup, then cosine decay")
     max_grad_norm: float = Field(0.3, gt=0.0)
-    gradient_checkpointing: bool = True
+    gradient_checkpointing: bool | Literal["auto"] = Field(
+        True, description="recompute activations in backward; auto = only when training would not fit without")
     optimizer: Literal["paged_adamw_8bit", "adamw_8bit", "adamw"] = "paged_adamw_8bit"
+    kernels: Literal["auto", "liger", "none"] = Field(
+        "auto", description="liger: Liger fused kernels (RMSNorm, RoPE, SwiGLU, fused linear cross-entropy; "
+        "CUDA only); auto = liger when on CUDA and installed, else a chunked loss")
+    attention: Literal["sdpa", "flash_attention_2", "eager"] = Field("sdpa", description="attention implementation")
+    document_attention: bool = Field(
+        True, description="keep attention from crossing document boundaries inside a packed row")
+    loss_chunk: int = Field(1024, ge=1, description="positions per chunk of the chunked loss (memory vs speed)")
+    checkpoint_every: int = Field(50, ge=0, description="optimiser steps between resumable checkpoints; 0: none")
+    keep_checkpoints: int = Field(2, ge=1, description="checkpoints kept in the stage's work area")
     log_every: int = Field(1, ge=1)
+    branches: dict[str, tuple[Dialect, ...]] | None = Field(
+        None, description="train_dialects only: one adapter per named group, each branching from the parent "
+        "adapter (e.g. {egy: [EGY], glf: [GLF]}); null trains one adapter on all `dialects` mixed")
+
+
+class ExportConfig(Section):
+    merge: bool = Field(False, description="merge the final adapter into a bf16 copy of the base model")
+    dtype: Literal["bfloat16", "float16", "float32"] = Field("bfloat16", description="dtype of the merged copy")
 
 
 class EvaluateConfig(Section):
@@ -170,8 +201,10 @@ class PipelineConfig(Section):
     shards: ShardsConfig = Field(default_factory=ShardsConfig)
     quantization: QuantizationConfig = Field(default_factory=QuantizationConfig)
     lora: LoraConfig = Field(default_factory=LoraConfig)
+    memory: MemoryConfig = Field(default_factory=MemoryConfig)
     train_msa: TrainConfig = Field(default_factory=lambda: TrainConfig(dialects=("MSA",)))
     train_dialects: TrainConfig = Field(default_factory=lambda: TrainConfig(dialects=("EGY", "GLF", "LEV", "MGR")))
+    export: ExportConfig = Field(default_factory=ExportConfig)
     evaluate: EvaluateConfig = Field(default_factory=EvaluateConfig)
     bias_audit: BiasAuditConfig = Field(default_factory=BiasAuditConfig)
 

@@ -1,15 +1,17 @@
 """QLoRA fine-tuning recipe: a frozen NF4 base model, trainable LoRA adapters, 8-bit AdamW.
 
-Read ``train_qlora`` top to bottom: it is the whole recipe. The pieces it uses are small pure
-functions (``lr_at``, ``chunked_causal_lm_loss``) tested on their own.
+Read ``train_qlora`` top to bottom: it is the whole recipe. Its pieces live beside it and are
+tested on their own: ``lr_at`` here, the losses (train_loss), data selection, packing and order
+(train_data), memory caps and shape fitting (train_memory), checkpoints (train_state).
 
 Memory is the constraint this is written for (Qwen2-1.5B on a 4 GB GPU):
-- base weights in 4 bit (bitsandbytes NF4, double quantisation), never upcast;
-- only the LoRA matrices train, with 8-bit optimiser state (paged to host memory on CUDA);
-- activation checkpointing on every decoder layer;
-- the loss never holds the full (tokens x vocab) fp32 logits: it is computed chunk by chunk from
-  the final hidden states and the lm_head weight, and each chunk's logits are recomputed in the
-  backward pass instead of being kept (151 936 vocab x 1024 tokens x 4 bytes = 0.6 GB otherwise).
+- base weights in 4 bit (bitsandbytes NF4, double quantisation), never upcast to fp32;
+- only the LoRA matrices train (fp32 master weights), with 8-bit AdamW state (paged on CUDA);
+- activation checkpointing on every decoder layer, or off when the caps allow (faster);
+- the loss never holds the full (tokens x vocab) fp32 logits: Liger's fused linear cross-entropy
+  on CUDA, a chunked loss elsewhere;
+- the GPU cap is enforced by the allocator and the RAM cap by a watch thread, and ``auto`` shapes
+  are found by probe steps at the real shapes before training starts.
 """
 
 from __future__ import annotations
@@ -18,14 +20,13 @@ import json
 import math
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
-from arabic_llm.config import LoraConfig, QuantizationConfig, TrainConfig
+from arabic_llm.config import LoraConfig, MemoryConfig, QuantizationConfig, TrainConfig
+from arabic_llm.train_loss import IGNORE_INDEX, chunked_causal_lm_loss, liger_available, make_loss  # noqa: F401
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import torch
-
-IGNORE_INDEX = -100  # label value that the loss skips (padding); the HF / PyTorch convention
 
 METRIC_FIELDS = (
     "step",
@@ -40,6 +41,8 @@ METRIC_FIELDS = (
     "gpu_mem_reserved_bytes",
     "gpu_mem_peak_bytes",
     "rss_bytes",
+    "rss_peak_bytes",
+    "elapsed_s",
 )
 
 
@@ -73,66 +76,6 @@ def lr_at(step: int, train: TrainConfig) -> float:
     return train.lr * 0.5 * (1.0 + math.cos(math.pi * progress))
 
 
-def _chunk_nll_sum(hidden: torch.Tensor, weight: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    import torch.nn.functional as F
-
-    # Matmul in the model's dtype (no fp32 copy of the vocab x hidden weight), softmax in fp32.
-    logits = F.linear(hidden, weight).float()
-    return F.cross_entropy(logits, targets, reduction="sum")
-
-
-def chunked_causal_lm_loss(
-    hidden: torch.Tensor,
-    weight: torch.Tensor,
-    labels: torch.Tensor,
-    chunk: int,
-    *,
-    reduction: str = "mean",
-) -> torch.Tensor:
-    """Next-token cross-entropy from final hidden states, without materialising all logits.
-
-    Equal to ``F.cross_entropy((hidden @ weight.T)[:, :-1].flatten(0, 1), labels[:, 1:].flatten(),
-    ignore_index=-100)`` (the loss ``Qwen2ForCausalLM`` computes), but the positions are scored
-    ``chunk`` at a time, and under autograd each chunk is checkpointed: only its hidden states are
-    kept and its logits are recomputed in the backward pass. Peak extra memory is one
-    (chunk x vocab) fp32 block instead of (tokens x vocab).
-
-    Args:
-        hidden: (batch, seq, hidden) final hidden states (after the last norm).
-        weight: (vocab, hidden) lm_head weight (tied to the embedding in Qwen2).
-        labels: (batch, seq) token ids aligned with the inputs (shifted here), -100 where ignored.
-        chunk: positions per chunk (>= 1).
-        reduction: ``"mean"`` over scored positions or ``"sum"``.
-    Returns:
-        A scalar tensor (fp32). With no scored position: 0 (still connected to the graph).
-    """
-    import torch
-    from torch.utils.checkpoint import checkpoint
-
-    if chunk < 1:
-        raise ValueError(f"chunk={chunk}: must be >= 1")
-    if reduction not in ("mean", "sum"):
-        raise ValueError(f"reduction={reduction!r}: expected 'mean' or 'sum'")
-    # Position i predicts token i+1; padding (-100) is dropped before any matmul is spent on it.
-    h = hidden[:, :-1, :].reshape(-1, hidden.shape[-1])
-    y = labels[:, 1:].reshape(-1).to(h.device)
-    keep = y != IGNORE_INDEX
-    h, y = h[keep], y[keep]
-    n = y.numel()
-    if n == 0:
-        return hidden.sum().float() * 0.0
-
-    needs_grad = torch.is_grad_enabled() and (h.requires_grad or weight.requires_grad)
-    total = torch.zeros((), dtype=torch.float32, device=h.device)
-    for start in range(0, n, chunk):
-        h_c, y_c = h[start : start + chunk], y[start : start + chunk]
-        if needs_grad:
-            total = total + checkpoint(_chunk_nll_sum, h_c, weight, y_c, use_reentrant=False)
-        else:
-            total = total + _chunk_nll_sum(h_c, weight, y_c)
-    return total / n if reduction == "mean" else total
-
-
 # ---------------------------------------------------------------------------------------------
 # Recipe helpers
 # ---------------------------------------------------------------------------------------------
@@ -147,64 +90,6 @@ def _set_seeds(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)  # also seeds every CUDA device
-
-
-def _dialects_in_shards(shards_path: Path, split: str) -> list[str]:
-    """The dialect labels that actually occur in a split (for error messages)."""
-    import h5py
-    import numpy as np
-
-    with h5py.File(shards_path, "r") as f:
-        labels = json.loads(f.attrs["dialect_labels"])
-        codes = np.unique(f[split]["dialect"][()])
-    return [labels[int(c)] for c in codes]
-
-
-def _load_rows(shards_path: Path, dialects: list[str]):
-    """ShardDataset of the train rows of ``dialects``; a clear error when there are none."""
-    from arabic_llm.shards import ShardDataset
-
-    shards_path = Path(shards_path)
-    if not shards_path.is_file():
-        raise FileNotFoundError(f"shards file not found: {shards_path} (run the shards stage first)")
-    try:
-        dataset = ShardDataset(shards_path, "train", dialects=dialects)
-        empty = len(dataset) == 0
-    except ValueError:  # the dataset may itself refuse an empty selection
-        dataset, empty = None, True
-    if empty:
-        present = _dialects_in_shards(shards_path, "train")
-        raise ValueError(
-            f"{shards_path}: no 'train' rows for dialects {dialects}; the train split holds {present}. "
-            "Fix: set train_*.dialects to labels present in the corpus, or add documents of those dialects"
-        )
-    return dataset
-
-
-def _check_eos(shards_path: Path, tokenizer) -> None:
-    """The shards must have been tokenised with this tokenizer (same EOS id), else training is garbage."""
-    import h5py
-
-    with h5py.File(shards_path, "r") as f:
-        if "eos_token_id" not in f.attrs:
-            raise KeyError(f"{shards_path}: root attribute 'eos_token_id' missing; rebuild the shards (see contracts.md)")
-        eos = int(f.attrs["eos_token_id"])
-    if eos != tokenizer.eos_token_id:
-        raise ValueError(
-            f"{shards_path}: eos_token_id={eos} but the tokenizer's is {tokenizer.eos_token_id}; "
-            "the shards were built with another tokenizer. Fix: rebuild the shards with this tokenizer"
-        )
-
-
-def _batches(dataset, micro_batch: int, seed: int):
-    """Endless iterator of micro-batches, reshuffled each epoch by one seeded generator."""
-    import torch
-    from torch.utils.data import DataLoader
-
-    generator = torch.Generator().manual_seed(seed)
-    loader = DataLoader(dataset, batch_size=micro_batch, shuffle=True, generator=generator, num_workers=0)
-    while True:
-        yield from loader
 
 
 def _make_optimizer(name: str, params: list, lr: float, device: str) -> tuple[object, str, str | None]:
@@ -241,46 +126,158 @@ def _memory_snapshot(device: str) -> dict[str, int]:
     }
 
 
-def _plot_curves(records: list[dict], out_dir: Path) -> None:
-    """Write loss.png (loss per step) and memory.png (RSS and GPU memory per step)."""
-    # The object-oriented Agg API: no pyplot global state, no display needed, thread-safe enough.
+def _figure(out: Path, x: list, series: list[tuple[list, str]], xlabel: str, ylabel: str, title: str) -> None:
+    # The object-oriented Agg API: no pyplot global state, no display needed.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
 
-    steps = [r["step"] for r in records]
     fig = Figure(figsize=(6, 4))
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    ax.plot(steps, [r["loss"] for r in records], marker="o")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("optimizer step")
-    ax.set_ylabel("training loss (nats/token)")
-    ax.set_title("QLoRA training loss")
+    for y, label in series:
+        ax.plot(x, y, marker="." if len(x) < 200 else None, label=label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
     ax.grid(alpha=0.3)
+    if len(series) > 1:
+        ax.legend()
     fig.tight_layout()
-    fig.savefig(out_dir / "loss.png", dpi=100)
+    fig.savefig(out, dpi=100)
 
-    mib = 2**20
-    fig = Figure(figsize=(6, 4))
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    ax.plot(steps, [r["rss_bytes"] / mib for r in records], marker="o", label="process RSS")
-    for key, label in (
-        ("gpu_mem_allocated_bytes", "GPU allocated"),
-        ("gpu_mem_reserved_bytes", "GPU reserved"),
-        ("gpu_mem_peak_bytes", "GPU peak allocated"),
-    ):
-        if any(r[key] for r in records):
-            ax.plot(steps, [r[key] / mib for r in records], marker=".", label=label)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("optimizer step")
-    ax.set_ylabel("MiB")
-    ax.set_title("Memory during training")
-    ax.legend()
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(out_dir / "memory.png", dpi=100)
+
+def _plot_curves(records: list[dict], out_dir: Path) -> None:
+    """The paper's training figures over wall time: loss.png, memory.png (GPU), ram.png (RSS)."""
+    minutes = [r["elapsed_s"] / 60 for r in records]
+    xlabel = "training time (minutes)"
+    _figure(out_dir / "loss.png", minutes, [([r["loss"] for r in records], "loss")], xlabel,
+            "training loss (nats/token)", "QLoRA training loss")
+    gib = 2**30
+    gpu = [([r[k] / gib for r in records], label) for k, label in (
+        ("gpu_mem_allocated_bytes", "allocated"), ("gpu_mem_reserved_bytes", "reserved"),
+        ("gpu_mem_peak_bytes", "peak allocated")) if any(r[k] for r in records)]
+    _figure(out_dir / "memory.png", minutes, gpu or [([0.0] * len(records), "no GPU")], xlabel, "GPU memory (GiB)",
+            "GPU memory during training")
+    _figure(out_dir / "ram.png", minutes, [([r["rss_bytes"] / gib for r in records], "RSS"),
+                                           ([r["rss_peak_bytes"] / gib for r in records], "RSS peak")],
+            xlabel, "process memory (GiB)", "RAM during training")
+
+
+def _set_checkpointing(causal_lm, on: bool) -> None:
+    """Activation checkpointing on every decoder layer, non-reentrant (frozen inputs, same dropout masks)."""
+    # transformers 5 renamed gradient_ -> activation_checkpointing_*; older 5.x only has the first.
+    if on:
+        enable = getattr(causal_lm, "activation_checkpointing_enable", None) or causal_lm.gradient_checkpointing_enable
+        enable({"use_reentrant": False})
+    else:
+        disable = getattr(causal_lm, "activation_checkpointing_disable", None) or causal_lm.gradient_checkpointing_disable
+        disable()
+
+
+def _choose_kernels(requested: str, device: str) -> tuple[str, str | None]:
+    """("liger" | "chunked", note): Liger needs CUDA and the liger-kernel package."""
+    if requested == "none":
+        return "chunked", None
+    if liger_available():
+        return "liger", None
+    if requested == "liger":
+        raise RuntimeError(
+            f"train.kernels=liger needs a CUDA GPU and the liger-kernel package (device here: {device}). "
+            "Fix: pip install liger-kernel on a CUDA machine, or set kernels: auto"
+        )
+    return "chunked", None if device != "cuda" else "liger-kernel not installed: chunked loss, stock kernels"
+
+
+def _apply_liger(causal_lm) -> None:
+    """Liger's RMSNorm, RoPE and SwiGLU kernels on this model instance (the loss is fused separately)."""
+    from liger_kernel.transformers.monkey_patch import _apply_liger_kernel_to_instance
+
+    _apply_liger_kernel_to_instance(model=causal_lm, rope=True, rms_norm=True, swiglu=True, cross_entropy=False,
+                                    fused_linear_cross_entropy=False)
+
+
+class _PreservedRng:
+    """Run a probe without moving any RNG the training itself draws from."""
+
+    def __enter__(self):
+        from arabic_llm.train_state import rng_state
+
+        self.state = rng_state()
+
+    def __exit__(self, *exc):
+        from arabic_llm.train_state import set_rng_state
+
+        set_rng_state(self.state)
+
+
+def _make_probe(causal_lm, loss_fn, trainable: list, device: str, rss) -> Callable:
+    """probe(seq_len, micro_batch, checkpointing) -> (GPU peak, RSS peak) of one forward + backward."""
+    import torch
+
+    decoder, lm_head = causal_lm.model, causal_lm.get_output_embeddings()
+    vocab = lm_head.weight.shape[0]
+
+    def probe(seq_len: int, micro_batch: int, checkpointing: bool):
+        _set_checkpointing(causal_lm, checkpointing)
+        with _PreservedRng():
+            ids = torch.randint(0, vocab, (micro_batch, seq_len), device=device)
+            positions = torch.arange(seq_len, device=device).expand(micro_batch, -1)
+            if device == "cuda":
+                torch.cuda.synchronize()
+                torch.cuda.empty_cache()
+                torch.cuda.reset_peak_memory_stats()
+            rss.reset_peak()
+            try:
+                hidden = decoder(input_ids=ids, position_ids=positions, use_cache=False).last_hidden_state
+                loss_fn(hidden, lm_head.weight, ids).backward()
+                if device == "cuda":
+                    torch.cuda.synchronize()
+                gpu = int(torch.cuda.max_memory_allocated()) if device == "cuda" else None
+                rss.current()
+                return gpu, rss.peak
+            finally:
+                hidden = None
+                for p in trainable:
+                    p.grad = None
+                if device == "cuda":
+                    torch.cuda.empty_cache()
+
+    return probe
+
+
+def _choose_shape(train: TrainConfig, row_len: int, probe, caps, where: str):
+    """Fixed settings are checked once against the caps; ``auto`` ones are searched (see train_memory)."""
+    from arabic_llm.train_data import divisor_lengths
+    from arabic_llm.train_memory import Fit, fit_shape
+
+    if train.seq_len == "auto":
+        seq_lens = divisor_lengths(row_len)
+    else:
+        seq_lens = [train.seq_len or row_len]
+    if train.micro_batch == "auto":
+        micro_batches, mb = [], 1
+        while mb <= train.max_micro_batch:
+            micro_batches.append(mb)
+            mb *= 2
+    else:
+        micro_batches = [train.micro_batch]
+    ckpt = [False, True] if train.gradient_checkpointing == "auto" else [bool(train.gradient_checkpointing)]
+    fixed = len(seq_lens) == 1 and len(micro_batches) == 1 and len(ckpt) == 1
+    if fixed and caps.gpu_bytes is None and caps.ram_bytes is None:
+        return Fit(seq_lens[0], micro_batches[0], ckpt[0])
+    return fit_shape(probe, caps, seq_lens=seq_lens, micro_batches=micro_batches, checkpointing=ckpt, where=where)
+
+
+def _loader(dataset, order, device: str):
+    """Batches in ``order``; on CUDA two worker processes read and pin ahead so the GPU never waits."""
+    from torch.utils.data import DataLoader
+
+    from arabic_llm.train_data import collate
+
+    workers = 2 if device == "cuda" else 0
+    return iter(DataLoader(dataset, batch_sampler=order, collate_fn=collate, num_workers=workers,
+                           pin_memory=device == "cuda", prefetch_factor=4 if workers else None,
+                           persistent_workers=bool(workers)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -298,63 +295,74 @@ def train_qlora(
     quant: QuantizationConfig,
     seed: int,
     out_dir: Path,
+    memory: MemoryConfig | None = None,
     init_adapter: Path | None = None,
+    checkpoint_dir: Path | None = None,
     progress: bool = True,
-    loss_chunk: int = 256,
+    on_step: Callable[[int], None] | None = None,
+    where: str = "train",
 ) -> dict:
     """Fine-tune LoRA adapters on a 4-bit base model over the train rows of ``train.dialects``.
 
     Args:
         model_dir: base model directory or hub id (loaded with ``load_base_model``).
         tokenizer_dir: tokenizer directory; only checked against the shards' EOS id.
-        shards_path: ``shards.h5`` (see contracts.md); rows selected by ``train.dialects``.
-        train: steps, batch, accumulation, lr schedule, clipping, optimiser, checkpointing.
+        shards_path: ``shards.h5``; rows selected by ``train.dialects`` and ``train.sources``.
+        train: steps, shape (seq_len, micro_batch: numbers or auto), accumulation, lr schedule,
+            clipping, optimiser, checkpointing, kernels, checkpoint interval.
         lora: rank, alpha, dropout, target modules (ignored when ``init_adapter`` is given: the
             adapter keeps the configuration it was trained with).
         quant: 4-bit settings for the base model.
         seed: seeds python/numpy/torch, LoRA init, dropout and the data order.
-        out_dir: receives ``metrics.jsonl`` (one line per optimiser step), ``adapter/``
-            (peft ``save_pretrained``, safetensors), ``loss.png`` and ``memory.png``.
-        init_adapter: an adapter directory to continue training (MSA -> dialects), or None for
-            fresh LoRA weights.
+        out_dir: receives ``metrics.jsonl`` (one line per optimiser step), ``adapter/`` (peft
+            ``save_pretrained``, safetensors), ``loss.png``, ``memory.png`` and ``ram.png``.
+        memory: GPU and RAM caps (None: no caps).
+        init_adapter: an adapter directory to continue training (MSA -> dialects), or None.
+        checkpoint_dir: where resumable checkpoints go (the stage's work area); the newest one
+            found there is resumed from. None: no checkpoints.
         progress: print one line every ``train.log_every`` steps.
-        loss_chunk: positions per chunk of the chunked loss (memory vs. speed; no effect on values).
+        on_step: called with the step number after each optimiser step (and its checkpoint).
+        where: the stage's name, for messages.
     Returns:
-        Summary dict: steps, tokens, final_loss, seconds, seconds_per_step, optimizer (used),
-        optimizer_requested, optimizer_note, trainable_params, total_params, peak_rss_bytes,
-        peak_gpu_mem_bytes, device, compute_dtype, train_rows, dialects, init_adapter, adapter_dir.
+        Summary dict: steps, tokens, final_loss, seconds, seconds_per_step, tokens_per_s, shape
+        (seq_len, micro_batch, gradient_checkpointing, kernels, probes), optimizer, memory peaks,
+        device, compute_dtype, train_sequences, dialects, resumed_from_step, adapter_dir.
     """
     import torch
     from peft import LoraConfig as PeftLoraConfig
     from peft import PeftModel, get_peft_model
 
     from arabic_llm.modeling import load_base_model, load_tokenizer, quiet_peft_deprecations
+    from arabic_llm.train_data import ResumableOrder, TrainRows, check_eos, select_rows
+    from arabic_llm.train_memory import Caps, MemoryCapError, RssWatch
+    from arabic_llm.train_state import latest_checkpoint, read_progress, restore_checkpoint, save_checkpoint
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    metrics_path = out_dir / "metrics.jsonl"
-    metrics_path.write_text("", encoding="utf-8")  # a fresh log per run
     start_time = time.perf_counter()
+    memory = memory or MemoryConfig(gpu_limit_gib=None, ram_limit_gib=None)
 
     # 1. Seeds first: LoRA init, dropout masks and the data order all draw from them.
     _set_seeds(seed)
 
     # 2. Data: fail before loading a model when the selection is empty.
     dialects = list(train.dialects)
-    dataset = _load_rows(Path(shards_path), dialects)
+    rows = select_rows(Path(shards_path), dialects, list(train.sources) if train.sources else None)
     tokenizer = load_tokenizer(tokenizer_dir)
-    _check_eos(shards_path, tokenizer)
+    check_eos(shards_path, tokenizer)
 
-    # 3. Frozen 4-bit base model.
-    model = load_base_model(model_dir, quant, for_training=True)
+    # 3. Frozen 4-bit base model, kernels, caps.
+    model = load_base_model(model_dir, quant, for_training=True, attn_implementation=train.attention)
     device = str(model.device.type)
     compute_dtype = str(model.get_input_embeddings().weight.dtype).removeprefix("torch.")
-    if train.gradient_checkpointing:
-        # Non-reentrant checkpointing: works with frozen inputs and keeps dropout masks identical
-        # between forward and recomputation (it restores the RNG state).
-        model.activation_checkpointing_enable({"use_reentrant": False})
+    kernels, kernel_note = _choose_kernels(train.kernels, device)
+    if kernels == "liger":
+        _apply_liger(model)
+    loss_fn = make_loss(kernels, train.loss_chunk)
+    caps = Caps.from_gib(memory.gpu_limit_gib, memory.ram_limit_gib, device)
+    caps.enforce_gpu()
 
-    # 4. LoRA adapters: fresh, or the previous stage's adapter continued.
+    # 4. LoRA adapters (fp32 master weights; peft casts activations to them): fresh, or continued.
     if init_adapter is not None:
         init_adapter = Path(init_adapter)
         if not (init_adapter / "adapter_config.json").is_file():
@@ -364,117 +372,153 @@ def train_qlora(
         with quiet_peft_deprecations():
             model = PeftModel.from_pretrained(model, str(init_adapter), is_trainable=True)
     else:
-        peft_config = PeftLoraConfig(
-            r=lora.r,
-            lora_alpha=lora.alpha,
-            lora_dropout=lora.dropout,
-            target_modules=list(lora.target_modules),
-            bias="none",
-            task_type="CAUSAL_LM",
-        )
+        peft_config = PeftLoraConfig(r=lora.r, lora_alpha=lora.alpha, lora_dropout=lora.dropout,
+                                     target_modules=list(lora.target_modules), bias="none", task_type="CAUSAL_LM")
         with quiet_peft_deprecations():
             model = get_peft_model(model, peft_config)
     model.train()
 
-    # The loss is computed outside the HF forward (see chunked_causal_lm_loss), so the recipe calls
-    # the decoder stack directly and takes the lm_head weight itself.
+    # The loss is computed outside the HF forward (see train_loss), so the recipe calls the decoder
+    # stack directly and takes the lm_head weight itself.
     causal_lm = model.get_base_model()
     decoder, lm_head = causal_lm.model, causal_lm.get_output_embeddings()
     if type(lm_head) is not torch.nn.Linear or lm_head.bias is not None:
         raise ValueError(
-            f"lm_head is {type(lm_head).__name__}; the chunked loss needs a plain bias-free Linear. "
+            f"lm_head is {type(lm_head).__name__}; the fused/chunked loss needs a plain bias-free Linear. "
             "Fix: remove lm_head from lora.target_modules"
         )
-
-    trainable = [p for p in model.parameters() if p.requires_grad]
+    trainable_named = {n: p for n, p in model.named_parameters() if p.requires_grad}
+    trainable = list(trainable_named.values())
     if not trainable:
         raise ValueError(f"no trainable parameters; lora.target_modules={list(lora.target_modules)} matched no layer")
     n_trainable = sum(p.numel() for p in trainable)
     n_total = sum(p.numel() for p in model.parameters())
 
-    # 5. Optimiser (8-bit state) and schedule (lr set by hand each step from lr_at).
-    optimizer, optimizer_used, optimizer_note = _make_optimizer(train.optimizer, trainable, train.lr, device)
+    with RssWatch() as rss:
+        # 5. Batch shape: resumed as it was, else fixed/fitted to the caps by probe steps.
+        resume = latest_checkpoint(checkpoint_dir)
+        if resume is not None:
+            shape = read_progress(resume)["shape"]
+            probes = shape.get("probes", [])
+        else:
+            fit = _choose_shape(train, rows.seq_len, _make_probe(causal_lm, loss_fn, trainable, device, rss), caps, where)
+            probes = [p.as_dict() for p in fit.probes]
+            shape = {"seq_len": fit.seq_len, "micro_batch": fit.micro_batch, "checkpointing": fit.checkpointing,
+                     "probes": probes}
+        seq_len, micro_batch, checkpointing = shape["seq_len"], shape["micro_batch"], shape["checkpointing"]
+        _set_checkpointing(causal_lm, checkpointing)
+        dataset = TrainRows(rows, seq_len, document_attention=train.document_attention)
 
-    # 6. Loop: grad_accum micro-batches per step, loss normalised by the step's token count so each
-    #    token weighs the same whatever micro-batch it sits in.
-    batches = _batches(dataset, train.micro_batch, seed)
-    if device == "cuda":
-        torch.cuda.reset_peak_memory_stats()
-    records: list[dict] = []
-    peak_rss = _memory_snapshot(device)["rss_bytes"]
-    total_tokens = 0
-    for step in range(1, train.max_steps + 1):
-        step_start = time.perf_counter()
-        lr = lr_at(step, train)
-        for group in optimizer.param_groups:
-            group["lr"] = lr
+        # 6. Optimiser (8-bit state); the schedule is lr_at(step), set by hand each step.
+        optimizer, optimizer_used, optimizer_note = _make_optimizer(train.optimizer, trainable, train.lr, device)
 
-        micro = [next(batches) for _ in range(train.grad_accum)]
-        n_targets = sum(int((b["labels"][:, 1:] != IGNORE_INDEX).sum()) for b in micro)
-        step_tokens = sum(int(b["attention_mask"].sum()) for b in micro)
-        loss_sum = 0.0
-        for batch in micro:
-            input_ids = batch["input_ids"].to(device)
-            attention_mask = batch["attention_mask"].to(device)
-            labels = batch["labels"].to(device)
-            hidden = decoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-            nll = chunked_causal_lm_loss(hidden, lm_head.weight, labels, loss_chunk, reduction="sum")
-            (nll / max(1, n_targets)).backward()
-            loss_sum += float(nll.detach())
+        # 7. Resume: weights, optimiser, RNG, data position and the metrics so far. The loader is
+        #    made first: making it draws from torch's RNG, which the restore then resets.
+        start_step = read_progress(resume)["step"] if resume is not None else 0
+        order = ResumableOrder(len(dataset), micro_batch, seed, start_batch=start_step * train.grad_accum)
+        batches = _loader(dataset, order, device)
+        records, total_tokens = [], 0
+        if resume is not None:
+            state = restore_checkpoint(resume, model=model, optimizer=optimizer, device=device)
+            records, total_tokens = state["records"], state["tokens"]
+        metrics_path = out_dir / "metrics.jsonl"
+        metrics_path.write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in records), encoding="utf-8")
 
-        grad_norm = float(torch.nn.utils.clip_grad_norm_(trainable, train.max_grad_norm))
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
+        # 8. Loop: grad_accum micro-batches per step, loss normalised by the step's token count so
+        #    each token weighs the same whatever micro-batch it sits in.
+        if device == "cuda":
+            torch.cuda.reset_peak_memory_stats()
+        rss.reset_peak()
+        for step in range(start_step + 1, train.max_steps + 1):
+            step_start = time.perf_counter()
+            lr = lr_at(step, train)
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            micro = [next(batches) for _ in range(train.grad_accum)]
+            n_targets = sum(int((b["labels"][:, 1:] != IGNORE_INDEX).sum()) for b in micro)
+            step_tokens = sum(int(b["n_tokens"].sum()) for b in micro)
+            loss_sum = torch.zeros((), device=device)
+            try:
+                for batch in micro:
+                    input_ids = batch["input_ids"].to(device, non_blocking=True)
+                    labels = batch["labels"].to(device, non_blocking=True)
+                    positions = batch["position_ids"].to(device, non_blocking=True)
+                    # attention_mask=None, no cache, restarting position_ids: transformers masks per
+                    # document; right padding needs no mask under causal attention (labels -100).
+                    hidden = decoder(input_ids=input_ids, position_ids=positions, use_cache=False).last_hidden_state
+                    nll = loss_fn(hidden, lm_head.weight, labels)
+                    (nll / max(1, n_targets)).backward()
+                    loss_sum += nll.detach()
+                grad_norm = float(torch.nn.utils.clip_grad_norm_(trainable, train.max_grad_norm))
+                optimizer.step()
+                optimizer.zero_grad(set_to_none=True)
+            except torch.OutOfMemoryError as exc:
+                raise MemoryCapError(
+                    f"{where}: out of GPU memory at step {step} (seq_len {seq_len} x micro_batch {micro_batch}, "
+                    f"caps {caps.describe()}): {exc}. Fix: set micro_batch/seq_len to auto or lower them"
+                ) from exc
+            loss = float(loss_sum) / max(1, n_targets)  # one sync per step, not per micro-batch
+            step_seconds = time.perf_counter() - step_start
+            total_tokens += step_tokens
+            rss.current()
+            record = {
+                "step": step, "loss": loss, "perplexity": math.exp(min(loss, 700.0)),  # exp overflows past ~709
+                "lr": lr, "grad_norm": grad_norm, "tokens": step_tokens,
+                "tokens_per_s": step_tokens / step_seconds if step_seconds > 0 else 0.0,
+                "step_seconds": step_seconds, "elapsed_s": time.perf_counter() - start_time,
+                **_memory_snapshot(device), "rss_peak_bytes": rss.peak,
+            }
+            records.append(record)
+            with metrics_path.open("a", encoding="utf-8") as f:
+                f.write(json.dumps(record, sort_keys=True) + "\n")
+            caps.check_ram(rss.peak, f"{where} step {step}")
+            if progress and (step % train.log_every == 0 or step == train.max_steps):
+                print(f"[{where} {'+'.join(dialects)}] step {step}/{train.max_steps} loss {loss:.4f} lr {lr:.2e} "
+                      f"grad_norm {grad_norm:.3f} {record['tokens_per_s']:.0f} tok/s", flush=True)
+            if checkpoint_dir is not None and train.checkpoint_every and step % train.checkpoint_every == 0 \
+                    and step < train.max_steps:
+                save_checkpoint(Path(checkpoint_dir), step, trainable=trainable_named, optimizer=optimizer,
+                                progress={"records": records, "tokens": total_tokens, "shape": shape},
+                                keep=train.keep_checkpoints)
+            if on_step is not None:
+                on_step(step)
 
-        step_seconds = time.perf_counter() - step_start
-        loss = loss_sum / max(1, n_targets)
-        total_tokens += step_tokens
-        record = {
-            "step": step,
-            "loss": loss,
-            "perplexity": math.exp(min(loss, 700.0)),  # exp overflows a float past ~709
-            "lr": lr,
-            "grad_norm": grad_norm,
-            "tokens": step_tokens,
-            "tokens_per_s": step_tokens / step_seconds if step_seconds > 0 else 0.0,
-            "step_seconds": step_seconds,
-            **_memory_snapshot(device),
-        }
-        peak_rss = max(peak_rss, record["rss_bytes"])
-        records.append(record)
-        with metrics_path.open("a", encoding="utf-8") as f:
-            f.write(json.dumps(record, sort_keys=True) + "\n")
-        if progress and (step % train.log_every == 0 or step == train.max_steps):
-            print(
-                f"[train {'+'.join(dialects)}] step {step}/{train.max_steps} loss {loss:.4f} "
-                f"lr {lr:.2e} grad_norm {grad_norm:.3f} {record['tokens_per_s']:.0f} tok/s",
-                flush=True,
-            )
-
-    # 7. Save the adapter only (the base model is never modified) and draw the curves.
+    del batches  # stops the loader's worker processes now, not at garbage collection
+    # 9. Save the adapter only (the base model is never modified) and draw the curves.
     adapter_dir = out_dir / "adapter"
     model.save_pretrained(str(adapter_dir), safe_serialization=True)
     _plot_curves(records, out_dir)
 
+    run_records = records[start_step:]
     seconds = time.perf_counter() - start_time
     return {
         "steps": train.max_steps,
         "tokens": total_tokens,
         "final_loss": records[-1]["loss"],
         "seconds": seconds,
-        "seconds_per_step": sum(r["step_seconds"] for r in records) / len(records),
+        "seconds_per_step": sum(r["step_seconds"] for r in run_records) / max(1, len(run_records)),
+        "tokens_per_s": sum(r["tokens"] for r in run_records) / max(1e-9, sum(r["step_seconds"] for r in run_records)),
+        "seq_len": seq_len,
+        "micro_batch": micro_batch,
+        "grad_accum": train.grad_accum,
+        "gradient_checkpointing": checkpointing,
+        "kernels": kernels,
+        "kernel_note": kernel_note,
+        "shape_probes": probes,
+        "memory_caps": caps.describe(),
         "optimizer": optimizer_used,
         "optimizer_requested": train.optimizer,
         "optimizer_note": optimizer_note,
         "trainable_params": n_trainable,
         "total_params": n_total,
-        "peak_rss_bytes": peak_rss,
+        "peak_rss_bytes": max(r["rss_peak_bytes"] for r in records),
         "peak_gpu_mem_bytes": max(r["gpu_mem_peak_bytes"] for r in records),
         "device": device,
         "compute_dtype": compute_dtype,
-        "train_rows": len(dataset),
+        "train_sequences": len(dataset),
         "dialects": dialects,
+        "sources": list(train.sources) if train.sources else None,
         "init_adapter": str(init_adapter) if init_adapter is not None else None,
+        "resumed_from_step": start_step or None,
         "adapter_dir": str(adapter_dir),
     }
-

@@ -20,6 +20,7 @@ import functools
 import hashlib
 import importlib.metadata
 import importlib.util
+import inspect
 import json
 import os
 import re
@@ -433,6 +434,11 @@ class Store:
         if not safe:
             self.forget_prefect_record(key)
 
+    def work_dir(self, stage: str, key: str) -> Path:
+        """A stage's scratch area for one key (e.g. training checkpoints): it outlives a killed run,
+        so a rerun of the same key picks up from it, and is removed once the artifact is committed."""
+        return self.root / "work" / stage / key
+
     @contextlib.contextmanager
     def staging(self, stage: str) -> Iterator[Path]:
         """A private directory to build an artifact in; removed if the stage fails."""
@@ -542,11 +548,13 @@ class StageSpec(BaseModel):
 
 
 def input_digests(inputs: dict[str, Any], store: Store) -> dict[str, str]:
-    """Content digests of a stage's inputs: artifacts by their digest, local files by content."""
+    """Content digests of a stage's inputs: artifacts by their digest, local files and directories by content."""
     digests: dict[str, str] = {}
     for name, value in sorted(inputs.items()):
         if isinstance(value, ArtifactRef):
             digests[name] = value.digest
+        elif isinstance(value, Path) and value.is_dir():  # e.g. a local model directory
+            digests[name] = store.directory_digest(value)[0]
         elif isinstance(value, Path):
             digests[name] = store.stat_cache.digest(value)
         elif value is None:
@@ -604,6 +612,8 @@ def run_stage(spec: StageSpec, fn, params: Any, inputs: dict[str, Any], store_ro
         return store.ref(spec.name, key, reused=True)
     remote_broken = store.remote is not None and store.remote.manifest(spec.name, key) is not None
     resolved = {n: (v.data_dir(store.root) if isinstance(v, ArtifactRef) else v) for n, v in inputs.items()}
+    if "work_dir" in inspect.signature(fn).parameters:
+        resolved["work_dir"] = store.work_dir(spec.name, key)
     started = time.time()
     try:
         with store.staging(spec.name) as staged:
@@ -626,6 +636,7 @@ def run_stage(spec: StageSpec, fn, params: Any, inputs: dict[str, Any], store_ro
             raise
         raise StoreError(f"{spec.name}: disk full while writing its artifact ({exc.filename or store.root}); "
                          f"nothing of it was kept and earlier artifacts are intact: free space and rerun") from exc
+    shutil.rmtree(store.work_dir(spec.name, key), ignore_errors=True)  # e.g. checkpoints: done with
     store.publish(spec.name, key, replace=remote_broken)  # a remote copy that failed its check is replaced
     return ref
 

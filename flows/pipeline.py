@@ -14,7 +14,7 @@ from prefect import flow, runtime
 from arabic_llm.config import PipelineConfig
 from arabic_llm.runs import StageRunner
 from arabic_llm.store import Store
-from tasks.base_model import BaseModelParams, base_model
+from tasks.base_model import BaseModelParams, base_model, weights_file
 from tasks.bias_audit import PROBES, BiasParams, bias_audit
 from tasks.clean import clean
 from tasks.data_audit import data_audit
@@ -23,6 +23,7 @@ from tasks.dialect_model import DialectModelParams, dialect_model, training_file
 from tasks.diacritics import diacritics
 from tasks.download import download, plan
 from tasks.evaluate import EvaluateParams, evaluate
+from tasks.export import export
 from tasks.normalize import normalize
 from tasks.report import ReportParams, report
 from tasks.segment import segment
@@ -34,7 +35,7 @@ from tasks.train_msa import TrainParams, train_msa
 
 def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     """download -> clean -> normalize -> diacritics -> segment -> dialect_model -> dialect -> data_audit
-    -> tokenizer -> base_model -> shards -> train_msa -> train_dialects -> evaluate -> bias_audit -> report"""
+    -> tokenizer -> base_model -> shards -> train_msa -> train_dialects [-> export] -> evaluate -> bias_audit -> report"""
     download_params, source_files = plan(cfg.download)
     raw = run(download, download_params, **source_files)
     cleaned = run(clean, cfg.clean, docs=raw)
@@ -48,16 +49,19 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
 
     tok = run(tokenizer, TokenizerParams(tokenizer=cfg.tokenizer, eval_fraction=cfg.shards.eval_fraction,
                                          seed=cfg.seed), docs=tagged)
-    model = run(base_model, BaseModelParams(model=cfg.model, seed=cfg.seed), tokenizer=tok)
+    model = run(base_model, BaseModelParams(model=cfg.model, seed=cfg.seed), tokenizer=tok, **weights_file(cfg.model))
     packed = run(shards, ShardsParams(shards=cfg.shards, seed=cfg.seed), docs=tagged, tokenizer=tok)
 
     def train_params(section):
-        return TrainParams(train=section, lora=cfg.lora, quantization=cfg.quantization, seed=cfg.seed)
+        return TrainParams(train=section, lora=cfg.lora, quantization=cfg.quantization, memory=cfg.memory,
+                           seed=cfg.seed)
 
     msa = run(train_msa, train_params(cfg.train_msa), shards=packed, base_model=model, tokenizer=tok)
     dialects = run(train_dialects, train_params(cfg.train_dialects), shards=packed, base_model=model,
                    tokenizer=tok, msa_adapter=msa)
 
+    if cfg.export.merge:
+        run(export, cfg.export, base_model=model, adapters=dialects)
     models = dict(base_model=model, tokenizer=tok, msa_adapter=msa, dialect_adapter=dialects)
     evaluation = run(evaluate, EvaluateParams(evaluate=cfg.evaluate, quantization=cfg.quantization,
                                               seq_len=cfg.shards.seq_len, seed=cfg.seed), shards=packed, **models)

@@ -1,4 +1,4 @@
-"""`base_model`: build the tiny random Qwen2 of the embedded default, or pin a named model."""
+"""`base_model`: build the tiny random Qwen2 of the embedded default, convert a GGUF file, or pin a named model."""
 
 from __future__ import annotations
 
@@ -26,8 +26,18 @@ def model_location(data_dir: Path) -> str:
     return str(data_dir)
 
 
-@stage_task("base_model", libraries=("transformers", "torch"))
-def base_model(out_dir: Path, params: BaseModelParams, tokenizer: Path) -> dict:
+def weights_file(cfg: ModelConfig) -> dict[str, Path]:
+    """A local GGUF file is an input keyed by its content (moving it does not rerun anything)."""
+    name = cfg.name_or_path
+    return {"gguf": Path(name)} if name is not None and name.endswith(".gguf") else {}
+
+
+@stage_task("base_model", libraries=("transformers", "torch", "gguf"))
+def base_model(out_dir: Path, params: BaseModelParams, tokenizer: Path, gguf: Path | None = None) -> dict:
+    if gguf is not None:
+        from arabic_llm.modeling import convert_gguf
+
+        return {"source": "gguf", **convert_gguf(gguf, out_dir)}
     if params.model.name_or_path is not None:
         # A hub id or local directory is loaded by the training stages themselves; the artifact
         # pins the name so that changing it reruns everything below.

@@ -1,16 +1,36 @@
-"""`train_dialects`: continue from the MSA adapter on Egyptian, Gulf, Levantine and Maghrebi rows."""
+"""`train_dialects`: continue from the MSA adapter on Egyptian, Gulf, Levantine and Maghrebi rows.
+
+Either one adapter on all of ``dialects`` mixed (``adapter/``), or, with ``branches``, one adapter
+per named group, each branching from the MSA adapter (``branches/<name>/adapter/``). ``adapters.json``
+lists what the artifact holds. The key covers the MSA adapter's digest, so retraining MSA retrains
+this; changing this stage's settings never touches MSA.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from arabic_llm.store import stage_task
-from tasks.train_msa import TrainParams, train_adapter
-
-ADAPTER_DIR = "adapter"
+from tasks.train_msa import ADAPTER_DIR, ADAPTERS_FILE, TrainParams, train_adapter
 
 
-@stage_task("train_dialects", libraries=("torch", "transformers", "peft", "bitsandbytes"))
+@stage_task("train_dialects", libraries=("torch", "transformers", "peft", "bitsandbytes", "liger_kernel"))
 def train_dialects(out_dir: Path, params: TrainParams, shards: Path, base_model: Path, tokenizer: Path,
-                   msa_adapter: Path) -> dict:
-    return train_adapter(out_dir, params, shards, base_model, tokenizer, init_adapter=msa_adapter / ADAPTER_DIR)
+                   msa_adapter: Path, work_dir: Path | None = None) -> dict:
+    parent = msa_adapter / ADAPTER_DIR
+    if not params.train.branches:
+        summary = train_adapter(out_dir, params, shards, base_model, tokenizer, work_dir, "train_dialects",
+                                init_adapter=parent)
+        (out_dir / ADAPTERS_FILE).write_text(json.dumps({"dialects": ADAPTER_DIR}) + "\n", encoding="utf-8")
+        return summary
+    summaries, adapters = {}, {}
+    for name, group in sorted(params.train.branches.items()):
+        branch_train = params.train.model_copy(update={"dialects": tuple(group), "branches": None})
+        branch_out = out_dir / "branches" / name
+        summaries[name] = train_adapter(branch_out, params, shards, base_model, tokenizer,
+                                        None if work_dir is None else work_dir / name, f"train_dialects[{name}]",
+                                        init_adapter=parent, train=branch_train)
+        adapters[name] = f"branches/{name}/{ADAPTER_DIR}"
+    (out_dir / ADAPTERS_FILE).write_text(json.dumps(adapters, sort_keys=True) + "\n", encoding="utf-8")
+    return {"branches": summaries}

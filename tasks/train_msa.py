@@ -1,4 +1,4 @@
-"""`train_msa`: QLoRA on the Modern Standard Arabic rows of the shards."""
+"""`train_msa`: QLoRA on the Modern Standard Arabic rows of the shards, from the base model."""
 
 from __future__ import annotations
 
@@ -6,31 +6,45 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from arabic_llm.config import LoraConfig, QuantizationConfig, TrainConfig
+from arabic_llm.config import LoraConfig, MemoryConfig, QuantizationConfig, TrainConfig
 from arabic_llm.store import stage_task
 from tasks.base_model import model_location
 from tasks.shards import SHARDS_FILE
+
+ADAPTER_DIR = "adapter"
+ADAPTERS_FILE = "adapters.json"  # {name: adapter directory relative to the artifact}
 
 
 class TrainParams(BaseModel):
     train: TrainConfig
     lora: LoraConfig
     quantization: QuantizationConfig
+    memory: MemoryConfig
     seed: int
 
 
 def train_adapter(out_dir: Path, params: TrainParams, shards: Path, base_model: Path, tokenizer: Path,
-                  init_adapter: Path | None = None) -> dict:
-    """The one training recipe both training stages configure (MSA first, then dialects)."""
+                  work_dir: Path | None, where: str, init_adapter: Path | None = None,
+                  train: TrainConfig | None = None) -> dict:
+    """The one training recipe both training stages configure (MSA first, then dialects).
+
+    Checkpoints go to ``work_dir`` (the stage's work area for this key): a killed run resumes there.
+    """
     from arabic_llm.qlora import train_qlora
 
     return train_qlora(
         model_dir=model_location(base_model), tokenizer_dir=str(tokenizer), shards_path=shards / SHARDS_FILE,
-        train=params.train, lora=params.lora, quant=params.quantization, seed=params.seed, out_dir=out_dir,
-        init_adapter=init_adapter,
+        train=train or params.train, lora=params.lora, quant=params.quantization, memory=params.memory,
+        seed=params.seed, out_dir=out_dir, init_adapter=init_adapter,
+        checkpoint_dir=None if work_dir is None else work_dir / "checkpoints", where=where,
     )
 
 
-@stage_task("train_msa", libraries=("torch", "transformers", "peft", "bitsandbytes"))
-def train_msa(out_dir: Path, params: TrainParams, shards: Path, base_model: Path, tokenizer: Path) -> dict:
-    return train_adapter(out_dir, params, shards, base_model, tokenizer)
+@stage_task("train_msa", libraries=("torch", "transformers", "peft", "bitsandbytes", "liger_kernel"))
+def train_msa(out_dir: Path, params: TrainParams, shards: Path, base_model: Path, tokenizer: Path,
+              work_dir: Path | None = None) -> dict:
+    import json
+
+    summary = train_adapter(out_dir, params, shards, base_model, tokenizer, work_dir, "train_msa")
+    (out_dir / ADAPTERS_FILE).write_text(json.dumps({"msa": ADAPTER_DIR}) + "\n", encoding="utf-8")
+    return summary

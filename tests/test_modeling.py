@@ -149,17 +149,26 @@ def test_build_tiny_qwen2_leaves_global_rng_alone(tiny_dirs, tmp_path):
     assert torch.equal(torch.rand(3), expected)
 
 
-def test_resolve_compute_dtype_on_cpu():
+def test_resolve_compute_dtype_on_cpu(monkeypatch):
+    import arabic_llm.modeling as modeling
+
+    monkeypatch.setattr(modeling, "cpu_has_native_bf16", lambda: True)
     assert resolve_compute_dtype("bfloat16", "cpu") == torch.bfloat16
+    # Without native bf16 instructions bf16 matmuls are many times slower than fp32: fall back.
+    monkeypatch.setattr(modeling, "cpu_has_native_bf16", lambda: False)
+    assert resolve_compute_dtype("bfloat16", "cpu") == torch.float32
     assert resolve_compute_dtype("float16", "cpu") == torch.float32  # no usable fp16 on CPU
     assert resolve_compute_dtype("float32", "cpu") == torch.float32
     with pytest.raises(ValueError, match="compute_dtype"):
         resolve_compute_dtype("float64", "cpu")
 
 
-def test_load_base_model_is_real_nf4(tiny_dirs):
+def test_load_base_model_is_real_nf4(tiny_dirs, monkeypatch):
     from transformers import AutoModelForCausalLM
 
+    import arabic_llm.modeling as modeling
+
+    monkeypatch.setattr(modeling, "cpu_has_native_bf16", lambda: True)  # the GPU case: bf16 compute
     _, model_dir = tiny_dirs
     model = load_base_model(str(model_dir), QuantizationConfig(), for_training=False)
     assert model.device.type == "cpu"

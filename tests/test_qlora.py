@@ -12,7 +12,7 @@ import bitsandbytes as bnb
 import peft
 import torch
 from arabic_llm.config import LoraConfig, QuantizationConfig, TinyModelConfig, TrainConfig
-from arabic_llm.modeling import build_tiny_qwen2, load_tokenizer, train_bpe_tokenizer
+from arabic_llm.modeling import build_tiny_qwen2, load_tokenizer, resolve_compute_dtype, train_bpe_tokenizer
 from arabic_llm.qlora import METRIC_FIELDS, chunked_causal_lm_loss, lr_at, train_qlora
 from arabic_llm.shards import ShardDataset, pack
 
@@ -50,6 +50,7 @@ TRAIN = TrainConfig(
     max_grad_norm=1.0,
     gradient_checkpointing=True,
     optimizer="paged_adamw_8bit",
+    loss_chunk=16,  # several chunks per micro-batch
 )
 LORA = LoraConfig(r=4, alpha=8, dropout=0.05)
 
@@ -188,7 +189,6 @@ def _run(setup, out_dir: Path, *, train=TRAIN, init_adapter=None, seed=7, captur
             out_dir=out_dir,
             init_adapter=init_adapter,
             progress=False,
-            loss_chunk=16,  # several chunks per micro-batch
         )
 
 
@@ -207,7 +207,7 @@ def test_train_summary_and_artifacts(msa_run):
     # Paged AdamW has nothing to page on CPU: the recipe falls back and says so.
     assert s["optimizer_requested"] == "paged_adamw_8bit"
     assert s["optimizer"] == "adamw_8bit" and "cpu" in s["optimizer_note"]
-    assert s["device"] == "cpu" and s["compute_dtype"] == "bfloat16"
+    assert s["device"] == "cpu" and s["compute_dtype"] == str(resolve_compute_dtype("bfloat16", "cpu")).removeprefix("torch.")
     assert 0 < s["trainable_params"] < s["total_params"]
     assert s["peak_rss_bytes"] > 0
     assert (out / "adapter" / "adapter_model.safetensors").is_file()
@@ -244,8 +244,8 @@ def test_base_is_4bit_and_frozen_while_lora_moves(msa_run):
     assert any("lora_B" in k for k in changed) and any("lora_A" in k for k in changed)
     trainable = {n for n, p in model.named_parameters() if p.requires_grad}
     assert trainable and all("lora_" in n for n in trainable)
-    # Embedding (tied lm_head) stayed in bf16.
-    assert model.get_base_model().get_input_embeddings().weight.dtype == torch.bfloat16
+    # Embedding (tied lm_head) stayed in the compute dtype, never upcast.
+    assert model.get_base_model().get_input_embeddings().weight.dtype == resolve_compute_dtype("bfloat16", "cpu")
 
 
 def test_training_is_deterministic(setup, msa_run):
