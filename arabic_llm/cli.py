@@ -90,8 +90,9 @@ def _preflight(cfg) -> None:
     problems = []
     for section in ("model", "tokenizer"):
         value = getattr(cfg, section).name_or_path
-        if value and value.startswith(("/", "./", "../", "~")) and not Path(value).expanduser().is_dir():
-            problems.append(f"{section}.name_or_path: no model directory {value}")
+        local = value and (value.startswith(("/", "./", "../", "~")) or value.endswith(".gguf"))
+        if local and not Path(value).expanduser().exists():  # a hub id is checked where it is loaded
+            problems.append(f"{section}.name_or_path: no such local model {value}")
     try:
         pipeline(cfg, DagRecorder())  # resolves every source file a stage will read
     except (CorpusError, FileNotFoundError) as exc:

@@ -159,7 +159,8 @@ def test_three_runs_at_once_compute_each_key_once(tmp_path: Path, calls: Path):
     ("shards.seq_len=long", "shards.seq_len"),
     ("download.bactrian_x=/no/such/bactrian.jsonl", "/no/such/bactrian.jsonl"),
     ("dialect.train_data=/no/such/labels.tsv", "/no/such/labels.tsv"),
-    ("model.name_or_path=/no/such/model", "model.name_or_path: no model directory /no/such/model"),
+    ("model.name_or_path=/no/such/model", "model.name_or_path: no such local model /no/such/model"),
+    ("model.name_or_path=qwen2-1.5b-q8_0.gguf", "model.name_or_path: no such local model qwen2-1.5b-q8_0.gguf"),
 ])
 def test_bad_configuration_stops_before_any_work_with_one_line(tmp_path: Path, capsys, override, named):
     store = tmp_path / "store"
