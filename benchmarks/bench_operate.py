@@ -5,7 +5,7 @@ The text stages (download -> clean -> normalize) on the sample corpora, split in
   local warm         the same again: every stage cached
   remote cold        a store on moto's S3 server (127.0.0.1) with a fresh cache: compute and upload
   remote fetch       a second machine (another fresh cache): everything downloaded and checked
-  dask cold          a fresh local store, stages on a two-worker local Dask cluster
+  dask cold          a fresh local store, stages on a two-worker local Dask cluster (its start-up included)
 
     python benchmarks/bench_operate.py [--shard-docs 40]
 """
@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="bench-prefect-"))
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
 
 from prefect import flow  # noqa: E402
@@ -57,7 +58,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shard-docs", type=int, default=40)
     args = parser.parse_args()
+    import logging
+
     from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
