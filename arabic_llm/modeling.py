@@ -115,6 +115,15 @@ def convert_gguf(gguf_path: Path, out_dir: Path, dtype: str = "bfloat16") -> dic
         tokenizer = AutoTokenizer.from_pretrained(where, **kwargs)
     except Exception as exc:  # noqa: BLE001 - any parse failure is the file's fault; say which file
         raise ValueError(f"{gguf_path}: cannot load as a GGUF model ({type(exc).__name__}: {exc})") from exc
+    # The loaded model still carries the GGUF "quantizer", which refuses to save; its weights are
+    # plain dequantised tensors, so move them into an ordinary model of the same config.
+    config = model.config
+    if hasattr(config, "quantization_config"):
+        del config.quantization_config
+    plain = AutoModelForCausalLM.from_config(config, dtype=getattr(torch, dtype))
+    plain.load_state_dict(model.state_dict())
+    plain.generation_config = model.generation_config
+    model = plain
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(str(out_dir), safe_serialization=True)

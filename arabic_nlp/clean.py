@@ -37,28 +37,28 @@ the earlier ones ran):
 control, presentation_forms and non_arabic count characters.
 
 Speed (the result is exactly that of running every step; a test compares
-the two on fuzzed text): the text is encoded once to an 8-bit code, a
-variant of Windows-1256 (which holds Arabic, its diacritics, Western
-digits, ASCII and the common punctuation) that also holds Arabic-Indic and
-Persian digits (``_FAST_DECODING_TABLE``). The common case, text whose
-every character is "plain" for the ``keep_*`` flags (kept as is, not white
-space other than space and newline, not the start of an emoji) and holds
-none of the characters a markup pattern needs (``< { [ = ' _ & @ / w W``),
-is told by one ``bytes.translate``, in C, and then only has its white space
-collapsed; a
-text the codec cannot encode is told by one regex scan instead. Otherwise
-the markup characters present (the same ``bytes.translate`` with a
-different table) decide which of steps 1-3 run (wikitext needs one of
-``< { [ = ' _``, HTML ``<`` or ``&``, e-mails ``@``, URLs ``/`` or ``w``; after
-an HTML entity is decoded every later step runs), and each step is still
-skipped unless its own trigger is present (``@`` plus a domain for e-mails,
-``://``, ``www.`` or a ``/`` after two letters for URLs, ``{{`` ``[[`` ``''``
-... for wikitext); the URL pattern only runs on the white-space-delimited
-tokens that hold a URL hint. Steps 4-6 are skipped as a whole when every
-character is plain, and steps 5-6 when the text is plain once its
-presentation forms are mapped (``ﻻ`` is often all there is). The emoji
-scanner only runs around emoji candidates. ``benchmarks/bench_throughput.py``
-measures the effect.
+the two on fuzzed text): the checks work on an 8-bit code, a variant of
+Windows-1256 (which holds Arabic, its diacritics, Western digits, ASCII and
+the common punctuation) that also holds Arabic-Indic and Persian digits
+(``_FAST_DECODING_TABLE``), through ``codecs.charmap_encode`` with errors
+"ignore" (handled in C: a character outside a code is dropped, and the
+result is shorter than the text). The common case, text whose every
+character is "clean" (plain for the ``keep_*`` flags: kept as is, not white
+space other than space and newline, not the start of an emoji; and none of
+the characters a markup pattern needs, ``< { [ = ' _ & @ / w W``), is told by
+one encoding with that code restricted to clean characters: nothing is
+dropped. It then only has its white space collapsed. Otherwise the markup
+characters present (from the text's ASCII encoding) decide which of steps
+1-3 run (wikitext needs one of ``< { [ = ' _``, HTML ``<`` or ``&``, e-mails
+``@``, URLs ``/`` or ``w``; after an HTML entity is decoded every later step
+runs), and each step is still skipped unless its own trigger is present
+(``@`` plus a domain for e-mails, ``://``, ``www.`` or a ``/`` after two
+letters for URLs, ``{{`` ``[[`` ``''`` ... for wikitext); the URL pattern only
+runs on the white-space-delimited tokens that hold a URL hint. Steps 4-6 are
+skipped as a whole when every character is plain, and steps 5-6 when the
+text is plain once its presentation forms are mapped (``ﻻ`` is often all
+there is). The emoji scanner only runs around emoji candidates.
+``benchmarks/bench_throughput.py`` measures the effect.
 """
 
 from __future__ import annotations
@@ -68,9 +68,9 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from encodings import cp1256 as _cp1256
-from functools import lru_cache
+from functools import lru_cache, partial
+from typing import Any, NamedTuple
 
 import emoji
 
@@ -106,9 +106,11 @@ REMOVED_CATEGORIES = ("urls", "emails", "html", "wikitext", "control", "presenta
 _NO_REMOVALS = dict.fromkeys(REMOVED_CATEGORIES, 0)  # copied for each result (a copy beats dict.fromkeys)
 
 
-@dataclass(frozen=True)
-class CleanResult:
+class CleanResult(NamedTuple):
     """Output of :func:`clean_text`.
+
+    A named tuple rather than a frozen dataclass: one is built per document,
+    and a frozen dataclass costs three times as much to build.
 
     Attributes:
         text: The cleaned text.
@@ -117,6 +119,10 @@ class CleanResult:
 
     text: str
     removed: dict[str, int]
+
+
+# CleanResult((text, removed)) without the Python-level __new__ a named tuple adds.
+_new_result = partial(tuple.__new__, CleanResult)
 
 
 # --- wikitext -----------------------------------------------------------------
@@ -249,7 +255,7 @@ _charmap_encode = codecs.charmap_encode
 # (the same bytes in the fast code); text without any skips steps 1-3.
 _MARKUP_CHARS = "<{[='_&@/wW"
 _NOT_MARKUP_BYTES = bytes(b for b in range(256) if chr(b) not in _MARKUP_CHARS)
-_MARKUP_RE = re.compile(f"[{re.escape(_MARKUP_CHARS)}]")  # the same test for text outside the fast code
+_MARKUP_BYTES = _MARKUP_CHARS.encode("ascii")
 # The markup characters (as byte values, ASCII in the fast code too) each group of steps needs one of.
 _WIKITEXT_TRIGGERS = frozenset(b"<{[='_")
 _HTML_TRIGGERS = frozenset(b"<&")
@@ -498,24 +504,36 @@ def _strip_urls(text: str) -> tuple[str, int]:
     return "".join(pieces), total
 
 
-def _presentation_replacement(match: re.Match[str]) -> str:
-    """Map one presentation-form character to its base letters.
+def _presentation_form_base(char: str) -> str:
+    """The base letters of one presentation-form character.
 
     Args:
-        match: A single-character :data:`_PRESENTATION_RE` match.
+        char: A character of ``PRESENTATION_FORM_BLOCKS``.
 
     Returns:
         The fixed or NFKC form; isolated diacritic forms (U+FE70..) decompose
         to "space + mark", and the space is dropped so the mark stays a mark.
     """
-    char = match.group(0)
     if char in PRESENTATION_FORM_FIXES:
         return PRESENTATION_FORM_FIXES[char]
     return unicodedata.normalize("NFKC", char).lstrip(" ")
 
 
+# Every character of the blocks -> its base letters, computed once (some 800 NFKC calls at import).
+_PRESENTATION_BASE = {
+    char: _presentation_form_base(char)
+    for first, last in PRESENTATION_FORM_BLOCKS
+    for char in map(chr, range(first, last + 1))
+}
+
+
 def _map_presentation_forms(text: str) -> tuple[str, int]:
     """Map presentation forms, counting characters that changed.
+
+    A text holds few distinct forms (ﻻ ﻷ ...), so each is replaced with one
+    ``str.replace`` rather than a regex substitution with a Python callback
+    per occurrence; no base form is itself a presentation form, so the order
+    does not matter.
 
     Args:
         text: Input text.
@@ -524,15 +542,14 @@ def _map_presentation_forms(text: str) -> tuple[str, int]:
         The text and the number of characters replaced (﴾ ﴿ and the BOM have
         no mapping and are not counted).
     """
+    found = _PRESENTATION_RE.findall(text)
     changed = 0
-
-    def replace(match: re.Match[str]) -> str:
-        nonlocal changed
-        new = _presentation_replacement(match)
-        changed += new != match.group(0)
-        return new
-
-    return _PRESENTATION_RE.sub(replace, text), changed
+    for char in set(found):
+        base = _PRESENTATION_BASE[char]
+        if base != char:
+            text = text.replace(char, base)
+            changed += found.count(char)
+    return text, changed
 
 
 def map_presentation_forms(text: str) -> str:
@@ -613,14 +630,40 @@ def _removal_re(keep_latin: bool, keep_digits: bool, keep_punctuation: bool) -> 
     return re.compile(f"[^{char_class(_kept_chars(keep_latin, keep_digits, keep_punctuation))}]+")
 
 
-@lru_cache(maxsize=16)
-def _plain_check(keep_latin: bool, keep_digits: bool, keep_punctuation: bool) -> tuple[bytes, re.Pattern[str]]:
-    """Build (once per flag combination) the test for text that steps 4-6 leave unchanged.
+class _Checks(NamedTuple):
+    """The byte-level and regex tests :func:`clean_text` runs, for one flag combination.
 
-    A character is plain when it is kept, is not white space other than " "
-    and "\n", is no control character and cannot start an emoji sequence
-    made only of kept characters (© ® ‼ ⁉ 〰 〽). Presentation forms are not
-    kept, so they are never plain (except ﴾ ﴿, which map to themselves).
+    A character is *plain* when steps 4-6 leave it alone: it is kept, is not
+    white space other than " " and "\\n", is no control character and cannot
+    start an emoji sequence made only of kept characters (© ® ‼ ⁉ 〰 〽).
+    Presentation forms are not kept, so they are never plain (except ﴾ ﴿,
+    which map to themselves). A character is *clean* when it is plain and no
+    markup pattern needs it (``_MARKUP_CHARS``): text of clean characters
+    only has its white space collapsed.
+
+    Attributes:
+        clean_encoding: The fast code restricted to clean characters, plus
+            NUL (which ``codecs.charmap_build`` needs to build a fast table):
+            text whose ``"ignore"`` encoding loses no character and holds no
+            0 byte is clean.
+        not_clean_re: Matches one character that is not clean (for the
+            characters outside the fast code).
+        plain_bytes: Fast-code bytes of plain characters.
+        not_plain_re: Matches one character that is not plain.
+    """
+
+    clean_encoding: Any
+    not_clean_re: re.Pattern[str]
+    plain_bytes: bytes
+    not_plain_re: re.Pattern[str]
+
+
+# (keep_latin, keep_digits, keep_punctuation) -> what :func:`_build_checks` builds.
+_CHECKS: dict[tuple[bool, bool, bool], _Checks] = {}
+
+
+def _build_checks(keep_latin: bool, keep_digits: bool, keep_punctuation: bool) -> _Checks:
+    """Build (once per flag combination) the tests of :class:`_Checks`.
 
     Args:
         keep_latin: As for :func:`clean_text`.
@@ -628,104 +671,84 @@ def _plain_check(keep_latin: bool, keep_digits: bool, keep_punctuation: bool) ->
         keep_punctuation: As for :func:`clean_text`.
 
     Returns:
-        The fast-code bytes that decode to plain characters (for
-        ``bytes.translate(None, delete)``), and a regex matching one
-        non-plain character (for text outside the fast code).
+        The tests, also stored in ``_CHECKS``.
     """
-    kept = _kept_chars(keep_latin, keep_digits, keep_punctuation)
-    plain = kept - _EMOJI_SIGNATURES - _OTHER_WHITESPACE - _CONTROL_CHARS
-    plain_bytes = bytes(b for b in range(256) if _FAST_DECODING_TABLE[b] in plain)
-    return plain_bytes, re.compile(f"[^{char_class(plain)}]")
+    key = (keep_latin, keep_digits, keep_punctuation)
+    if key not in _CHECKS:
+        kept = _kept_chars(keep_latin, keep_digits, keep_punctuation)
+        plain = kept - _EMOJI_SIGNATURES - _OTHER_WHITESPACE - _CONTROL_CHARS
+        clean = plain - set(_MARKUP_CHARS)
+        clean_decoding = "".join(c if c in clean or c == "\0" else "\ufffe" for c in _FAST_DECODING_TABLE)
+        _CHECKS[key] = _Checks(
+            codecs.charmap_build(clean_decoding),
+            re.compile(f"[^{char_class(clean)}]"),
+            bytes(b for b in range(256) if _FAST_DECODING_TABLE[b] in plain),
+            re.compile(f"[^{char_class(plain)}]"),
+        )
+    return _CHECKS[key]
 
 
-def _encode_fast(text: str) -> bytes | None:
-    """Encode to the fast code (``_FAST_DECODING_TABLE``) for the byte-level checks.
+def _encode_known(text: str) -> bytes:
+    """Encode the characters the fast code holds (``_FAST_DECODING_TABLE``), dropping the others.
+
+    "ignore" is handled inside the C encoder (no exception, no Python call),
+    so this costs the same whether or not every character is in the code.
+    One byte per encoded character: the result is as long as ``text`` exactly
+    when nothing was dropped. Every markup character is ASCII, so the result
+    always shows which of them the text holds.
 
     Args:
         text: Input text.
 
     Returns:
-        The bytes, or None if the text holds a character the codec lacks.
+        The bytes of the characters in the fast code, in text order.
     """
-    try:
-        return _charmap_encode(text, "strict", _FAST_ENCODING_TABLE)[0]
-    except UnicodeEncodeError:
-        return None
+    return _charmap_encode(text, "ignore", _FAST_ENCODING_TABLE)[0]
 
 
-# (keep_latin, keep_digits, keep_punctuation) -> what :func:`_clean_check` builds.
-_CLEAN_CHECKS: dict[tuple[bool, bool, bool], tuple[bytes, re.Pattern[str]]] = {}
-
-
-def _clean_check(keep_latin: bool, keep_digits: bool, keep_punctuation: bool) -> tuple[bytes, re.Pattern[str]]:
-    """Build (once per flag combination) the test for text that :func:`clean_text` only has to collapse.
-
-    Such text is plain (see :func:`_plain_check`) and holds no character a
-    markup pattern needs (``_MARKUP_CHARS``), so steps 1-6 leave it unchanged.
-
-    Args:
-        keep_latin: As for :func:`clean_text`.
-        keep_digits: As for :func:`clean_text`.
-        keep_punctuation: As for :func:`clean_text`.
-
-    Returns:
-        The fast-code bytes of such characters (for
-        ``bytes.translate(None, delete)``), and a regex matching one character
-        that is not one of them (for text outside the fast code).
-    """
-    key = (keep_latin, keep_digits, keep_punctuation)
-    check = _CLEAN_CHECKS.get(key)
-    if check is None:
-        kept = _kept_chars(keep_latin, keep_digits, keep_punctuation)
-        clean = kept - _EMOJI_SIGNATURES - _OTHER_WHITESPACE - _CONTROL_CHARS - set(_MARKUP_CHARS)
-        clean_bytes = bytes(b for b in range(256) if _FAST_DECODING_TABLE[b] in clean)
-        check = _CLEAN_CHECKS[key] = (clean_bytes, re.compile(f"[^{char_class(clean)}]"))
-    return check
-
-
-def _is_plain(
-    text: str, keep_latin: bool, keep_digits: bool, keep_punctuation: bool, encoded: bytes | None = None
-) -> bool:
+def _is_plain(text: str, checks: _Checks) -> bool:
     """Tell whether steps 4-6 of :func:`clean_text` would leave ``text`` unchanged.
 
     Args:
         text: Input text.
-        keep_latin: As for :func:`clean_text`.
-        keep_digits: As for :func:`clean_text`.
-        keep_punctuation: As for :func:`clean_text`.
-        encoded: ``_encode_fast(text)`` when the caller has it (None: not
-            known, or the text cannot be encoded).
+        checks: For the flags of the call.
 
     Returns:
-        True if every character is plain (see :func:`_plain_check`).
+        True if every character is plain.
     """
-    plain_bytes, odd_re = _plain_check(keep_latin, keep_digits, keep_punctuation)
-    if encoded is None:
-        encoded = _encode_fast(text)
-        if encoded is None:
-            return odd_re.search(text) is None
-    return not encoded.translate(None, plain_bytes)
+    encoded = _encode_known(text)
+    if encoded.translate(None, checks.plain_bytes):
+        return False
+    return len(encoded) == len(text) or checks.not_plain_re.search(text) is None
 
 
-def _collapse_plain_whitespace(text: str, encoded: bytes | None = None) -> str:
-    """:func:`normalize_whitespace` for text whose only white space is " " and "\n".
+# A line break with a space before it, or a space or line break after it: some line needs stripping
+# or dropping. The pattern starts with the literal "\n", so the engine jumps from line break to line
+# break (three separate two-character searches would each scan the whole text).
+_PADDED_LINE_RE = re.compile(r"\n(?:(?<= \n)|[ \n])").search
+
+
+def _collapse_plain_whitespace(text: str) -> str:
+    """:func:`normalize_whitespace` for text whose only white space is " " and "\\n".
 
     Args:
         text: Input text.
-        encoded: ``_encode_fast(text)`` when the caller has it: searching its
-            bytes for a double space is faster than searching the str.
 
     Returns:
         The same result as :func:`normalize_whitespace`: space runs become one
         space, lines are stripped, empty lines dropped.
     """
-    if "  " in text if encoded is None else b"  " in encoded:
+    if "  " in text:
         text = text.replace("  ", " ")
         while "  " in text:  # str.replace beats a " {2,}" regex, which stops at every space
             text = text.replace("  ", " ")
     if "\n" not in text:
         return text.strip(" ")
-    return "\n".join(filter(None, [line.strip(" ") for line in text.split("\n")]))
+    if _PADDED_LINE_RE(text) is None:
+        return text.strip(" \n")  # no line to strip or drop inside: only the ends
+    # With no white space but " " and "\n", str.strip() strips spaces only; map() and filter() keep the
+    # per-line loop in C.
+    return "\n".join(filter(None, map(str.strip, text.split("\n"))))
 
 
 def _filter_chunk(text: str, pattern: re.Pattern[str]) -> tuple[str, int, int]:
@@ -881,47 +904,44 @@ def clean_text(
     Returns:
         The cleaned text and per-category removal counts.
     """
+    checks = _CHECKS.get((keep_latin, keep_digits, keep_punctuation))
+    if checks is None:
+        checks = _build_checks(keep_latin, keep_digits, keep_punctuation)
+    # Fast path: clean text (no markup characters, every character plain) only needs its white space collapsed.
+    # One encoding tells: every character is clean if the code restricted to them loses none (and no NUL).
+    encoded = _charmap_encode(text, "ignore", checks.clean_encoding)[0]
+    if len(encoded) == len(text) and b"\0" not in encoded:
+        return _new_result((_collapse_plain_whitespace(text), _NO_REMOVALS.copy()))
     removed = _NO_REMOVALS.copy()
-    try:
-        encoded: bytes | None = _charmap_encode(text, "strict", _FAST_ENCODING_TABLE)[0]
-    except UnicodeEncodeError:
-        encoded = None
-    # Fast path: plain text without markup characters only needs its white space collapsed.
-    check = _CLEAN_CHECKS.get((keep_latin, keep_digits, keep_punctuation))
-    clean_bytes, clean_re = check or _clean_check(keep_latin, keep_digits, keep_punctuation)
-    if encoded is None:
-        hit = clean_re.search(text)
-        if hit is None:
-            return CleanResult(_collapse_plain_whitespace(text), removed)
-        clean_until = hit.start()  # every character before it is plain and no markup
-        markup = _MARKUP_RE.search(text, clean_until) is not None
-        present = None  # which markup characters: not known
-    else:
-        if not encoded.translate(None, clean_bytes):
-            return CleanResult(_collapse_plain_whitespace(text, encoded), removed)
-        clean_until = 0
-        present = encoded.translate(None, _NOT_MARKUP_BYTES)  # the markup characters, as bytes
-        markup = bool(present)
+    # The markup characters in the text, as bytes (all are ASCII).
+    present = text.encode("ascii", "ignore").translate(None, _NOT_MARKUP_BYTES)
     # Markup steps 1-3 only when a character they need is present.
-    if markup:
-        if present is None or not _WIKITEXT_TRIGGERS.isdisjoint(present):
+    if present:
+        if not _WIKITEXT_TRIGGERS.isdisjoint(present):
             text, removed["wikitext"] = _strip_wikitext(text)
-        if present is None or not _HTML_TRIGGERS.isdisjoint(present):
+        if not _HTML_TRIGGERS.isdisjoint(present):
             text, removed["html"] = _strip_html(text)
             if removed["html"]:
-                present = None  # a decoded entity can be any character
-        if present is None or _EMAIL_TRIGGER in present:
+                present = _MARKUP_BYTES  # a decoded entity can be any character
+        if _EMAIL_TRIGGER in present:
             text, removed["emails"] = _strip_emails(text)  # before URLs: a host rule could eat half
-        if present is None or not _URL_TRIGGERS.isdisjoint(present):
+        if not _URL_TRIGGERS.isdisjoint(present):
             text, removed["urls"] = _strip_urls(text)
-        if removed["wikitext"] or removed["html"] or removed["emails"] or removed["urls"]:
-            encoded = _encode_fast(text)  # the text changed
-            clean_until = 0
-    plain_bytes, odd_re = _plain_check(keep_latin, keep_digits, keep_punctuation)
-    if odd_re.search(text, clean_until) if encoded is None else encoded.translate(None, plain_bytes):
+        changed = removed["wikitext"] or removed["html"] or removed["emails"] or removed["urls"]
+        if not changed and len(text) - len(encoded) == len(present) and b"\0" not in encoded:
+            # Unchanged, and the markup characters were all the clean encoding dropped ("w" in a
+            # Latin word, "/" in a date): plain exactly when they are.
+            plain = not present.translate(None, checks.plain_bytes)
+        else:
+            plain = _is_plain(text, checks)
+    elif checks.not_clean_re.search(text):
+        plain = False  # without markup characters, plain is clean
+    else:  # clean characters outside the fast code
+        return _new_result((_collapse_plain_whitespace(text), removed))
+    if not plain:
         text, removed["presentation_forms"] = _map_presentation_forms(text)
         # Presentation forms are often all there was (ﻻ): then steps 5-6 have nothing to do.
-        if not (removed["presentation_forms"] and _is_plain(text, keep_latin, keep_digits, keep_punctuation)):
+        if not (removed["presentation_forms"] and _is_plain(text, checks)):
             # White space is unified first so NBSP & co. are not counted as non-Arabic.
             text, counts = _filter_characters(
                 _unify_whitespace_chars(text),
@@ -931,6 +951,5 @@ def clean_text(
                 keep_emoji=keep_emoji,
             )
             removed.update(counts)
-        encoded = None  # the text may have changed
     # Only " " and "\n" are left as white space either way.
-    return CleanResult(_collapse_plain_whitespace(text, encoded), removed)
+    return _new_result((_collapse_plain_whitespace(text), removed))

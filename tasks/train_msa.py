@@ -32,12 +32,36 @@ def train_adapter(out_dir: Path, params: TrainParams, shards: Path, base_model: 
     """
     from arabic_llm.qlora import train_qlora
 
+    train = train or params.train
     return train_qlora(
         model_dir=model_location(base_model), tokenizer_dir=str(tokenizer), shards_path=shards / SHARDS_FILE,
-        train=train or params.train, lora=params.lora, quant=params.quantization, memory=params.memory,
+        train=train, lora=params.lora, quant=params.quantization, memory=params.memory,
         seed=params.seed, out_dir=out_dir, init_adapter=init_adapter,
         checkpoint_dir=None if work_dir is None else work_dir / "checkpoints", where=where,
+        on_step=prefect_progress(where, train.max_steps),
     )
+
+
+def prefect_progress(where: str, max_steps: int):
+    """Inside a Prefect task run: a progress artifact the UI shows, updated at most every 2 s."""
+    import time
+
+    from prefect.context import TaskRunContext
+
+    if TaskRunContext.get() is None:
+        return None
+    from prefect.artifacts import create_progress_artifact, update_progress_artifact
+
+    artifact = create_progress_artifact(progress=0.0, description=f"{where}: optimiser steps done (%)")
+    last = [0.0]
+
+    def on_step(step: int) -> None:
+        now = time.monotonic()
+        if step == max_steps or now - last[0] >= 2.0:
+            update_progress_artifact(artifact, progress=100.0 * step / max_steps)
+            last[0] = now
+
+    return on_step
 
 
 @stage_task("train_msa", libraries=("torch", "transformers", "peft", "bitsandbytes", "liger_kernel"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
+import random
+import re
+import unicodedata
 
 import pytest
 from camel_tools.utils.charmap import CharMapper
@@ -28,7 +30,7 @@ def test_result_shape_and_all_counters_present():
     assert result.text == "نص عربي بسيط"
     assert set(result.removed) == set(REMOVED_CATEGORIES)
     assert sum(result.removed.values()) == 0
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):  # immutable
         result.text = "x"  # type: ignore[misc]
 
 
@@ -87,6 +89,35 @@ def test_presentation_forms_mapped_to_base_letters():
     result = clean_text("ﻻ إله إلا ﷲ ﷺ ﷼ ﻣﺮﺣﺒﺎ")
     assert result.text == "لا إله إلا الله صلى الله عليه وسلم ريال مرحبا"
     assert result.removed["presentation_forms"] == 9
+
+
+def test_presentation_form_table_equals_per_character_nfkc():
+    from arabic_nlp.charsets import PRESENTATION_FORM_BLOCKS, PRESENTATION_FORM_FIXES
+    from arabic_nlp.clean import _PRESENTATION_RE, _map_presentation_forms
+
+    def reference(match: re.Match[str]) -> str:
+        char = match.group(0)
+        return PRESENTATION_FORM_FIXES.get(char) or unicodedata.normalize("NFKC", char).lstrip(" ")
+
+    forms = [chr(cp) for first, last in PRESENTATION_FORM_BLOCKS for cp in range(first, last + 1)]
+    rng = random.Random(5)
+    texts = ["".join(forms), *forms]
+    texts += ["".join(rng.choice(forms + ["ب", " ", "\n", "ﻻ", "ﻻ"]) for _ in range(40)) for _ in range(300)]
+    for text in texts:
+        changed = sum(reference(m) != m.group(0) for m in _PRESENTATION_RE.finditer(text))
+        assert _map_presentation_forms(text) == (_PRESENTATION_RE.sub(reference, text), changed), repr(text)
+
+
+def test_plain_whitespace_collapse_equals_the_regex_rule():
+    from arabic_nlp.clean import _collapse_plain_whitespace
+
+    rng = random.Random(9)
+    pieces = [" ", "  ", "\n", "\n\n", " \n ", "ب", "نص", "x"]
+    texts = ["", " ", "\n", "أ ب\nج", " أ\nب ", "أ\nب\n", "\nأ"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(3000)]
+    for text in texts:
+        expected = re.sub(r" ?\n[\n ]*", "\n", re.sub(" +", " ", text)).strip(" \n")
+        assert _collapse_plain_whitespace(text) == expected, repr(text)
 
 
 def test_presentation_forms_parity_with_camel():
@@ -250,6 +281,7 @@ _PIECES = [
     "t.co/z", "a@b.com", "@user", "/", "١٢/٥", "3.14", "٣٫١٤", "😍", "👍🏽", "❤️", "#️⃣", "🇪🇬", "©", "€", "™", "★",
     "мир", "你好", "Hello", "é", "\x00", "\x85", "ـ", "ًٌٍَُِّْ", "ۖ", "۝", "گ", "ی",
     "&#64;", "&#47;", "&#119;", "٢٠٢٤", "۱۴", "w", "W", "x.com/", "x.ſs/", "://", "=", "_",
+    "ۆ", "ā", "‽",  # kept, but outside the fast code
 ]
 
 
@@ -375,13 +407,17 @@ def test_tld_slash_gate_never_hides_a_url_hint():
 
 
 def test_fast_code_is_a_one_to_one_8_bit_code():
-    from arabic_nlp.clean import _FAST_ADDED, _FAST_DECODING_TABLE, _FAST_FREED, _encode_fast
+    from arabic_nlp.clean import _FAST_ADDED, _FAST_DECODING_TABLE, _FAST_FREED, _encode_known
 
     assert len(_FAST_DECODING_TABLE) == len(set(_FAST_DECODING_TABLE)) == 256
     assert _FAST_DECODING_TABLE[:128] == "".join(map(chr, range(128)))  # markup bytes are ASCII
-    assert _encode_fast(_FAST_DECODING_TABLE) == bytes(range(256))
-    assert all(_encode_fast(c) is None for c in _FAST_FREED)
-    assert _encode_fast(_FAST_ADDED) is not None
+    assert _encode_known(_FAST_DECODING_TABLE) == bytes(range(256))
+    assert _encode_known("ب" + _FAST_FREED + "😍ب") == _encode_known("بب")  # the others are dropped
+    assert len(_encode_known(_FAST_ADDED)) == len(_FAST_ADDED)
+    # The clean-character code is a C encoding map (a dict would be a slow per-character lookup).
+    from arabic_nlp.clean import _build_checks
+
+    assert type(_build_checks(True, True, True).clean_encoding).__name__ == "EncodingMap"
     # Text outside the code still gets the same result, via the regex checks.
     for text in ["نص \u200c عربي", "© ٢٠٢٤ نص", "ƒ نص"]:
         assert (clean_text(text).text, clean_text(text).removed) == _reference_clean(text)

@@ -129,3 +129,23 @@ def test_short_and_long_texts_take_different_paths_with_the_same_result(classes)
     long_text = " ".join(parts * 3)
     assert len(long_text) > 120
     assert strip_diacritics(long_text, classes) == " ".join(strip_diacritics(p, classes) for p in parts * 3)
+
+
+def test_diacritic_ratio_equals_counting_characters():
+    import random
+
+    from arabic_nlp.charsets import ARABIC_LETTERS
+    from arabic_nlp.diacritics import _ALL_MARKS
+
+    def reference(text: str) -> float:
+        letters = sum(c in ARABIC_LETTERS for c in text)
+        marks = sum(c in _ALL_MARKS for c in text)
+        return marks / letters if letters and marks else 0.0
+
+    rng = random.Random(11)
+    pool = "كتب اَلْعَرَبِيَّة abc ١٢ ۆ ـ \u0670ۖ\u0653😀𝐀"
+    for _ in range(2000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 60)))
+        assert diacritic_ratio(text) == reference(text), repr(text)
+    for text in VOCALISED + QURANIC:
+        assert diacritic_ratio(text) == reference(text)

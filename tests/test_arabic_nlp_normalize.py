@@ -227,3 +227,30 @@ def test_nfkc_keeps_arabic_ligatures_and_digits_right():
     assert normalize_text("ﷺ ﻷ ²", unicode_form="NFKC") == "صلي الله عليه وسلم لا 2"
     already = "نص عادي"
     assert normalize_unicode(already, "NFKC") is already  # fast path: nothing to do, nothing copied
+
+
+# Pieces that exercise every step of Unicode normalisation: reordering (shadda typed before its
+# fatha), composition (alef + hamza mark, Hangul jamo, e + acute), compatibility mappings that yield
+# spaces (NBSP, isolated diacritic forms, ﷺ), singletons, a mark after a space or line break, astral text.
+_NORMALIZATION_PIECES = [
+    "ب", "ا", " ", "\n", "\u0651", "\u064e", "\u0650", "\u0653", "\u0654", "\u0655", "\u0670", "\u06e1",
+    "\u1100", "\u1161", "\u11a8", "e", "\u0301", "\u0327", "\u00a0", "\ufe76", "\ufdfa", "\ufefb", "\u212b",
+    "\u1e9b", "\u0323", "\U0001d15e", "\U0001f600", "ﷲ", "١", "x" * 30, "نص عربي طويل " * 4,
+]
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD", "NFKC", "NFKD"])
+def test_piecewise_normalisation_equals_unicodedata(form):
+    import random
+
+    from arabic_nlp.normalize import _SHORT_LINE
+
+    rng = random.Random(form)
+    texts = ["", "بَّ", "ب\u0651\u064e " * 100, ("ا\u0654 " * 120 + "\n") * 3]
+    for _ in range(400):
+        texts.append("".join(rng.choice(_NORMALIZATION_PIECES) for _ in range(rng.randint(1, 120))))
+    assert any(len(line) >= _SHORT_LINE for text in texts for line in text.split("\n"))  # word-by-word path runs
+    for text in texts:
+        assert normalize_unicode(text, form) == unicodedata.normalize(form, text), repr(text)
+        if form == "NFC":
+            assert normalize_text(text) == normalize_text(unicodedata.normalize("NFC", text), unicode_form=None)

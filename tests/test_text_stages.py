@@ -105,3 +105,56 @@ def test_dialect_model_trains_from_a_hub_dataset(tmp_path, monkeypatch):
     assert params.hub_data == "hub:someone/x"
     local = DialectModelParams.from_config(load_config().dialect, 0.1, 1)
     assert local.hub_data is None and "builtin" not in local.model_dump_json()  # paths are not keyed
+
+
+def test_dialect_model_trains_from_a_local_dataset_through_datasets(tmp_path, monkeypatch):
+    """The ``hub:`` path without a mock: ``datasets.load_dataset`` itself reads a dataset folder laid out
+    as on the hub (``data/<split>-*.parquet``), the way it reads a downloaded hub dataset."""
+    import datasets
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from arabic_llm.corpus import CorpusError
+    from tasks.dialect_model import read_labelled_hub
+
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", str(tmp_path / "hf-cache"))  # no ~/.cache writes
+    train = {
+        "text": ["ازيك عامل ايه النهارده يا باشا", "انا عايز اروح البيت دلوقتي", "الفيلم ده حلو اوي بجد",
+                 "شلونك اليوم وايد زين الحمد لله", "ابي اروح السوق الحين", "هالشي وايد حلو يا خوي",
+                 "شو عم تعمل هلق يا زلمة", "بدي روح عالبيت هلق", "كتير منيح هالحكي",
+                 "واش بغيتي دابا نمشيو", "بزاف زوين هاد الشي", "فين غادي دابا",
+                 "أعلنت الحكومة عن مشروع جديد", "يعقد المؤتمر في العاصمة غدا", "صدر القرار بعد الاجتماع"],
+        "label": ["EGY"] * 3 + ["GLF"] * 3 + ["LEV"] * 3 + ["MGR"] * 3 + ["MSA"] * 3,
+    }
+    validation = {"text": ["عايز اشوفك النهارده", "واش نتا مزيان"], "label": ["EGY", "MGR"]}
+    repo = tmp_path / "someone--arabic-dialects"
+    (repo / "data").mkdir(parents=True)
+    pq.write_table(pa.table(train), repo / "data" / "train-00000-of-00001.parquet")
+    pq.write_table(pa.table(validation), repo / "data" / "validation-00000-of-00001.parquet")
+
+    assert read_labelled_hub(f"hub:{repo}:validation") == (validation["text"], validation["label"])
+    assert read_labelled_hub(f"hub:{repo}") == (train["text"], train["label"])  # split defaults to train
+
+    cfg = load_config(None, [f"dialect.train_data=hub:{repo}"]).dialect
+    params = DialectModelParams.from_config(cfg, 0.1, 1)
+    assert params.hub_data == f"hub:{repo}" and training_file(cfg) is None
+    out = tmp_path / "model"
+    out.mkdir()
+    summary = dialect_model.build(out, params, docs=tmp_path, labels=None)
+    assert summary["training_examples"] == {"EGY": 3, "GLF": 3, "LEV": 3, "MGR": 3, "MSA": 3}
+    tagger = DialectTagger.load(out)
+    assert tagger.kind == "ngram"
+    assert [tagger.predict(text).label for text in train["text"]] == train["label"]
+
+    # A wrong label or a missing column is named, not trained on.
+    bad = tmp_path / "bad"
+    (bad / "data").mkdir(parents=True)
+    pq.write_table(pa.table({"text": ["نص"], "label": ["EGYPT"]}), bad / "data" / "train-00000-of-00001.parquet")
+    bad_params = params.model_copy(update={"hub_data": f"hub:{bad}"})
+    with pytest.raises(CorpusError, match=r"label 'EGYPT' \(example 1\)"):
+        dialect_model.build(tmp_path / "model-bad", bad_params, docs=tmp_path, labels=None)
+    nolabel = tmp_path / "nolabel"
+    (nolabel / "data").mkdir(parents=True)
+    pq.write_table(pa.table({"text": ["نص"], "dialect": ["EGY"]}), nolabel / "data" / "train-00000-of-00001.parquet")
+    with pytest.raises(CorpusError, match="lacks column"):
+        read_labelled_hub(f"hub:{nolabel}")

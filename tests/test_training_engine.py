@@ -258,7 +258,7 @@ def test_killed_stage_resumes_from_its_work_area_and_cleans_it(setup, tmp_path, 
         def on_step(step):
             if step == 3:
                 raise KeyboardInterrupt  # as a kill would, mid-training
-        return real(**kw, on_step=on_step)
+        return real(**{**kw, "on_step": on_step})
 
     monkeypatch.setattr(qlora, "train_qlora", dies_after_step_3)
     with pytest.raises(KeyboardInterrupt):
