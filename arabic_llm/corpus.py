@@ -167,7 +167,8 @@ def map_documents(fn, params, in_dir: Path, out_dir: Path, desc: str) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     job = current_job() if getattr(fn, "per_record", False) else None
     jobs = [(src, folder / src.name) for src in shards]
-    workers = min(worker_count(), len(jobs))
+    from arabic_llm.scaleout import shard_pool
+
     index = RecordIndex(job.root, job.stage) if job else None
     results = []
 
@@ -177,13 +178,11 @@ def map_documents(fn, params, in_dir: Path, out_dir: Path, desc: str) -> dict:
         if index and entries:
             index.add(entries)
 
-    if workers == 1:
-        for src, dst in progress(jobs, desc, unit="shard"):
-            collect(_map_one(fn, params, src, dst, job))
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(workers) as pool:
+    with shard_pool(min(worker_count(), len(jobs))) as pool:  # local processes, or the Dask cluster
+        if pool is None:
+            for src, dst in progress(jobs, desc, unit="shard"):
+                collect(_map_one(fn, params, src, dst, job))
+        else:
             futures = [pool.submit(_map_one, fn, params, src, dst, job) for src, dst in jobs]
             for future in progress(futures, desc, unit="shard"):
                 collect(future.result())

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from arabic_llm.scaleout import flow_runs_on_dask
 from arabic_llm.store import ArtifactRef, Store, bind_to_store
 
 
@@ -36,8 +37,13 @@ class StageRunner:
     def __call__(self, stage, params, **inputs) -> ArtifactRef:
         started = time.perf_counter()
         bound = bind_to_store(stage, self.store)
-        state = bound(params=params, inputs=inputs, store_root=str(self.store.root), run_id=self.run_id,
-                      return_state=True)
+        call = dict(params=params, inputs=inputs, store_root=str(self.store.root), run_id=self.run_id)
+        if flow_runs_on_dask():  # run on a Dask worker; its shard jobs spread over the cluster
+            future = bound.submit(**call)
+            future.wait()
+            state = future.state
+        else:
+            state = bound(**call, return_state=True)
         ref: ArtifactRef = state.result()  # raises the stage's own error if it failed
         outcome = "cached" if state.name == "Cached" or ref.reused else "ran"
         seconds = round(time.perf_counter() - started, 3)

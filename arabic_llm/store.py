@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import contextvars
+import errno
 import functools
 import hashlib
 import importlib.metadata
@@ -23,6 +24,7 @@ import importlib.util
 import inspect
 import json
 import os
+import re
 import shutil
 import socket
 import sqlite3
@@ -33,14 +35,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 SCHEMA = 1  # bump when the key or manifest layout changes: old entries become misses
 PROJECT_PACKAGES = ("arabic_nlp", "arabic_llm", "tasks")
 # Orchestration-only modules: they move bytes around but never change what a stage computes,
 # so editing them must not invalidate every artifact.
-NOT_FINGERPRINTED = frozenset({"arabic_llm.store", "arabic_llm.config", "arabic_llm.cli", "arabic_llm.status", "arabic_llm.runs"})
+NOT_FINGERPRINTED = frozenset({"arabic_llm.store", "arabic_llm.config", "arabic_llm.cli", "arabic_llm.status", "arabic_llm.runs",
+                               "arabic_llm.scaleout", "arabic_llm.remote"})
 _REPO_ROOT = Path(__file__).resolve().parent.parent
+_STAGE_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_KEY = re.compile(r"[0-9a-f]{64}")
+REMOTE_FILE = "remote.json"  # in a local store that caches a remote one: the remote's URL
+
+
+class StoreError(RuntimeError):
+    """The store refuses something: a path outside its root, a symlink, an unsafe record."""
 
 
 # ---------------------------------------------------------------- hashing primitives
@@ -220,7 +230,18 @@ class ArtifactRef(BaseModel):
     path: str  # relative to the store root
     reused: bool = False  # found complete in the store without Prefect's cache record
 
+    @model_validator(mode="after")
+    def _path_inside_store(self):
+        # A ref read back from a record must not point anywhere but its own artifact ("" is the
+        # placeholder `status` and `dag` use for an artifact not built yet).
+        if self.path and not (_STAGE_NAME.fullmatch(self.stage) and _KEY.fullmatch(self.key)
+                              and self.path == f"artifacts/{self.stage}/{self.key}"):
+            raise ValueError(f"artifact reference {self.path!r} ({self.stage}/{self.key}) is not a store path; refused")
+        return self
+
     def data_dir(self, store_root: Path | str) -> Path:
+        if not self.path:
+            raise StoreError(f"{self.stage}: no artifact yet")
         return Path(store_root) / self.path / "data"
 
 
@@ -238,10 +259,53 @@ class Store:
     def __init__(self, root: Path | str):
         self.root = Path(root).resolve()
         self.stat_cache = StatCache(self.root / ".state" / "stat-cache.sqlite")
+        self.remote = None  # a RemoteStore when this store caches a shared remote one
+        remote_file = self.root / REMOTE_FILE
+        if remote_file.is_file():
+            from arabic_llm.remote import RemoteStore
+
+            self.remote = RemoteStore(json.loads(remote_file.read_text(encoding="utf-8"))["url"])
+
+    @classmethod
+    def open(cls, location: str | Path, cache: str | Path | None = None) -> "Store":
+        """A local store at a path, or the local cache of a remote store at an fsspec URL.
+
+        The cache defaults to ``$XDG_CACHE_HOME/arabic-llm/<hash of the URL>``; it records its remote's
+        URL, so every process (Dask workers too) that opens the cache reaches the same remote.
+        """
+        from arabic_llm.remote import RemoteStore, is_remote_url
+
+        if not is_remote_url(str(location)):
+            return cls(location)
+        url = RemoteStore(str(location)).url  # refuses credentials in the URL before anything is written
+        if cache is None:
+            base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+            cache = base / "arabic-llm" / hashlib.sha256(url.encode()).hexdigest()[:16]
+        root = Path(cache).resolve()
+        remote_file = root / REMOTE_FILE
+        if remote_file.is_file():
+            bound = json.loads(remote_file.read_text(encoding="utf-8"))["url"]
+            if bound != url:
+                raise StoreError(f"{root} is the cache of {bound}, not of {url}; pick another cache directory")
+        else:
+            root.mkdir(parents=True, exist_ok=True)
+            tmp = root / f"{REMOTE_FILE}.{uuid.uuid4().hex}"
+            tmp.write_text(json.dumps({"url": url}) + "\n", encoding="utf-8")
+            os.replace(tmp, remote_file)
+        return cls(root)
 
     # layout
     def artifact_path(self, stage: str, key: str) -> Path:
+        if not (_STAGE_NAME.fullmatch(stage) and _KEY.fullmatch(key)):
+            raise StoreError(f"{stage}/{key}: not a stage name and key; refused")
         return self.root / "artifacts" / stage / key
+
+    def inside(self, path: Path) -> Path:
+        """``path`` with symlinks resolved, refused unless it stays under the store root."""
+        resolved = Path(path).resolve()
+        if not resolved.is_relative_to(self.root):
+            raise StoreError(f"{path} resolves to {resolved}, outside the store {self.root}; refused")
+        return resolved
 
     @property
     def prefect_results(self) -> Path:
@@ -272,9 +336,14 @@ class Store:
     def directory_digest(self, data_dir: Path) -> tuple[str, list[dict]]:
         return directory_digest(data_dir, self.stat_cache)
 
-    def verify(self, stage: str, key: str) -> Verdict:
-        """Is the artifact for this key complete and unaltered?"""
+    def verify(self, stage: str, key: str, rehash: bool = False) -> Verdict:
+        """Is the artifact for this key complete and unaltered? ``rehash`` reads every byte again
+        instead of trusting the stat cache (``arabic-llm verify``)."""
         base = self.artifact_path(stage, key)
+        try:
+            self.inside(base)
+        except StoreError as exc:
+            return Verdict(False, str(exc))
         manifest = self.manifest(stage, key)
         if manifest is None:
             return Verdict(False, "artifact missing" if not base.exists() else "manifest missing or unreadable")
@@ -282,16 +351,59 @@ class Store:
             return Verdict(False, "manifest does not match its key")
         data_dir = base / "data"
         listed = {f["path"]: f for f in manifest["files"]}
-        present = {p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*") if p.is_file()} if data_dir.is_dir() else set()
+        entries = list(data_dir.rglob("*")) if data_dir.is_dir() else []
+        for link in (p for p in entries if p.is_symlink()):
+            return Verdict(False, f"artifact altered: {link.relative_to(data_dir).as_posix()} is a symlink")
+        present = {p.relative_to(data_dir).as_posix() for p in entries if p.is_file()}
         for rel in sorted(set(listed) - present):
             return Verdict(False, f"artifact altered: file {rel} missing")
         for rel in sorted(present - set(listed)):
             return Verdict(False, f"artifact altered: unexpected file {rel}")
         for rel, entry in sorted(listed.items()):
             path = data_dir / rel
-            if path.stat().st_size != entry["size"] or self.stat_cache.digest(path) != entry["sha256"]:
+            digest = _sha256_file_uncached(path) if rehash else self.stat_cache.digest(path)
+            if path.stat().st_size != entry["size"] or digest != entry["sha256"]:
                 return Verdict(False, f"artifact altered: file {rel} changed")
         return Verdict(True, "artifact verified")
+
+    # a shared remote store behind this one
+    def fetch(self, stage: str, key: str) -> Verdict:
+        """Bring a complete artifact from the remote store into this one, checked file by file
+        against its manifest; an incomplete or altered remote artifact is not taken."""
+        from arabic_llm.remote import RemoteStoreError
+
+        if self.remote is None:
+            return Verdict(False, "no remote store")
+        with self.staging(stage) as staged:
+            try:
+                manifest = self.remote.download(stage, key, staged)
+            except RemoteStoreError as exc:
+                return Verdict(False, f"remote: {exc}")
+            if manifest is None:
+                return Verdict(False, "not in the remote store")
+            digest, files = self.directory_digest(staged / "data")
+            if manifest.get("schema") != SCHEMA or files != manifest["files"] or digest != manifest["digest"]:
+                return Verdict(False, f"remote: {stage}/{key} does not match its manifest (upload incomplete or altered)")
+            final = self.artifact_path(stage, key)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            if final.exists():
+                self.quarantine(stage, key, "replaced by the remote store's copy")
+            with contextlib.suppress(OSError):  # another process fetched it first: same bytes
+                os.rename(staged, final)
+        verdict = self.verify(stage, key)
+        return Verdict(verdict.ok, "fetched from the remote store" if verdict.ok else verdict.reason)
+
+    def publish(self, stage: str, key: str, replace: bool = False) -> None:
+        """Upload a verified local artifact to the remote store (data first, manifest last)."""
+        if self.remote is not None:
+            self.remote.upload(stage, key, self.artifact_path(stage, key), replace=replace)
+
+    def artifacts(self) -> Iterator[tuple[str, str]]:
+        """Every ``(stage, key)`` with a directory under ``artifacts/``."""
+        base = self.root / "artifacts"
+        for path in sorted(base.glob("*/*")) if base.is_dir() else []:
+            if _STAGE_NAME.fullmatch(path.parent.name) and _KEY.fullmatch(path.name):
+                yield path.parent.name, path.name
 
     def ref(self, stage: str, key: str, reused: bool = False) -> ArtifactRef:
         manifest = self.manifest(stage, key)
@@ -315,6 +427,19 @@ class Store:
         with contextlib.suppress(FileNotFoundError):
             (self.prefect_results / key).unlink()
 
+    def drop_unsafe_prefect_record(self, key: str) -> None:
+        """Prefect deserialises a record with the serializer the record names: anything but JSON
+        (a pickle, say, written by an older version or by someone else) is forgotten, never loaded."""
+        try:
+            record = json.loads((self.prefect_results / key).read_text(encoding="utf-8"))
+            safe = record["metadata"]["serializer"]["type"] == "json"
+        except FileNotFoundError:
+            return
+        except (ValueError, KeyError, TypeError):
+            safe = False
+        if not safe:
+            self.forget_prefect_record(key)
+
     def work_dir(self, stage: str, key: str) -> Path:
         """A stage's scratch area for one key (e.g. training checkpoints): it outlives a killed run,
         so a rerun of the same key picks up from it, and is removed once the artifact is committed."""
@@ -336,6 +461,9 @@ class Store:
         If another process committed the same key first, its artifact wins (same key, same
         inputs) and the staged copy is dropped.
         """
+        for link in (p for p in (staged / "data").rglob("*") if p.is_symlink()):
+            raise StoreError(f"{stage}: {link.name} is a symlink; artifacts hold files only (a link could "
+                             "point outside the store)")
         digest, files = self.directory_digest(staged / "data")
         manifest = {"schema": SCHEMA, "stage": stage, "key": key, "digest": digest, "files": files, **meta}
         (staged / "manifest.json").write_text(
@@ -458,10 +586,13 @@ def make_cache_policy(spec: StageSpec, store: Store):
         def compute_key(self, task_ctx, inputs, flow_parameters, **kwargs):
             store_ = Store(self.store_root)
             key = compute_stage_key(self.stage, inputs["params"], inputs.get("inputs") or {}, store_)
+            store_.drop_unsafe_prefect_record(key)
             verdict = store_.verify(self.stage.name, key)
-            if not verdict.ok and store_.artifact_path(self.stage.name, key).exists():
+            if verdict.ok:
+                store_.publish(self.stage.name, key)  # a no-op unless a remote store lacks it
+            elif store_.artifact_path(self.stage.name, key).exists():
                 store_.quarantine(self.stage.name, key, verdict.reason)
-            elif not verdict.ok:
+            else:
                 store_.forget_prefect_record(key)  # a record without its artifact is a miss
             return key
 
@@ -482,34 +613,43 @@ def run_stage(spec: StageSpec, fn, params: Any, inputs: dict[str, Any], store_ro
     store = Store(store_root)
     digests = input_digests(inputs, store)  # once: for the key and for the manifest
     key = stage_key(spec.name, spec.code(), canonical_json(params), digests)
-    if store.verify(spec.name, key).ok:
+    if store.verify(spec.name, key).ok or store.fetch(spec.name, key).ok:
+        store.publish(spec.name, key)
         return store.ref(spec.name, key, reused=True)
+    remote_broken = store.remote is not None and store.remote.manifest(spec.name, key) is not None
     resolved = {n: (v.data_dir(store.root) if isinstance(v, ArtifactRef) else v) for n, v in inputs.items()}
     if "work_dir" in inspect.signature(fn).parameters:
         resolved["work_dir"] = store.work_dir(spec.name, key)
     started = time.time()
-    with store.staging(spec.name) as staged:
-        running = RunningStage(root=str(store.root), stage=spec.name, key=key, code=spec.code(),
-                               recipe=record_recipe(spec, params, digests))
-        token = _RUNNING.set(running)
-        try:
-            summary = fn(staged / "data", params, **resolved) or {}
-        finally:
-            _RUNNING.reset(token)
-        meta = {
-            "params": json.loads(canonical_json(params)),
-            "inputs": {
-                n: ({"stage": v.stage, "key": v.key} if isinstance(v, ArtifactRef) else {}) | {"digest": digests[n]}
-                for n, v in sorted(inputs.items())
-            },
-            "code": spec.code(),
-            "libraries": {lib: _version(lib) for lib in spec.libraries},
-            "summary": summary,
-            "timings": {"started": started, "seconds": round(time.time() - started, 3)},
-            "run": {"run_id": run_id, "host": socket.gethostname(), "pid": os.getpid()},
-        }
-        ref = store.commit(spec.name, key, staged, meta)
+    try:
+        with store.staging(spec.name) as staged:
+            running = RunningStage(root=str(store.root), stage=spec.name, key=key, code=spec.code(),
+                                   recipe=record_recipe(spec, params, digests))
+            token = _RUNNING.set(running)
+            try:
+                summary = fn(staged / "data", params, **resolved) or {}
+            finally:
+                _RUNNING.reset(token)
+            meta = {
+                "params": json.loads(canonical_json(params)),
+                "inputs": {
+                    n: ({"stage": v.stage, "key": v.key} if isinstance(v, ArtifactRef) else {}) | {"digest": digests[n]}
+                    for n, v in sorted(inputs.items())
+                },
+                "code": spec.code(),
+                "libraries": {lib: _version(lib) for lib in spec.libraries},
+                "summary": summary,
+                "timings": {"started": started, "seconds": round(time.time() - started, 3)},
+                "run": {"run_id": run_id, "host": socket.gethostname(), "pid": os.getpid()},
+            }
+            ref = store.commit(spec.name, key, staged, meta)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise StoreError(f"{spec.name}: disk full while writing its artifact ({exc.filename or store.root}); "
+                         f"nothing of it was kept and earlier artifacts are intact: free space and rerun") from exc
     shutil.rmtree(store.work_dir(spec.name, key), ignore_errors=True)  # e.g. checkpoints: done with
+    store.publish(spec.name, key, replace=remote_broken)  # a remote copy that failed its check is replaced
     return ref
 
 
@@ -590,6 +730,7 @@ def bind_to_store(stage, store: Store):
     bound = stage.with_options(
         cache_policy=make_cache_policy(stage.spec, store),
         result_storage=store.prefect_results,
+        result_serializer="json",  # nothing is unpickled from the store
         persist_result=True,
     )
     bound.spec = stage.spec

@@ -96,3 +96,13 @@ def publish_prefect_artifacts(store: Store, stages: dict, report_ref) -> None:
     report_md = report_ref.data_dir(store.root) / REPORT_MD
     create_markdown_artifact(key="arabic-llm-report", markdown=report_md.read_text(encoding="utf-8"),
                              description=f"Report artifact: {report_ref.path}")
+
+
+def flow_with_runner(runner: str = "local", dask_address: str | None = None, dask_workers: int = 2):
+    """The flow on its task runner: ``local`` (stages in this process) or ``dask`` (a new local
+    cluster of ``dask_workers`` workers, or the scheduler at ``dask_address``)."""
+    if runner == "local" and not dask_address:
+        return arabic_llm_flow
+    from arabic_llm.scaleout import dask_task_runner
+
+    return arabic_llm_flow.with_options(task_runner=dask_task_runner(dask_address, dask_workers))

@@ -24,6 +24,9 @@ def toy_flow(store: str, src: str, repeat: int = 2, sleep: float = 0.0, fail: bo
 
 if __name__ == "__main__":
     import conftest  # noqa: F401  (same Prefect settings as the tests)
+    from arabic_llm.cli import prepare_local_prefect
+
+    prepare_local_prefect()  # as `arabic-llm run` does
 
     stages = toy_flow(store=sys.argv[1], src=sys.argv[2], sleep=float(sys.argv[3]))
     print(json.dumps({k: v["outcome"] for k, v in stages.items()}))
