@@ -104,13 +104,14 @@ def test_changed_parameters_are_not_served_from_the_record_index(tmp_path: Path,
 
     # Feed the documents as an artifact input, as the flow does.
     raw = Store(store)
-    staged = raw.root / "artifacts" / "download" / "k" / "data"
+    key = "0" * 64  # a well-formed key: references are checked to stay inside the store
+    staged = raw.root / "artifacts" / "download" / key / "data"
     staged.parent.mkdir(parents=True)
     src.rename(staged)
     digest, files = raw.directory_digest(staged)
     (staged.parent / "manifest.json").write_text(
-        __import__("json").dumps({"schema": 1, "stage": "download", "key": "k", "digest": digest, "files": files}))
-    docs = ArtifactRef(stage="download", key="k", digest=digest, path="artifacts/download/k")
+        __import__("json").dumps({"schema": 1, "stage": "download", "key": key, "digest": digest, "files": files}))
+    docs = ArtifactRef(stage="download", key=key, digest=digest, path=f"artifacts/download/{key}")
     counter = Calls(tasks.normalize.normalize_text)
     monkeypatch.setattr(tasks.normalize, "normalize_text", counter)
     cfg = load_config()
@@ -189,10 +190,12 @@ def test_malformed_jsonl_line_is_named_by_the_download_stage(tmp_path: Path):
 
 def _docs_artifact(store: Path, docs: list[dict], key: str, shard_docs: int = 10):
     """Documents committed as a `download` artifact, the form a processing stage takes them in."""
+    import hashlib
+
     s = Store(store)
     with s.staging("download") as staged:
         corpus.write_documents(staged / "data", docs, shard_docs)
-        return s.commit("download", key, staged, {})
+        return s.commit("download", hashlib.sha256(key.encode()).hexdigest(), staged, {})  # a well-formed key
 
 
 def test_parallel_workers_reuse_records_and_write_a_cold_runs_bytes(tmp_path: Path, monkeypatch):
