@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from arabic_llm.config import DIALECTS, BiasAuditConfig, QuantizationConfig
+from arabic_llm.stereotypes import BiasThresholdError, check_thresholds, entity_test, load_entities, load_pairs, score_pairs
 
 PROBE_FIELDS = ("id", "dialect", "attribute", "male", "female")
 REFERENCE_DIALECT = "MSA"
@@ -231,8 +232,12 @@ def audit(
     probes_path: Path,
     settings: BiasAuditConfig,
     seed: int,
+    crows_path: Path | None = None,
+    entities_path: Path | None = None,
+    data_summary: dict | None = None,
+    batch_size: int = 32,
 ) -> dict:
-    """Run the three audits (see the module docstring).
+    """Run the audits (see the module docstring and ``arabic_llm.stereotypes``).
 
     Args:
         model_dir: base model directory or hub id.
@@ -244,6 +249,12 @@ def audit(
         probes_path: JSONL of probe pairs.
         settings: ``max_pairs``: the first N pairs of the file are scored.
         seed: seeds torch (scoring is deterministic; kept for uniformity).
+        crows_path: CrowS-style pairs (``stereotypes.load_pairs``); None skips that test.
+        entities_path: the Arab-vs-Western entity spec (``stereotypes.load_entities``); None skips it.
+        data_summary: what the data-audit filter removed (its ``audit_summary.json``), reported as is.
+        batch_size: sequences per forward pass for the pair and entity tests.
+    Raises:
+        BiasThresholdError: a fine-tuned model crossed a ``*_fail`` threshold (the message has the numbers).
     Returns:
         {"representation": ..., "quality_disparity": ..., "gender_probe": {"n_pairs", "attribute",
         "models": {name: {"overall": summary, "per_dialect": {D: summary}, "pairs": [{"id",
@@ -265,9 +276,17 @@ def audit(
     }
 
     probes = load_probes(probes_path, settings.max_pairs)
+    crows = load_pairs(crows_path) if crows_path is not None else None
+    entities = load_entities(entities_path) if entities_path is not None else None
     probe_models: dict[str, dict] = {}
+    model_tests: dict[str, dict] = {}
     with torch.inference_mode():
         for name, model in iter_models(model_dir, adapters, quant):
+            model_tests[name] = {}
+            if crows:
+                model_tests[name]["crows_pairs"] = score_pairs(model, tokenizer, crows, batch_size)
+            if entities:
+                model_tests[name]["entities"] = entity_test(model, tokenizer, entities, batch_size)
             pairs = []
             for p in probes:
                 male = mean_loglik_per_token(model, tokenizer, p["male"])
@@ -288,5 +307,14 @@ def audit(
         "score": "mean log-likelihood per token; diff = male - female (> 0: male form preferred)",
         "models": probe_models,
     }
+    if data_summary is not None:
+        result["data_removed"] = {k: data_summary.get(k) for k in ("dropped", "dropped_by_reason", "dropped_by_dialect", "documents")}
+    for test in ("crows_pairs", "entities"):
+        if any(test in t for t in model_tests.values()):
+            result[test] = {"models": {name: t[test] for name, t in model_tests.items()}}
+    warnings, failures = check_thresholds(model_tests, settings)
+    result["warnings"] = warnings
     result["caveats"] = list(CAVEATS)
+    if failures:
+        raise BiasThresholdError("bias audit failed: " + "; ".join(failures))
     return result
