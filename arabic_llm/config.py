@@ -166,7 +166,7 @@ class EvaluateConfig(Section):
     noise_kinds: tuple[Literal["swap", "delete", "insert", "keyboard", "diacritics", "alif_ya", "code_switch"], ...] = Field(
         ("swap", "delete", "insert", "keyboard", "diacritics", "alif_ya", "code_switch"),
         description="noise operations mixed at each level")
-    robustness_examples: int = Field(8, ge=1, description="examples per task scored at each noise level")
+    robustness_examples: int = Field(6, ge=1, description="examples per task scored at each noise level")
     human_eval_samples: int = Field(12, ge=0, description="prompts exported with every model's output for raters")
     label_words: dict[str, str] = Field(default_factory=dict, description="label -> the word the model scores, "
                                         "over the defaults (positive: إيجابي, sports: رياضة, ...)")

@@ -41,58 +41,83 @@ def _max_len(model) -> int:
     return int(getattr(config, "max_position_embeddings", 2048) or 2048)
 
 
+def _cache_argument(model) -> str:
+    """``cache`` (transformers >= 5.2x) or ``past_key_values`` (earlier 5.x), whichever forward takes."""
+    import inspect
+
+    inner = model.get_base_model() if hasattr(model, "get_base_model") else model
+    return "cache" if "cache" in inspect.signature(inner.forward).parameters else "past_key_values"
+
+
 def continuation_logprobs(model, tokenizer, pairs: Sequence[tuple[str, str]], batch_size: int) -> list[float]:
     """Sum of ln p(token) over each continuation's tokens, given EOS + its context.
 
+    Each distinct context runs once (left-padded, ``batch_size`` contexts at a time, explicit
+    position ids so padding changes nothing); its KV cache is then repeated for every continuation
+    of that context, which runs on top of it. Classification scores every label after the same
+    prompt, so the prompt is not recomputed per label.
+
     Args:
-        model: causal LM (or PeftModel); ``model(input_ids, attention_mask).logits``.
+        model: a transformers causal LM (or PeftModel over one).
         tokenizer: its tokenizer.
         pairs: (context, continuation); the continuation must tokenise to at least one token.
-        batch_size: sequences per forward pass (right-padded; longest first).
+        batch_size: contexts per forward pass.
     Returns:
         One log-probability (nats, <= 0) per pair, in input order. A context longer than the
-        model's positions allow is cut from the left.
+        model's positions allow (with the continuation) is cut from the left.
     """
     import torch
 
-    from arabic_llm.evaluation import _decoder_and_head, _model_device
+    from arabic_llm.evaluation import _model_device
 
-    limit = _max_len(model)
-    seqs: list[tuple[list[int], int]] = []
-    for context, continuation in pairs:
-        target = tokenizer(continuation, add_special_tokens=False)["input_ids"]
-        if not target:
+    device = _model_device(model)
+    targets = [tokenizer(c, add_special_tokens=False)["input_ids"] for _, c in pairs]
+    for (_, continuation), ids in zip(pairs, targets):
+        if not ids:
             raise ValueError(f"continuation {continuation!r} tokenises to nothing")
-        ids = [tokenizer.eos_token_id, *tokenizer(context, add_special_tokens=False)["input_ids"], *target]
-        seqs.append((ids[-limit:], len(target)))
-    device, parts = _model_device(model), _decoder_and_head(model)
-    scores = [0.0] * len(seqs)
-    order = sorted(range(len(seqs)), key=lambda i: -len(seqs[i][0]))
-    for start in range(0, len(order), batch_size):
-        batch = order[start : start + batch_size]
-        width = len(seqs[batch[0]][0])
+    by_context: dict[str, list[int]] = {}
+    for i, (context, _) in enumerate(pairs):
+        by_context.setdefault(context, []).append(i)
+    longest = max((len(t) for t in targets), default=0)
+    limit = _max_len(model) - longest
+    context_ids = {c: [tokenizer.eos_token_id, *tokenizer(c, add_special_tokens=False)["input_ids"]][-limit:] for c in by_context}
+    scores = [0.0] * len(pairs)
+    contexts = sorted(by_context, key=lambda c: -len(context_ids[c]))
+    for start in range(0, len(contexts), batch_size):
+        batch = contexts[start : start + batch_size]
+        width = len(context_ids[batch[0]])
         ids = torch.full((len(batch), width), tokenizer.pad_token_id, dtype=torch.long)
-        mask = torch.zeros((len(batch), width), dtype=torch.long)
-        for row, i in enumerate(batch):
-            ids[row, : len(seqs[i][0])] = torch.tensor(seqs[i][0])
-            mask[row, : len(seqs[i][0])] = 1
-        ids, mask = ids.to(device), mask.to(device)
-        # Only the positions that predict a continuation token go through the lm_head.
-        rows, cols, targets = [], [], []
-        for row, i in enumerate(batch):
-            n, k = len(seqs[i][0]), seqs[i][1]
-            rows += [row] * k
-            cols += list(range(n - k - 1, n - 1))
-            targets += seqs[i][0][n - k :]
-        if parts is not None:
-            decoder, head = parts
-            hidden = decoder(input_ids=ids, attention_mask=mask).last_hidden_state[rows, cols]
-            logits = head(hidden).float()
-        else:
-            logits = model(input_ids=ids, attention_mask=mask).logits[rows, cols].float()
-        logp = torch.log_softmax(logits, dim=-1).gather(1, torch.tensor(targets, device=device)[:, None])[:, 0]
-        for (row, value) in zip(rows, logp.tolist()):
-            scores[batch[row]] += value
+        mask = torch.zeros_like(ids)
+        for row, c in enumerate(batch):
+            ids[row, width - len(context_ids[c]) :] = torch.tensor(context_ids[c])
+            mask[row, width - len(context_ids[c]) :] = 1
+        positions = (mask.cumsum(-1) - 1).clamp(min=0)
+        out = model(input_ids=ids.to(device), attention_mask=mask.to(device), position_ids=positions.to(device),
+                    use_cache=True, logits_to_keep=1)
+        first = torch.log_softmax(out.logits[:, -1].float(), dim=-1)
+        rows = [(row, i) for row, c in enumerate(batch) for i in by_context[c]]
+        for row, i in rows:
+            scores[i] += float(first[row, targets[i][0]])
+        rest = [(row, i) for row, i in rows if len(targets[i]) > 1]
+        if not rest:
+            continue
+        # Every continuation with more than one token: its tokens 1.. are predicted on top of the cache.
+        cache = getattr(out, "cache", None) or out.past_key_values
+        cache.reorder_cache(torch.tensor([row for row, _ in rest], device=device))
+        span = max(len(targets[i]) for _, i in rest) - 1
+        step_ids = torch.full((len(rest), span), tokenizer.pad_token_id, dtype=torch.long)
+        step_mask = torch.zeros_like(step_ids)
+        for n, (_, i) in enumerate(rest):
+            step_ids[n, : len(targets[i]) - 1] = torch.tensor(targets[i][:-1])
+            step_mask[n, : len(targets[i]) - 1] = 1
+        full_mask = torch.cat([mask[[row for row, _ in rest]], step_mask], dim=1)
+        step_pos = positions[[row for row, _ in rest], -1:] + 1 + torch.arange(span)[None, :]
+        logits = model(input_ids=step_ids.to(device), attention_mask=full_mask.to(device), position_ids=step_pos.to(device),
+                       use_cache=True, **{_cache_argument(model): cache}).logits.float()
+        logp = torch.log_softmax(logits, dim=-1)
+        for n, (_, i) in enumerate(rest):
+            tail = torch.tensor(targets[i][1:], device=device)
+            scores[i] += float(logp[n, : len(tail)].gather(1, tail[:, None]).sum())
     return scores
 
 

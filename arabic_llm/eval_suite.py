@@ -159,7 +159,6 @@ def robustness(batch: Batch, model, tokenizer, data: EvalData, docs: Sequence[st
     def noisy(rows: Sequence[dict], level: float) -> list[dict]:
         return [{**ex, "text": add_noise(ex["text"], level, kinds, seed)} for ex in rows]
 
-    clean = batch.generate(translation_prompts(msa, "ar", "en", k=0, pool=[], seed=seed)) if msa else None
     levels = []
     for level in settings.noise_levels:
         lm = _lm_totals(model, tokenizer, [add_noise(t, level, kinds, seed) for t in docs], seq_len, settings) if docs else {}
@@ -171,6 +170,11 @@ def robustness(batch: Batch, model, tokenizer, data: EvalData, docs: Sequence[st
             if msa else None,
             "mt": batch.generate(translation_prompts(noisy(msa, level), "ar", "en", k=0, pool=[], seed=seed)) if msa else None,
         })
+
+    # The outputs on clean sources are the reference of every level (level 0's, when it is scored).
+    clean = next((e["mt"] for lvl, e in zip(settings.noise_levels, levels) if lvl == 0.0), None)
+    if msa and clean is None:
+        clean = batch.generate(translation_prompts(msa, "ar", "en", k=0, pool=[], seed=seed))
 
     def curves() -> dict:
         out: dict[str, list] = {"levels": list(settings.noise_levels), "kinds": list(kinds), "perplexity": [],
