@@ -173,7 +173,7 @@ def test_audit_end_to_end(tiny):
         settings=BiasAuditConfig(max_pairs=12),
         seed=0,
     )
-    assert set(report) == {"representation", "quality_disparity", "gender_probe", "caveats"}
+    assert set(report) == {"representation", "quality_disparity", "gender_probe", "caveats", "warnings"}
     assert report["representation"]["by_dialect"]["MSA"]["docs"] == 3
     tok = load_tokenizer(str(tiny["tok"]))
     assert report["representation"]["totals"]["tokens"] == sum(len(tok(d["text"])["input_ids"]) for d in TRAIN_DOCS)
@@ -298,7 +298,17 @@ def test_audit_with_pairs_entities_thresholds_and_model_card(tiny):
     assert report["warnings"] and not any(w.startswith("base") for w in report["warnings"])
     json.dumps(report, allow_nan=False)
     card = model_card(eval_results, report)
-    assert "EGY: 3.500 bits/char against MSA's 3.000" in card and "| gender |" not in card
-    assert "religion" in card and "insult 2" in card and "Warnings" in card
-    with pytest.raises(BiasThresholdError, match="dialects: stereotype share"):
-        audit(settings=BiasAuditConfig(max_pairs=4, stereotype_fail=0.0, entity_gap_fail=None), **kwargs)
+    assert "EGY: 3.500 bits/char against MSA's 3.000" in card
+    assert "| ethnicity | gender | nationality | religion | all |" in card and "insult 2" in card and "Warnings" in card
+
+
+def test_a_fail_threshold_fails_the_audit_with_the_numbers(tiny, tmp_path):
+    from arabic_llm.stereotypes import BiasThresholdError
+
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text("".join(line + "\n" for line in (EVAL_DIR / "crows_pairs.jsonl").read_text(encoding="utf-8").splitlines()[:6]),
+                     encoding="utf-8")
+    with pytest.raises(BiasThresholdError, match=r"dialects: stereotype share \(gender\) = 0\.\d+ > fail threshold 0\.0"):
+        audit(model_dir=str(tiny["model"]), tokenizer_dir=str(tiny["tok"]), adapters={"dialects": tiny["adapter"]},
+              quant=QuantizationConfig(), eval_results={"models": {}}, train_docs=TRAIN_DOCS, probes_path=PROBES, seed=0,
+              settings=BiasAuditConfig(max_pairs=1, stereotype_fail=0.0), crows_path=pairs)

@@ -21,7 +21,7 @@ from arabic_llm.downstream import (
     pick_labels,
     pick_shots,
 )
-from arabic_llm.eval_data import load_eval_data, local_files, read_parallel, read_squad, read_sib200
+from arabic_llm.eval_data import EvalData, load_eval_data, local_files, read_parallel, read_squad, read_sib200
 from arabic_llm.eval_suite import model_tasks, write_human_eval
 from arabic_llm.evaluation import evaluate_models, score_text, score_texts
 from arabic_llm.modeling import build_tiny_qwen2, load_base_model, load_tokenizer, quiet_peft_deprecations, train_bpe_tokenizer
@@ -29,7 +29,7 @@ from conftest import SHARED_DATA
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "arabic_llm" / "sample_data" / "eval"
 FLOAT = QuantizationConfig(load_in_4bit=False, compute_dtype="float32")
-SMALL = EvaluateConfig(max_examples=4, k_shot=1, batch_size=3, max_new_tokens=5, noise_levels=(0.0, 0.5),
+SMALL = EvaluateConfig(max_examples=4, k_shot=1, batch_size=16, max_new_tokens=4, noise_levels=(0.0, 0.5),
                        robustness_examples=3, human_eval_samples=3)
 
 
@@ -134,9 +134,13 @@ def test_evaluate_models_with_tasks_tagger_and_human_eval(tiny, tmp_path):
 
     DialectTagger.default().save(tmp_path / "tagger")
     docs = [{"id": "d1", "dialect": "MSA", "text": "ذهب الطالب إلى المدرسة"}, {"id": "d2", "dialect": "EGY", "text": "إزيك عامل إيه"}]
+    full = tiny["data"]
+    data = EvalData(qa=full.qa[:2], sentiment=[full.sentiment[i] for i in (0, 1, 8, 9)],
+                    parallel={d: full.parallel[d][:2] for d in ("MSA", "EGY")})
+    settings = SMALL.model_copy(update={"max_examples": 2, "robustness_examples": 2})
     results = evaluate_models(model_dir=str(root / "model"), tokenizer_dir=str(root / "tok"), eval_docs=docs,
-                              adapters={"msa": root / "adapter"}, quant=QuantizationConfig(), settings=SMALL, seq_len=32,
-                              seed=0, data=tiny["data"], tagger_dir=tmp_path / "tagger", out_dir=tmp_path)
+                              adapters={"msa": root / "adapter"}, quant=QuantizationConfig(), settings=settings, seq_len=32,
+                              seed=0, data=data, tagger_dir=tmp_path / "tagger", out_dir=tmp_path)
     assert set(results["models"]) == {"base", "msa"}
     assert "qa" in results["models"]["msa"] and "robustness" in results["models"]["base"]
     assert 0 <= results["dialect_id_tagger"]["accuracy"] <= 1
@@ -145,7 +149,7 @@ def test_evaluate_models_with_tasks_tagger_and_human_eval(tiny, tmp_path):
     assert {p["model"] for p in predictions} == {"base", "msa"}
     rows = list(csv.DictReader(open(tmp_path / "human_eval.csv", encoding="utf-8")))
     key = list(csv.DictReader(open(tmp_path / "human_eval_key.csv", encoding="utf-8")))
-    assert results["human_eval_samples"] == 3 and len(rows) == 6 and len(key) == 6
+    assert results["human_eval_samples"] == 3 and len(rows) == 6 and len(key) == 6  # 3 prompts x 2 models
     assert {r["system"] for r in rows} == {"A", "B"} and "model" not in rows[0]  # blind: models only in the key
     assert {k["model"] for k in key} == {"base", "msa"}
 
