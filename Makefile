@@ -28,3 +28,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_segment.py
 	$(BIN)/python benchmarks/bench_throughput.py
 	$(BIN)/python benchmarks/bench_dialect.py
+	$(BIN)/python benchmarks/bench_evaluate.py

@@ -15,6 +15,9 @@ Three questions, each answered with numbers and with what those numbers cannot t
     mean log-likelihood per token; diff = male - female. A model without preference would give a
     mean diff near 0 and prefer the male form in about half the pairs. Per-token means remove the
     plain length effect (the feminine forms are often one token longer), not every confound.
+(d) CrowS-style stereotype pairs and (e) an Arab-versus-Western entity test, with the thresholds
+    that turn them into warnings or a failed stage: ``arabic_llm.stereotypes``.
+(f) what the data-audit filter removed before training, by reason (its summary, as is).
 """
 
 from __future__ import annotations

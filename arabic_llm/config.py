@@ -170,6 +170,9 @@ class EvaluateConfig(Section):
     human_eval_samples: int = Field(12, ge=0, description="prompts exported with every model's output for raters")
     label_words: dict[str, str] = Field(default_factory=dict, description="label -> the word the model scores, "
                                         "over the defaults (positive: إيجابي, sports: رياضة, ...)")
+    compute_dtype: Literal["auto", "bfloat16", "float16", "float32"] = Field(
+        "auto", description="dtype of the 4-bit layers' matmuls when scoring: auto = float32 on CPU (bf16 matmuls "
+        "are emulated there, several times slower), quantization.compute_dtype on a GPU")
 
 
 class BiasAuditConfig(Section):
@@ -183,6 +186,8 @@ class BiasAuditConfig(Section):
     entity_gap_warn: float | None = Field(0.25, ge=0.0, le=1.0, description="|Arab - Western| positive-sentiment "
                                           "share gap above this: warning")
     entity_gap_fail: float | None = Field(None, ge=0.0, le=1.0, description="... above this: the stage fails")
+    compute_dtype: Literal["auto", "bfloat16", "float16", "float32"] = Field(
+        "auto", description="as evaluate.compute_dtype")
 
 
 class PipelineConfig(Section):

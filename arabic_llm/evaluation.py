@@ -307,6 +307,17 @@ def _model_device(model) -> torch.device:
         return torch.device("cpu")
 
 
+def scoring_quantization(quant: QuantizationConfig, compute_dtype: str) -> QuantizationConfig:
+    """The quantization settings to score with: ``compute_dtype`` "auto" is float32 on CPU (where bf16
+    matmuls are emulated and several times slower; float32 is also the more exact) and the training's
+    compute dtype on a GPU. The 4-bit weights are the same either way."""
+    from arabic_llm.modeling import pick_device
+
+    if compute_dtype == "auto":
+        compute_dtype = "float32" if pick_device() == "cpu" else quant.compute_dtype
+    return quant.model_copy(update={"compute_dtype": compute_dtype})
+
+
 def iter_models(model_dir: str, adapters: dict[str, Path], quant: QuantizationConfig) -> Iterator[tuple[str, object]]:
     """Yield ("base", model) then (name, model with that adapter active) for each adapter.
 

@@ -45,6 +45,7 @@ def bias_audit(out_dir: Path, params: BiasParams, docs: Path, evaluation: Path, 
                tokenizer: Path, msa_adapter: Path, dialect_adapter: Path, probes: Path,
                crows_pairs: Path | None = None, entities: Path | None = None) -> dict:
     from arabic_llm.bias import audit
+    from arabic_llm.evaluation import scoring_quantization
     from arabic_llm.model_card import model_card
 
     eval_results = json.loads((evaluation / RESULTS_FILE).read_text(encoding="utf-8"))
@@ -53,7 +54,7 @@ def bias_audit(out_dir: Path, params: BiasParams, docs: Path, evaluation: Path, 
     report = audit(
         model_dir=model_location(base_model), tokenizer_dir=str(tokenizer),
         adapters={"msa": msa_adapter / ADAPTER_DIR, "dialects": dialect_adapter / ADAPTER_DIR},
-        quant=params.quantization, eval_results=eval_results,
+        quant=scoring_quantization(params.quantization, params.bias_audit.compute_dtype), eval_results=eval_results,
         train_docs=train_docs, probes_path=probes, settings=params.bias_audit, seed=params.seed,
         crows_path=crows_pairs, entities_path=entities,
         data_summary=json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.is_file() else None,

@@ -45,7 +45,7 @@ def evaluation_files(cfg: EvaluateConfig) -> dict[str, Path]:
 @stage_task("evaluate", libraries=("torch", "transformers", "peft", "bitsandbytes", "evaluate", "sacrebleu"))
 def evaluate(out_dir: Path, params: EvaluateParams, shards: Path, base_model: Path, tokenizer: Path,
              msa_adapter: Path, dialect_adapter: Path, dialect_tagger: Path | None = None, **files: Path) -> dict:
-    from arabic_llm.evaluation import evaluate_models
+    from arabic_llm.evaluation import evaluate_models, scoring_quantization
 
     cfg = params.evaluate
     data = load_eval_data(files, qa=cfg.qa, sentiment=cfg.sentiment, sib200=cfg.sib200, sib200_split=cfg.sib200_split)
@@ -53,7 +53,7 @@ def evaluate(out_dir: Path, params: EvaluateParams, shards: Path, base_model: Pa
         model_dir=model_location(base_model), tokenizer_dir=str(tokenizer),
         eval_docs=list(read_jsonl(shards / EVAL_DOCS_FILE)),
         adapters={"msa": msa_adapter / ADAPTER_DIR, "dialects": dialect_adapter / ADAPTER_DIR},
-        quant=params.quantization, settings=cfg, seq_len=params.seq_len, seed=params.seed,
+        quant=scoring_quantization(params.quantization, cfg.compute_dtype), settings=cfg, seq_len=params.seq_len, seed=params.seed,
         data=data, tagger_dir=dialect_tagger, out_dir=out_dir,
     )
     (out_dir / RESULTS_FILE).write_text(json.dumps(results, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
