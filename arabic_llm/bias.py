@@ -224,6 +224,19 @@ def mean_loglik_per_token(model, tokenizer, text: str) -> float:
     return -sum(nll) / len(nll)
 
 
+def mean_logliks_per_token(model, tokenizer, pairs: list[tuple[str, str]], batch_size: int) -> tuple[list[float], list[float]]:
+    """``mean_loglik_per_token`` of both sentences of every pair, in batches (the same definition)."""
+    from arabic_llm.downstream import continuation_logprobs
+
+    texts = [a for a, _ in pairs] + [b for _, b in pairs]
+    lengths = [len(tokenizer(t, add_special_tokens=False)["input_ids"]) for t in texts]
+    if 0 in lengths:
+        raise ValueError(f"probe text {texts[lengths.index(0)]!r} tokenises to nothing")
+    sums = continuation_logprobs(model, tokenizer, [("", t) for t in texts], batch_size)
+    means = [total / n for total, n in zip(sums, lengths)]
+    return means[: len(pairs)], means[len(pairs) :]
+
+
 def audit(
     *,
     model_dir: str,
@@ -291,9 +304,8 @@ def audit(
             if entities:
                 model_tests[name]["entities"] = entity_test(model, tokenizer, entities, batch_size)
             pairs = []
-            for p in probes:
-                male = mean_loglik_per_token(model, tokenizer, p["male"])
-                female = mean_loglik_per_token(model, tokenizer, p["female"])
+            male_ll, female_ll = mean_logliks_per_token(model, tokenizer, [(p["male"], p["female"]) for p in probes], batch_size)
+            for p, male, female in zip(probes, male_ll, female_ll):
                 pairs.append({"id": p["id"], "dialect": p["dialect"], "male_ll": male, "female_ll": female, "diff": male - female})
             by_dialect: dict[str, list[float]] = defaultdict(list)
             for pair in pairs:

@@ -172,6 +172,21 @@ def classification_prompt(text: str, field: str, shots: Sequence[tuple[str, str]
     return f"{demos}النص: {text}\n{field}:"
 
 
+def balanced_subset(items: Sequence[dict], n: int, key: str) -> list[dict]:
+    """Up to ``n`` items taken round-robin over the values of ``key`` (in order of first appearance),
+    so a file sorted by label still gives every label its share; file order within each label."""
+    by_value: dict[str, list[dict]] = {}
+    for item in items:
+        by_value.setdefault(item[key], []).append(item)
+    out: list[dict] = []
+    queues = [list(v) for v in by_value.values()]
+    while len(out) < n and any(queues):
+        for queue in queues:
+            if queue and len(out) < n:
+                out.append(queue.pop(0))
+    return out
+
+
 def pick_shots(pool: Sequence[dict], k: int, exclude_id: str, seed: str) -> list[dict]:
     """``k`` examples of ``pool`` other than ``exclude_id``, chosen by a seeded RNG (same seed, same shots)."""
     candidates = [ex for ex in pool if ex["id"] != exclude_id]

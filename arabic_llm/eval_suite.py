@@ -24,6 +24,7 @@ from pathlib import Path
 from arabic_llm.config import EvaluateConfig
 from arabic_llm.downstream import (
     Batch,
+    balanced_subset,
     classification_pairs,
     classification_scores,
     dialect_id,
@@ -96,8 +97,9 @@ def model_tasks(model, tokenizer, data: EvalData, docs: Sequence[str], settings:
     sentiment = [{"id": str(i), **ex} for i, ex in enumerate(data.sentiment)]
     if sentiment:
         labels = sorted({ex["label"] for ex in sentiment})
-        zero = _Classifier(batch, sentiment[:n], labels, "المشاعر", settings, 0, sentiment, seed)
-        kshot = _Classifier(batch, sentiment[:n], labels, "المشاعر", settings, k, sentiment, seed)
+        scored = balanced_subset(sentiment, n, "label")
+        zero = _Classifier(batch, scored, labels, "المشاعر", settings, 0, sentiment, seed)
+        kshot = _Classifier(batch, scored, labels, "المشاعر", settings, k, sentiment, seed)
         later.append(("sentiment", lambda: {"k": k, "n_labels": len(labels), "zero_shot": zero.result(), "k_shot": kshot.result()}))
     topics = sorted({ex["topic"] for rows in data.parallel.values() for ex in rows})
     table_parts = {}
@@ -151,8 +153,8 @@ def robustness(batch: Batch, model, tokenizer, data: EvalData, docs: Sequence[st
     """
     m, kinds = settings.robustness_examples, settings.noise_kinds
     docs = list(docs)[:m]
-    sentiment = [{"id": str(i), **ex} for i, ex in enumerate(data.sentiment[:m])]
-    msa = (data.parallel.get("MSA") or [])[:m]
+    sentiment = balanced_subset([{"id": str(i), **ex} for i, ex in enumerate(data.sentiment)], m, "label")
+    msa = balanced_subset(data.parallel.get("MSA") or [], m, "topic")
     topics = sorted({ex["topic"] for rows in data.parallel.values() for ex in rows})
     sentiment_labels = sorted({ex["label"] for ex in sentiment})
 

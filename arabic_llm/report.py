@@ -230,7 +230,8 @@ def render_markdown(title: str, all_tables: dict[str, list[dict]], figures: list
         lines += [f"![{FIGURES[f]}]({f})" + "\n" for f in figures]
     lines += ["Files: `evaluation/results.json` (every number), `predictions.jsonl` (every generated output), "
               "`human_eval.csv` (a blind rating sheet; `human_eval_key.csv` maps systems to models).", ""]
-    lines += [model_card.replace("# Model card", "## Model card", 1)]
+    # The card's sections one level down, under the report's own "Model card" section.
+    lines += ["#" + line if line.startswith("#") else line for line in model_card.splitlines()]
     return "\n".join(lines)
 
 

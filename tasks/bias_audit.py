@@ -59,7 +59,7 @@ def bias_audit(out_dir: Path, params: BiasParams, docs: Path, evaluation: Path, 
         crows_path=crows_pairs, entities_path=entities,
         data_summary=json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.is_file() else None,
     )
-    (out_dir / AUDIT_FILE).write_text(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+    (out_dir / AUDIT_FILE).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
                                       encoding="utf-8")
     (out_dir / MODEL_CARD_FILE).write_text(model_card(eval_results, report), encoding="utf-8")
     return {"sections": sorted(report), "warnings": len(report.get("warnings", []))}

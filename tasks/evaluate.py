@@ -56,7 +56,7 @@ def evaluate(out_dir: Path, params: EvaluateParams, shards: Path, base_model: Pa
         quant=scoring_quantization(params.quantization, cfg.compute_dtype), settings=cfg, seq_len=params.seq_len, seed=params.seed,
         data=data, tagger_dir=dialect_tagger, out_dir=out_dir,
     )
-    (out_dir / RESULTS_FILE).write_text(json.dumps(results, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+    (out_dir / RESULTS_FILE).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
                                         encoding="utf-8")
     summary = {}
     for name, m in results["models"].items():

@@ -16,6 +16,7 @@ from arabic_llm.bias import (
     audit,
     load_probes,
     mean_loglik_per_token,
+    mean_logliks_per_token,
     quality_disparity,
     representation,
     sign_test_p,
@@ -152,7 +153,9 @@ def test_mean_loglik_per_token_by_hand(tiny):
     with torch.no_grad():
         loss = model(input_ids=torch.tensor([ids]), labels=torch.tensor([ids])).loss.item()
         ours = mean_loglik_per_token(model, tok, text)
+        batched, _ = mean_logliks_per_token(model, tok, [(text, "عملت الطبيبة في المستشفى")], batch_size=2)
     assert ours == pytest.approx(-loss, rel=1e-4)
+    assert batched[0] == pytest.approx(ours, abs=1e-3)  # bf16 compute: padding-free vs padded batch
 
 
 def test_audit_end_to_end(tiny):

@@ -15,6 +15,7 @@ import torch
 from arabic_llm.config import EvaluateConfig, QuantizationConfig, TinyModelConfig
 from arabic_llm.corpus import CorpusError
 from arabic_llm.downstream import (
+    balanced_subset,
     classification_pairs,
     continuation_logprobs,
     greedy_generate,
@@ -104,6 +105,9 @@ def test_label_likelihood_classification_picks_the_most_likely_label():
                                  pool=items, seed=0)
     assert [c for _, c in pairs] == [" س", " ص"]
     assert pairs[0][0].endswith("النص: t1\nالموضوع:") and pairs[0][0].count("النص:") == 2  # one solved example first
+    sorted_file = [{"label": "pos", "i": i} for i in range(4)] + [{"label": "neg", "i": i} for i in range(2)]
+    assert [(x["label"], x["i"]) for x in balanced_subset(sorted_file, 5, "label")] == [
+        ("pos", 0), ("neg", 0), ("pos", 1), ("neg", 1), ("pos", 2)]
     shots = pick_shots(items, 2, "1", "s")
     assert all(s["id"] != "1" for s in shots) and shots == pick_shots(items, 2, "1", "s")
 
