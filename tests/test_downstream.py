@@ -143,7 +143,7 @@ def test_evaluate_models_with_tasks_tagger_and_human_eval(tiny, tmp_path):
                     parallel={d: full.parallel[d][:2] for d in ("MSA", "EGY")})
     settings = SMALL.model_copy(update={"max_examples": 2, "robustness_examples": 2})
     results = evaluate_models(model_dir=str(root / "model"), tokenizer_dir=str(root / "tok"), eval_docs=docs,
-                              adapters={"msa": root / "adapter"}, quant=QuantizationConfig(), settings=settings, seq_len=32,
+                              adapters={"msa": root / "adapter"}, quant=QuantizationConfig(compute_dtype="float32"), settings=settings, seq_len=32,
                               seed=0, data=data, tagger_dir=tmp_path / "tagger", out_dir=tmp_path)
     assert set(results["models"]) == {"base", "msa"}
     assert "qa" in results["models"]["msa"] and "robustness" in results["models"]["base"]
