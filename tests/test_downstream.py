@@ -210,3 +210,22 @@ def test_sib200_from_shared_data():
 def test_arcd_reads_as_squad():
     qa = read_squad(SHARED_DATA / "qa" / "arcd" / "arcd-train.json")
     assert len(qa) == 693 and all(q["answers"] for q in qa)
+
+
+def test_hub_style_sets_load_through_datasets(tmp_path):
+    """hub:<id>[:split] goes through datasets.load_dataset; a local dataset folder stands in for a hub id offline."""
+    folder = tmp_path / "sentiment_ds"
+    folder.mkdir()
+    rows = [{"text": "رائع", "label": "positive"}, {"text": "سيء", "label": "negative"}]
+    (folder / "train.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    qa = tmp_path / "qa_ds"
+    qa.mkdir()
+    (qa / "validation.jsonl").write_text(json.dumps({"id": "q1", "context": "فاس مدينة", "question": "ما؟",
+                                                     "answers": {"text": ["فاس"], "answer_start": [0]}}, ensure_ascii=False) + "\n",
+                                         encoding="utf-8")
+    data = load_eval_data({}, qa=f"hub:{qa}", sentiment=f"hub:{folder}:train", sib200=None, sib200_split="dev")
+    assert data.sentiment == rows
+    assert data.qa == [{"id": "q1", "context": "فاس مدينة", "question": "ما؟", "answers": ["فاس"]}]
+    assert local_files(f"hub:{qa}", f"hub:{folder}:train", None, None, "dev") == {}
+    with pytest.raises(CorpusError, match="lacks column"):
+        load_eval_data({}, qa=f"hub:{folder}:train", sentiment=None, sib200=None, sib200_split="dev")
