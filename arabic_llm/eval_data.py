@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+from itertools import zip_longest
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,15 +139,19 @@ def read_sib200(files: dict[str, Path], split: str) -> dict[str, list[dict]]:
     english = table(SIB200_ENGLISH)
     out: dict[str, list[dict]] = {}
     for dialect, varieties in SIB200_VARIETIES.items():
-        rows = []
+        per_variety = []
         for variety in varieties:
+            rows = []
             for index, r in table(variety).items():
                 if index not in english:
                     raise CorpusError(f"SIB-200 {variety}/{split}.tsv: index_id {index} has no English sentence")
                 rows.append({"id": f"{variety}:{index}", "topic": r["category"], "text": r["text"],
                              "en": english[index]["text"]})
-        if rows:
-            out[dialect] = rows
+            per_variety.append(rows)
+        # Varieties interleaved, so the first N of a group (evaluate.max_examples) hold all of them.
+        merged = [row for group in zip_longest(*per_variety) for row in group if row is not None]
+        if merged:
+            out[dialect] = merged
     return out
 
 

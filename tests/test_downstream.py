@@ -201,6 +201,7 @@ def test_sib200_from_shared_data():
     parallel = read_sib200(files, "dev")
     assert list(parallel) == ["MSA", "EGY", "GLF", "LEV", "MGR"]
     assert len(parallel["MSA"]) == 99 and len(parallel["GLF"]) == 2 * 99  # ars + acq
+    assert [r["id"].split(":")[0] for r in parallel["GLF"][:4]] == ["ars_Arab", "acq_Arab"] * 2  # interleaved
     assert parallel["EGY"][0]["en"] == next(r for r in parallel["MSA"] if r["id"].split(":")[1] == parallel["EGY"][0]["id"].split(":")[1])["en"]
     data = load_eval_data(files, qa=None, sentiment=None, sib200=str(SHARED_DATA / "sib200"), sib200_split="dev")
     assert len(data.parallel_shots["MSA"]) == 701
