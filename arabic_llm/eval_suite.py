@@ -139,7 +139,8 @@ def model_tasks(model, tokenizer, data: EvalData, docs: Sequence[str], settings:
     result = {section: compute_section() for section, compute_section in later}
     if "dialect_table" in result and "translation" in result:  # ar->en is the MSA row of the table
         msa = result["dialect_table"]["MSA"]
-        result["translation"]["ar_en"] = {"bleu": msa["bleu_to_en"], "chrf": msa["chrf_to_en"], "n": msa["n_texts"]}
+        result["translation"] = {"k": k, "ar_en": {"bleu": msa["bleu_to_en"], "chrf": msa["chrf_to_en"], "n": msa["n_texts"]},
+                                 "en_ar": result["translation"]["en_ar"]}
         result["topic"]["k_shot"] = {"accuracy": msa["topic_accuracy"], "macro_f1": msa["topic_macro_f1"], "n": msa["n_texts"]}
     result["robustness"] = finish_robustness()
     return result, outputs
