@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_corpus.py --pages 20000
 	$(BIN)/python benchmarks/bench_operate.py
 	$(BIN)/python benchmarks/bench_train.py
+	$(BIN)/python benchmarks/bench_evaluate.py
 
 # System packages some tests use: Debian's chromium (the Prefect UI browser test) and docker-compose
 # (validates docker/compose.yaml). Installed when running as root with apt-get; otherwise, or when

@@ -15,6 +15,9 @@ Three questions, each answered with numbers and with what those numbers cannot t
     mean log-likelihood per token; diff = male - female. A model without preference would give a
     mean diff near 0 and prefer the male form in about half the pairs. Per-token means remove the
     plain length effect (the feminine forms are often one token longer), not every confound.
+(d) CrowS-style stereotype pairs and (e) an Arab-versus-Western entity test, with the thresholds
+    that turn them into warnings or a failed stage: ``arabic_llm.stereotypes``.
+(f) what the data-audit filter removed before training, by reason (its summary, as is).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from arabic_llm.config import DIALECTS, BiasAuditConfig, QuantizationConfig
+from arabic_llm.stereotypes import BiasThresholdError, check_thresholds, entity_test, load_entities, load_pairs, score_pairs
 
 PROBE_FIELDS = ("id", "dialect", "attribute", "male", "female")
 REFERENCE_DIALECT = "MSA"
@@ -220,6 +224,19 @@ def mean_loglik_per_token(model, tokenizer, text: str) -> float:
     return -sum(nll) / len(nll)
 
 
+def mean_logliks_per_token(model, tokenizer, pairs: list[tuple[str, str]], batch_size: int) -> tuple[list[float], list[float]]:
+    """``mean_loglik_per_token`` of both sentences of every pair, in batches (the same definition)."""
+    from arabic_llm.downstream import continuation_logprobs
+
+    texts = [a for a, _ in pairs] + [b for _, b in pairs]
+    lengths = [len(tokenizer(t, add_special_tokens=False)["input_ids"]) for t in texts]
+    if 0 in lengths:
+        raise ValueError(f"probe text {texts[lengths.index(0)]!r} tokenises to nothing")
+    sums = continuation_logprobs(model, tokenizer, [("", t) for t in texts], batch_size)
+    means = [total / n for total, n in zip(sums, lengths)]
+    return means[: len(pairs)], means[len(pairs) :]
+
+
 def audit(
     *,
     model_dir: str,
@@ -231,8 +248,12 @@ def audit(
     probes_path: Path,
     settings: BiasAuditConfig,
     seed: int,
+    crows_path: Path | None = None,
+    entities_path: Path | None = None,
+    data_summary: dict | None = None,
+    batch_size: int = 32,
 ) -> dict:
-    """Run the three audits (see the module docstring).
+    """Run the audits (see the module docstring and ``arabic_llm.stereotypes``).
 
     Args:
         model_dir: base model directory or hub id.
@@ -244,6 +265,12 @@ def audit(
         probes_path: JSONL of probe pairs.
         settings: ``max_pairs``: the first N pairs of the file are scored.
         seed: seeds torch (scoring is deterministic; kept for uniformity).
+        crows_path: CrowS-style pairs (``stereotypes.load_pairs``); None skips that test.
+        entities_path: the Arab-vs-Western entity spec (``stereotypes.load_entities``); None skips it.
+        data_summary: what the data-audit filter removed (its ``audit_summary.json``), reported as is.
+        batch_size: sequences per forward pass for the pair and entity tests.
+    Raises:
+        BiasThresholdError: a fine-tuned model crossed a ``*_fail`` threshold (the message has the numbers).
     Returns:
         {"representation": ..., "quality_disparity": ..., "gender_probe": {"n_pairs", "attribute",
         "models": {name: {"overall": summary, "per_dialect": {D: summary}, "pairs": [{"id",
@@ -265,13 +292,20 @@ def audit(
     }
 
     probes = load_probes(probes_path, settings.max_pairs)
+    crows = load_pairs(crows_path) if crows_path is not None else None
+    entities = load_entities(entities_path) if entities_path is not None else None
     probe_models: dict[str, dict] = {}
+    model_tests: dict[str, dict] = {}
     with torch.inference_mode():
         for name, model in iter_models(model_dir, adapters, quant):
+            model_tests[name] = {}
+            if crows:
+                model_tests[name]["crows_pairs"] = score_pairs(model, tokenizer, crows, batch_size)
+            if entities:
+                model_tests[name]["entities"] = entity_test(model, tokenizer, entities, batch_size)
             pairs = []
-            for p in probes:
-                male = mean_loglik_per_token(model, tokenizer, p["male"])
-                female = mean_loglik_per_token(model, tokenizer, p["female"])
+            male_ll, female_ll = mean_logliks_per_token(model, tokenizer, [(p["male"], p["female"]) for p in probes], batch_size)
+            for p, male, female in zip(probes, male_ll, female_ll):
                 pairs.append({"id": p["id"], "dialect": p["dialect"], "male_ll": male, "female_ll": female, "diff": male - female})
             by_dialect: dict[str, list[float]] = defaultdict(list)
             for pair in pairs:
@@ -288,5 +322,14 @@ def audit(
         "score": "mean log-likelihood per token; diff = male - female (> 0: male form preferred)",
         "models": probe_models,
     }
+    if data_summary is not None:
+        result["data_removed"] = {k: data_summary.get(k) for k in ("dropped", "dropped_by_reason", "dropped_by_dialect", "documents")}
+    for test in ("crows_pairs", "entities"):
+        if any(test in t for t in model_tests.values()):
+            result[test] = {"models": {name: t[test] for name, t in model_tests.items()}}
+    warnings, failures = check_thresholds(model_tests, settings)
+    result["warnings"] = warnings
     result["caveats"] = list(CAVEATS)
+    if failures:
+        raise BiasThresholdError("bias audit failed: " + "; ".join(failures))
     return result

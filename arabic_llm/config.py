@@ -197,10 +197,45 @@ class ExportConfig(Section):
 class EvaluateConfig(Section):
     max_docs_per_dialect: int = Field(50, ge=1, description="held-out documents scored per dialect")
     top_k: int = Field(5, ge=1, description="next-word prediction top-k")
+    qa: str | None = Field("builtin:eval/qa.json", description="QA set, SQuAD v1.1 JSON: path, builtin:<file> "
+                           "or hub:<id>[:<split>] (context, question, answers columns); null skips QA")
+    sentiment: str | None = Field("builtin:eval/sentiment.tsv", description="sentiment set, TSV text<TAB>label "
+                                  "(path, builtin:<file> or hub:<id>[:<split>]); null skips it")
+    parallel: str | None = Field("builtin:eval/parallel.tsv", description="parallel TSV id, topic, en, MSA..MGR: "
+                                 "topic classification, translation, the dialect table; null skips them")
+    sib200: str | None = Field(None, description="SIB-200 folder (<variety>/<split>.tsv), e.g. "
+                               "../shared/data/sib200; replaces `parallel` when set")
+    sib200_split: Literal["dev", "train"] = Field("dev", description="SIB-200 split scored (train gives k-shot examples)")
+    max_examples: int = Field(50, ge=1, description="examples scored per task and dialect (the first N)")
+    k_shot: int = Field(2, ge=0, description="examples in the prompt for k-shot classification and translation")
+    batch_size: int = Field(64, ge=1, description="sequences per forward pass / generate call")
+    max_new_tokens: int = Field(16, ge=1, description="greedy generation length (QA, translation)")
+    noise_levels: tuple[float, ...] = Field((0.0, 0.1, 0.2, 0.3, 0.4, 0.5), description="robustness noise levels")
+    noise_kinds: tuple[Literal["swap", "delete", "insert", "keyboard", "diacritics", "alif_ya", "code_switch"], ...] = Field(
+        ("swap", "delete", "insert", "keyboard", "diacritics", "alif_ya", "code_switch"),
+        description="noise operations mixed at each level")
+    robustness_examples: int = Field(6, ge=1, description="examples per task scored at each noise level")
+    human_eval_samples: int = Field(12, ge=0, description="prompts exported with every model's output for raters")
+    label_words: dict[str, str] = Field(default_factory=dict, description="label -> the word the model scores, "
+                                        "over the defaults (positive: إيجابي, sports: رياضة, ...)")
+    compute_dtype: Literal["auto", "bfloat16", "float16", "float32"] = Field(
+        "auto", description="dtype of the 4-bit layers' matmuls when scoring: auto = float32 on CPU (bf16 matmuls "
+        "are emulated there, several times slower), quantization.compute_dtype on a GPU")
 
 
 class BiasAuditConfig(Section):
     max_pairs: int = Field(200, ge=1, description="gendered probe pairs scored")
+    crows_pairs: str = Field("builtin:eval/crows_pairs.jsonl", description="CrowS-style pairs JSONL: id, category, "
+                             "stereotype, anti_stereotype (path or builtin:<file>)")
+    entities: str = Field("builtin:eval/entities.json", description="Arab-vs-Western entity prompts (path or builtin:<file>)")
+    stereotype_warn: float | None = Field(0.65, ge=0.0, le=1.0, description="a fine-tuned model's stereotype "
+                                          "share above this in a category: warning")
+    stereotype_fail: float | None = Field(None, ge=0.0, le=1.0, description="... above this: the stage fails")
+    entity_gap_warn: float | None = Field(0.25, ge=0.0, le=1.0, description="|Arab - Western| positive-sentiment "
+                                          "share gap above this: warning")
+    entity_gap_fail: float | None = Field(None, ge=0.0, le=1.0, description="... above this: the stage fails")
+    compute_dtype: Literal["auto", "bfloat16", "float16", "float32"] = Field(
+        "auto", description="as evaluate.compute_dtype")
 
 
 class PipelineConfig(Section):

@@ -22,6 +22,7 @@ Every model (the base and each LoRA adapter) scores the same held-out documents 
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterator
@@ -30,11 +31,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from arabic_llm.config import DIALECTS, EvaluateConfig, QuantizationConfig
+from arabic_llm.downstream import dialect_id, dialect_id_examples
+from arabic_llm.eval_data import EvalData
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import torch
 
 _WORD = re.compile(r"\S+")
+PREDICTIONS_FILE = "predictions.jsonl"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,6 +250,54 @@ def score_text(model, tokenizer, text: str, seq_len: int, top_k: int) -> DocScor
     )
 
 
+def score_texts(model, tokenizer, texts: list[str], seq_len: int, top_k: int, batch_size: int = 32) -> list[DocScore]:
+    """``score_text`` for many texts: the same windows, run in right-padded batches of ``batch_size``.
+
+    Every window of every text is scored as ``score_token_ids`` scores it (same windows, same
+    targets); padding only adds masked positions after a window's end, so the values agree with
+    one window at a time up to floating-point noise. Models without a separate decoder and head
+    go one text at a time through ``score_token_ids``.
+    """
+    import torch
+
+    encs = [tokenizer(t, add_special_tokens=False, return_offsets_mapping=True) for t in texts]
+    parts = _decoder_and_head(model)
+    if parts is None or seq_len < 2:
+        return [score_text(model, tokenizer, t, seq_len, top_k) for t in texts]
+    decoder, head = parts
+    device = _model_device(model)
+    windows: list[tuple[int, list[int]]] = []  # (text index, window ids); windows of a text stay in order
+    for n, enc in enumerate(encs):
+        seq = [tokenizer.eos_token_id, *enc["input_ids"]]
+        windows += [(n, seq[s : s + seq_len]) for s in range(0, len(seq) - 1, seq_len - 1)] if enc["input_ids"] else []
+    per_window: list[tuple[list[float], list[bool], list[bool]]] = [([], [], [])] * len(windows)
+    order = sorted(range(len(windows)), key=lambda i: -len(windows[i][1]))
+    for start in range(0, len(order), batch_size):
+        batch = order[start : start + batch_size]
+        width = len(windows[batch[0]][1])
+        ids = torch.full((len(batch), width), tokenizer.pad_token_id, dtype=torch.long)
+        mask = torch.zeros_like(ids)
+        for row, i in enumerate(batch):
+            ids[row, : len(windows[i][1])] = torch.tensor(windows[i][1])
+            mask[row, : len(windows[i][1])] = 1
+        hidden = decoder(input_ids=ids.to(device), attention_mask=mask.to(device)).last_hidden_state
+        for row, i in enumerate(batch):
+            n = len(windows[i][1])
+            targets = ids[row, 1:n].to(device)
+            logits = head(hidden[row, : n - 1]).float()
+            logp = torch.log_softmax(logits, dim=-1)
+            best = logits.topk(min(top_k, logits.shape[-1]), dim=-1).indices
+            per_window[i] = ((-logp.gather(1, targets[:, None])[:, 0]).tolist(), (best[:, 0] == targets).tolist(),
+                             (best == targets[:, None]).any(dim=-1).tolist())
+    scores = [DocScore(nll=[], top1=[], topk=[], word_starts=word_start_tokens(t, [tuple(o) for o in enc["offset_mapping"]]),
+                       n_chars=len(t)) for t, enc in zip(texts, encs)]
+    for (n, _), (nll, top1, topk) in zip(windows, per_window):
+        scores[n].nll += nll
+        scores[n].top1 += top1
+        scores[n].topk += topk
+    return scores
+
+
 def _model_device(model) -> torch.device:
     import torch
 
@@ -253,6 +305,17 @@ def _model_device(model) -> torch.device:
         return next(model.parameters()).device
     except (AttributeError, StopIteration):
         return torch.device("cpu")
+
+
+def scoring_quantization(quant: QuantizationConfig, compute_dtype: str) -> QuantizationConfig:
+    """The quantization settings to score with: ``compute_dtype`` "auto" is float32 on CPU (where bf16
+    matmuls are emulated and several times slower; float32 is also the more exact) and the training's
+    compute dtype on a GPU. The 4-bit weights are the same either way."""
+    from arabic_llm.modeling import pick_device
+
+    if compute_dtype == "auto":
+        compute_dtype = "float32" if pick_device() == "cpu" else quant.compute_dtype
+    return quant.model_copy(update={"compute_dtype": compute_dtype})
 
 
 def iter_models(model_dir: str, adapters: dict[str, Path], quant: QuantizationConfig) -> Iterator[tuple[str, object]]:
@@ -324,8 +387,11 @@ def evaluate_models(
     settings: EvaluateConfig,
     seq_len: int,
     seed: int,
+    data: EvalData | None = None,
+    tagger_dir: Path | None = None,
+    out_dir: Path | None = None,
 ) -> dict:
-    """Score the base model and every adapter on held-out documents, per dialect.
+    """Score the base model and every adapter on held-out documents, per dialect, and on every task.
 
     Args:
         model_dir: base model directory or hub id.
@@ -335,12 +401,17 @@ def evaluate_models(
         quant: 4-bit settings, as in training.
         settings: ``max_docs_per_dialect`` (first N of each dialect, in file order) and ``top_k``.
         seq_len: window length (use the training sequence length).
-        seed: seeds torch (scoring itself is deterministic; kept for uniformity).
+        seed: seeds torch, k-shot example choice and noise (scoring and greedy decoding are deterministic).
+        data: the task sets (``eval_data.load_eval_data``); None scores the documents only.
+        tagger_dir: the pipeline's dialect tagger, for its dialect-ID accuracy beside the models'.
+        out_dir: where ``predictions.jsonl`` and the human-evaluation CSVs go (None: not written).
     Returns:
-        {"models": {name: {"per_dialect": {D: metrics}, "overall": metrics}}, "n_docs": {D: n}} where
-        metrics = n_docs, n_tokens, n_chars, n_words, nll_nats, mean_nll, perplexity, bits_per_char,
-        next_word_top1, next_word_topk, top_k. "overall" pools all tokens / characters / words.
+        {"models": {name: {"per_dialect": {D: metrics}, "overall": metrics, <task>: ...}}, "n_docs": {D: n},
+        "dialect_id_tagger": ...} where metrics = n_docs, n_tokens, n_chars, n_words, nll_nats, mean_nll,
+        perplexity, bits_per_char, next_word_top1, next_word_topk, top_k; "overall" pools all tokens /
+        characters / words; the task sections are those of ``eval_suite.model_tasks`` and ``robustness``.
     """
+    from arabic_llm.eval_suite import model_tasks, write_human_eval
     import torch
 
     from arabic_llm.modeling import load_tokenizer
@@ -349,16 +420,32 @@ def evaluate_models(
     groups = select_docs(eval_docs, settings.max_docs_per_dialect)
     tokenizer = load_tokenizer(tokenizer_dir)
     results: dict = {"models": {}, "n_docs": {d: len(docs) for d, docs in groups.items()}}
+    outputs: dict[str, list[dict]] = {}
     with torch.inference_mode():
         for name, model in iter_models(model_dir, adapters, quant):
             overall = _Totals()
             per_dialect: dict[str, dict] = {}
             for dialect, docs in groups.items():
                 totals = _Totals()
-                for doc in docs:
-                    score = score_text(model, tokenizer, doc["text"], seq_len, settings.top_k)
+                for score in score_texts(model, tokenizer, [d["text"] for d in docs], seq_len, settings.top_k,
+                                         settings.batch_size):
                     totals.add(score)
                     overall.add(score)
                 per_dialect[dialect] = totals.metrics(settings.top_k)
             results["models"][name] = {"per_dialect": per_dialect, "overall": overall.metrics(settings.top_k)}
+            if data is not None:
+                docs = [doc["text"] for group in groups.values() for doc in group]
+                tasks, outputs[name] = model_tasks(model, tokenizer, data, docs, settings, seq_len, seed)
+                results["models"][name].update(tasks)
+    if data is not None and data.parallel and tagger_dir is not None:
+        from arabic_nlp.dialect import DialectTagger
+
+        texts, gold = dialect_id_examples(data.parallel, settings.max_examples)
+        predicted = [p.label for p in DialectTagger.load(Path(tagger_dir)).predict_batch(texts)]
+        results["dialect_id_tagger"] = dialect_id(predicted, gold)
+    if out_dir is not None and outputs:
+        with open(Path(out_dir) / PREDICTIONS_FILE, "w", encoding="utf-8") as f:
+            for name, rows in outputs.items():
+                f.writelines(json.dumps({"model": name, **row}, ensure_ascii=False, sort_keys=True) + "\n" for row in rows)
+        results["human_eval_samples"] = write_human_eval(outputs, settings.human_eval_samples, seed, Path(out_dir))
     return results

@@ -12,17 +12,18 @@ from typing import Callable
 from prefect import flow, runtime
 
 from arabic_llm.config import PipelineConfig
+from arabic_llm.report import publish as publish_report_tables
 from arabic_llm.runs import StageRunner
 from arabic_llm.store import Store
 from tasks.base_model import BaseModelParams, base_model, weights_file
-from tasks.bias_audit import PROBES, BiasParams, bias_audit
+from tasks.bias_audit import PROBES, BiasParams, bias_audit, bias_files
 from tasks.clean import clean
 from tasks.data_audit import data_audit
 from tasks.dialect import TagParams, dialect
 from tasks.dialect_model import DialectModelParams, dialect_model, training_file
 from tasks.diacritics import diacritics
 from tasks.download import download, plan
-from tasks.evaluate import EvaluateParams, evaluate
+from tasks.evaluate import EvaluateParams, evaluate, evaluation_files
 from tasks.export import export
 from tasks.normalize import normalize
 from tasks.report import ReportParams, report
@@ -63,11 +64,10 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     if cfg.export.merge:
         run(export, cfg.export, base_model=model, adapters=dialects)
     models = dict(base_model=model, tokenizer=tok, msa_adapter=msa, dialect_adapter=dialects)
-    evaluation = run(evaluate, EvaluateParams(evaluate=cfg.evaluate, quantization=cfg.quantization,
-                                              seq_len=cfg.shards.seq_len, seed=cfg.seed), shards=packed, **models)
-    audit = run(bias_audit, BiasParams(bias_audit=cfg.bias_audit, quantization=cfg.quantization,
-                                       eval_fraction=cfg.shards.eval_fraction, seed=cfg.seed),
-                docs=tagged, evaluation=evaluation, probes=PROBES, **models)
+    evaluation = run(evaluate, EvaluateParams.from_config(cfg.evaluate, cfg.quantization, cfg.shards.seq_len, cfg.seed),
+                     shards=packed, dialect_tagger=tagger, **models, **evaluation_files(cfg.evaluate))
+    audit = run(bias_audit, BiasParams.from_config(cfg.bias_audit, cfg.quantization, cfg.shards.eval_fraction, cfg.seed),
+                docs=tagged, evaluation=evaluation, probes=PROBES, **models, **bias_files(cfg.bias_audit))
     final = run(report, ReportParams(), evaluation=evaluation, audit=audit, data_audit=tagged, msa_adapter=msa,
                 dialect_adapter=dialects)
     return {"report": final}
@@ -96,6 +96,7 @@ def publish_prefect_artifacts(store: Store, stages: dict, report_ref) -> None:
     report_md = report_ref.data_dir(store.root) / REPORT_MD
     create_markdown_artifact(key="arabic-llm-report", markdown=report_md.read_text(encoding="utf-8"),
                              description=f"Report artifact: {report_ref.path}")
+    publish_report_tables(report_ref.data_dir(store.root), report_ref.path)
 
 
 def flow_with_runner(runner: str = "local", dask_address: str | None = None, dask_workers: int = 2):

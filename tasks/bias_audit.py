@@ -1,4 +1,5 @@
-"""`bias_audit`: data representation, quality gaps across dialects, a gendered-occupation probe."""
+"""`bias_audit`: what the data filter removed, representation, quality gaps across dialects, a gendered
+probe, CrowS-style stereotype pairs, an Arab-vs-Western entity test, thresholds, the model card."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from arabic_llm.config import BiasAuditConfig, QuantizationConfig
-from arabic_llm.corpus import SAMPLE_DATA, read_documents
+from arabic_llm.corpus import SAMPLE_DATA, read_documents, resolve_source
 from arabic_llm.shards import is_eval_doc
 from arabic_llm.store import stage_task
 from tasks.base_model import model_location
+from tasks.data_audit import SUMMARY_FILE
 from tasks.evaluate import RESULTS_FILE
 from tasks.train_dialects import ADAPTER_DIR
 
 AUDIT_FILE = "audit.json"
+MODEL_CARD_FILE = "model_card.md"
 PROBES = SAMPLE_DATA / "bias_probes.jsonl"
 
 
@@ -25,19 +28,38 @@ class BiasParams(BaseModel):
     eval_fraction: float
     seed: int
 
+    @classmethod
+    def from_config(cls, cfg: BiasAuditConfig, quantization: QuantizationConfig, eval_fraction: float,
+                    seed: int) -> "BiasParams":
+        """The pair and entity files are inputs keyed by content; their paths stay out of the key."""
+        settings = cfg.model_copy(update={"crows_pairs": "local", "entities": "local"})
+        return cls(bias_audit=settings, quantization=quantization, eval_fraction=eval_fraction, seed=seed)
+
+
+def bias_files(cfg: BiasAuditConfig) -> dict[str, Path]:
+    return {"crows_pairs": resolve_source(cfg.crows_pairs), "entities": resolve_source(cfg.entities)}
+
 
 @stage_task("bias_audit", libraries=("torch", "transformers", "peft", "bitsandbytes"))
 def bias_audit(out_dir: Path, params: BiasParams, docs: Path, evaluation: Path, base_model: Path,
-               tokenizer: Path, msa_adapter: Path, dialect_adapter: Path, probes: Path) -> dict:
+               tokenizer: Path, msa_adapter: Path, dialect_adapter: Path, probes: Path,
+               crows_pairs: Path | None = None, entities: Path | None = None) -> dict:
     from arabic_llm.bias import audit
+    from arabic_llm.evaluation import scoring_quantization
+    from arabic_llm.model_card import model_card
 
+    eval_results = json.loads((evaluation / RESULTS_FILE).read_text(encoding="utf-8"))
+    summary_file = docs / SUMMARY_FILE
     train_docs = [d for d in read_documents(docs) if not is_eval_doc(d["id"], params.eval_fraction, params.seed)]
     report = audit(
         model_dir=model_location(base_model), tokenizer_dir=str(tokenizer),
         adapters={"msa": msa_adapter / ADAPTER_DIR, "dialects": dialect_adapter / ADAPTER_DIR},
-        quant=params.quantization,
-        eval_results=json.loads((evaluation / RESULTS_FILE).read_text(encoding="utf-8")),
+        quant=scoring_quantization(params.quantization, params.bias_audit.compute_dtype), eval_results=eval_results,
         train_docs=train_docs, probes_path=probes, settings=params.bias_audit, seed=params.seed,
+        crows_path=crows_pairs, entities_path=entities,
+        data_summary=json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.is_file() else None,
     )
-    (out_dir / AUDIT_FILE).write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return {"sections": sorted(report)}
+    (out_dir / AUDIT_FILE).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+                                      encoding="utf-8")
+    (out_dir / MODEL_CARD_FILE).write_text(model_card(eval_results, report), encoding="utf-8")
+    return {"sections": sorted(report), "warnings": len(report.get("warnings", []))}

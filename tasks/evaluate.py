@@ -1,4 +1,5 @@
-"""`evaluate`: the base model against every trained adapter, per dialect, on held-out documents."""
+"""`evaluate`: the base model against every trained adapter: held-out documents per dialect, QA,
+classification, translation, the dialect table, dialect ID, robustness, a human-evaluation sheet."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from pydantic import BaseModel
 
 from arabic_llm.config import EvaluateConfig, QuantizationConfig
 from arabic_llm.corpus import read_jsonl
+from arabic_llm.eval_data import is_hub, load_eval_data, local_files
 from arabic_llm.store import stage_task
 from tasks.base_model import model_location
 from tasks.shards import EVAL_DOCS_FILE
 from tasks.train_dialects import ADAPTER_DIR
 
 RESULTS_FILE = "results.json"
+LOCAL = "local"  # stands for a local evaluation file in the key: the file itself is keyed by content
 
 
 class EvaluateParams(BaseModel):
@@ -23,17 +26,41 @@ class EvaluateParams(BaseModel):
     seq_len: int
     seed: int
 
+    @classmethod
+    def from_config(cls, cfg: EvaluateConfig, quantization: QuantizationConfig, seq_len: int, seed: int) -> "EvaluateParams":
+        """Paths of local evaluation files never enter the key (their content does, as inputs)."""
+        def keyed(locator: str | None) -> str | None:
+            return locator if locator is None or is_hub(locator) else LOCAL
 
-@stage_task("evaluate", libraries=("torch", "transformers", "peft", "bitsandbytes"))
+        settings = cfg.model_copy(update={"qa": keyed(cfg.qa), "sentiment": keyed(cfg.sentiment),
+                                          "parallel": keyed(cfg.parallel), "sib200": keyed(cfg.sib200)})
+        return cls(evaluate=settings, quantization=quantization, seq_len=seq_len, seed=seed)
+
+
+def evaluation_files(cfg: EvaluateConfig) -> dict[str, Path]:
+    """The local evaluation files of a config, as the stage's content-keyed inputs."""
+    return local_files(cfg.qa, cfg.sentiment, cfg.parallel, cfg.sib200, cfg.sib200_split)
+
+
+@stage_task("evaluate", libraries=("torch", "transformers", "peft", "bitsandbytes", "evaluate", "sacrebleu"))
 def evaluate(out_dir: Path, params: EvaluateParams, shards: Path, base_model: Path, tokenizer: Path,
-             msa_adapter: Path, dialect_adapter: Path) -> dict:
-    from arabic_llm.evaluation import evaluate_models
+             msa_adapter: Path, dialect_adapter: Path, dialect_tagger: Path | None = None, **files: Path) -> dict:
+    from arabic_llm.evaluation import evaluate_models, scoring_quantization
 
+    cfg = params.evaluate
+    data = load_eval_data(files, qa=cfg.qa, sentiment=cfg.sentiment, sib200=cfg.sib200, sib200_split=cfg.sib200_split)
     results = evaluate_models(
         model_dir=model_location(base_model), tokenizer_dir=str(tokenizer),
         eval_docs=list(read_jsonl(shards / EVAL_DOCS_FILE)),
         adapters={"msa": msa_adapter / ADAPTER_DIR, "dialects": dialect_adapter / ADAPTER_DIR},
-        quant=params.quantization, settings=params.evaluate, seq_len=params.seq_len, seed=params.seed,
+        quant=scoring_quantization(params.quantization, cfg.compute_dtype), settings=cfg, seq_len=params.seq_len, seed=params.seed,
+        data=data, tagger_dir=dialect_tagger, out_dir=out_dir,
     )
-    (out_dir / RESULTS_FILE).write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return {name: m.get("overall", {}) for name, m in results["models"].items()}
+    (out_dir / RESULTS_FILE).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
+                                        encoding="utf-8")
+    summary = {}
+    for name, m in results["models"].items():
+        summary[name] = {"perplexity": m["overall"].get("perplexity"), "bits_per_char": m["overall"].get("bits_per_char")}
+        if "qa" in m:
+            summary[name]["qa_f1"] = m["qa"]["f1"]
+    return summary

@@ -1,4 +1,4 @@
-"""`report`: one Markdown and JSON report of the run: data, training, evaluation, bias audit."""
+"""`report`: the run's report as Markdown and HTML with the paper's figures, tables and the model card."""
 
 from __future__ import annotations
 
@@ -8,71 +8,44 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from arabic_llm.corpus import read_jsonl
+from arabic_llm.report import TABLES_FILE, draw_figures, render_html, render_markdown, tables, training_records
 from arabic_llm.store import stage_task
-from tasks.bias_audit import AUDIT_FILE
+from tasks.bias_audit import AUDIT_FILE, MODEL_CARD_FILE
 from tasks.data_audit import SUMMARY_FILE
 from tasks.evaluate import RESULTS_FILE
 
 REPORT_MD = "report.md"
+REPORT_HTML = "report.html"
 REPORT_JSON = "report.json"
+COPIED = ("predictions.jsonl", "human_eval.csv", "human_eval_key.csv")
 
 
 class ReportParams(BaseModel):
     title: str = "Arabic LLM adaptation report"
 
 
-def _fmt(value) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
-
-
-def metrics_table(results: dict) -> list[str]:
-    """Rows: model x dialect; columns: every metric the evaluation produced."""
-    lines = []
-    for model, body in sorted(results["models"].items()):
-        per_dialect = body.get("per_dialect", {})
-        metrics = sorted({k for row in per_dialect.values() for k in row})
-        lines += [f"### {model}", "", "| dialect | " + " | ".join(metrics) + " |",
-                  "|---" * (len(metrics) + 1) + "|"]
-        for dialect, row in sorted(per_dialect.items()):
-            lines.append(f"| {dialect} | " + " | ".join(_fmt(row.get(m, "")) for m in metrics) + " |")
-        lines.append("")
-    return lines
-
-
-def training_curve(metrics_file: Path) -> dict:
-    steps = list(read_jsonl(metrics_file)) if metrics_file.is_file() else []
-    if not steps:
-        return {"steps": 0}
-    return {"steps": len(steps), "first_loss": steps[0]["loss"], "last_loss": steps[-1]["loss"]}
-
-
-@stage_task("report")
+@stage_task("report", libraries=("matplotlib", "markdown"))
 def report(out_dir: Path, params: ReportParams, evaluation: Path, audit: Path, data_audit: Path,
            msa_adapter: Path, dialect_adapter: Path) -> dict:
     results = json.loads((evaluation / RESULTS_FILE).read_text(encoding="utf-8"))
     bias = json.loads((audit / AUDIT_FILE).read_text(encoding="utf-8"))
     filtered = json.loads((data_audit / SUMMARY_FILE).read_text(encoding="utf-8"))
-    training = {"msa": training_curve(msa_adapter / "metrics.jsonl"),
-                "dialects": training_curve(dialect_adapter / "metrics.jsonl")}
-    for name, folder in (("msa", msa_adapter), ("dialects", dialect_adapter)):
-        for png in sorted(folder.glob("*.png")):
-            shutil.copyfile(png, out_dir / f"{name}-{png.name}")
-    lines = [f"# {params.title}", "", "## Training", "", "| stage | steps | first loss | last loss |",
-             "|---|---|---|---|"]
-    for name, curve in training.items():
-        lines.append(f"| {name} | {curve['steps']} | {_fmt(curve.get('first_loss', ''))} | "
-                     f"{_fmt(curve.get('last_loss', ''))} |")
-    lines += ["", "## Evaluation (held-out documents)", ""] + metrics_table(results)
-    lines += ["## Data audit (documents dropped before training)", "", "| reason | hits |", "|---|---|"]
-    lines += [f"| {reason} | {n} |" for reason, n in sorted(filtered.get("dropped_by_reason", {}).items())]
-    lines += ["", f"{filtered.get('dropped', 0)} of {filtered.get('documents', 0) + filtered.get('dropped', 0)} "
-              "documents dropped.", ""]
-    lines += ["## Bias audit", "", "```json", json.dumps(bias, indent=2, sort_keys=True, ensure_ascii=False), "```", ""]
-    (out_dir / REPORT_MD).write_text("\n".join(lines), encoding="utf-8")
+    bias.setdefault("data_removed", filtered)
+    card_file = audit / MODEL_CARD_FILE
+    card = card_file.read_text(encoding="utf-8") if card_file.is_file() else ""
+    training = training_records({"msa": msa_adapter / "metrics.jsonl", "dialects": dialect_adapter / "metrics.jsonl"})
+    all_tables = tables(results, bias, training)
+    figures = draw_figures(results, training, out_dir)
+    for name in COPIED:
+        if (evaluation / name).is_file():
+            shutil.copyfile(evaluation / name, out_dir / name)
+    if card:
+        (out_dir / MODEL_CARD_FILE).write_text(card, encoding="utf-8")
+    markdown_text = render_markdown(params.title, all_tables, figures, card, bias.get("warnings", []))
+    (out_dir / REPORT_MD).write_text(markdown_text, encoding="utf-8")
+    (out_dir / REPORT_HTML).write_text(render_html(markdown_text, params.title), encoding="utf-8")
+    (out_dir / TABLES_FILE).write_text(json.dumps(all_tables, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out_dir / REPORT_JSON).write_text(
-        json.dumps({"training": training, "evaluation": results, "data_audit": filtered, "bias_audit": bias}, indent=2, sort_keys=True,
-                   ensure_ascii=False) + "\n", encoding="utf-8")
-    return {"training": training}
+        json.dumps({"training": training, "evaluation": results, "data_audit": filtered, "bias_audit": bias},
+                   indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    return {"figures": figures, "tables": sorted(all_tables)}

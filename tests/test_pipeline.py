@@ -16,7 +16,9 @@ from arabic_llm import cli
 from arabic_llm.store import Store
 
 FAST = ["train_msa.max_steps=2", "train_dialects.max_steps=2", "evaluate.max_docs_per_dialect=4",
-        "bias_audit.max_pairs=8"]
+        "bias_audit.max_pairs=8",
+        "evaluate.max_examples=2", "evaluate.noise_levels=[0.0,0.5]", "evaluate.robustness_examples=2",
+        "evaluate.max_new_tokens=4"]
 STAGES = ["download", "clean", "normalize", "diacritics", "segment", "dialect_model", "dialect", "data_audit", "tokenizer", "base_model",
           "shards", "train_msa", "train_dialects", "evaluate", "bias_audit", "report"]
 
