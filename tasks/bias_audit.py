@@ -15,7 +15,7 @@ from arabic_llm.store import stage_task
 from tasks.base_model import model_location
 from tasks.data_audit import SUMMARY_FILE
 from tasks.evaluate import RESULTS_FILE
-from tasks.train_dialects import ADAPTER_DIR
+from tasks.train_msa import trained_adapters
 
 AUDIT_FILE = "audit.json"
 MODEL_CARD_FILE = "model_card.md"
@@ -53,7 +53,7 @@ def bias_audit(out_dir: Path, params: BiasParams, docs: Path, evaluation: Path, 
     train_docs = [d for d in read_documents(docs) if not is_eval_doc(d["id"], params.eval_fraction, params.seed)]
     report = audit(
         model_dir=model_location(base_model), tokenizer_dir=str(tokenizer),
-        adapters={"msa": msa_adapter / ADAPTER_DIR, "dialects": dialect_adapter / ADAPTER_DIR},
+        adapters=trained_adapters(msa_adapter, dialect_adapter),
         quant=scoring_quantization(params.quantization, params.bias_audit.compute_dtype), eval_results=eval_results,
         train_docs=train_docs, probes_path=probes, settings=params.bias_audit, seed=params.seed,
         crows_path=crows_pairs, entities_path=entities,

@@ -14,7 +14,7 @@ from arabic_llm.eval_data import is_hub, load_eval_data, local_files
 from arabic_llm.store import stage_task
 from tasks.base_model import model_location
 from tasks.shards import EVAL_DOCS_FILE
-from tasks.train_dialects import ADAPTER_DIR
+from tasks.train_msa import trained_adapters
 
 RESULTS_FILE = "results.json"
 LOCAL = "local"  # stands for a local evaluation file in the key: the file itself is keyed by content
@@ -52,7 +52,7 @@ def evaluate(out_dir: Path, params: EvaluateParams, shards: Path, base_model: Pa
     results = evaluate_models(
         model_dir=model_location(base_model), tokenizer_dir=str(tokenizer),
         eval_docs=list(read_jsonl(shards / EVAL_DOCS_FILE)),
-        adapters={"msa": msa_adapter / ADAPTER_DIR, "dialects": dialect_adapter / ADAPTER_DIR},
+        adapters=trained_adapters(msa_adapter, dialect_adapter),
         quant=scoring_quantization(params.quantization, cfg.compute_dtype), settings=cfg, seq_len=params.seq_len, seed=params.seed,
         data=data, tagger_dir=dialect_tagger, out_dir=out_dir,
     )

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from arabic_llm.report import TABLES_FILE, draw_figures, render_html, render_markdown, tables, training_records
 from arabic_llm.store import stage_task
+from tasks.train_msa import trained_adapters
 from tasks.bias_audit import AUDIT_FILE, MODEL_CARD_FILE
 from tasks.data_audit import SUMMARY_FILE
 from tasks.evaluate import RESULTS_FILE
@@ -33,7 +34,8 @@ def report(out_dir: Path, params: ReportParams, evaluation: Path, audit: Path, d
     bias.setdefault("data_removed", filtered)
     card_file = audit / MODEL_CARD_FILE
     card = card_file.read_text(encoding="utf-8") if card_file.is_file() else ""
-    training = training_records({"msa": msa_adapter / "metrics.jsonl", "dialects": dialect_adapter / "metrics.jsonl"})
+    training = training_records({name: adapter.parent / "metrics.jsonl"
+                                 for name, adapter in trained_adapters(msa_adapter, dialect_adapter).items()})
     all_tables = tables(results, bias, training)
     figures = draw_figures(results, training, out_dir)
     for name in COPIED:

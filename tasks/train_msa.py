@@ -72,3 +72,18 @@ def train_msa(out_dir: Path, params: TrainParams, shards: Path, base_model: Path
     summary = train_adapter(out_dir, params, shards, base_model, tokenizer, work_dir, "train_msa")
     (out_dir / ADAPTERS_FILE).write_text(json.dumps({"msa": ADAPTER_DIR}) + "\n", encoding="utf-8")
     return summary
+
+
+def trained_adapters(msa_adapter: Path, dialect_adapter: Path) -> dict[str, Path]:
+    """Every adapter the two training stages made, by name, in training order: ``msa``, then
+    ``dialects`` (mixed) or ``dialects-<branch>`` (one per branch)."""
+    import json
+
+    def listed(artifact: Path) -> dict[str, str]:
+        path = artifact / ADAPTERS_FILE
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"": ADAPTER_DIR}
+
+    adapters = {"msa": msa_adapter / next(iter(listed(msa_adapter).values()))}
+    for name, rel in listed(dialect_adapter).items():
+        adapters["dialects" if name in ("", "dialects") else f"dialects-{name}"] = dialect_adapter / rel
+    return adapters
