@@ -10,10 +10,10 @@ from pydantic import BaseModel
 
 from arabic_llm.report import TABLES_FILE, draw_figures, render_html, render_markdown, tables, training_records
 from arabic_llm.store import stage_task
-from tasks.train_msa import trained_adapters
 from tasks.bias_audit import AUDIT_FILE, MODEL_CARD_FILE
 from tasks.data_audit import SUMMARY_FILE
 from tasks.evaluate import RESULTS_FILE
+from tasks.train_msa import trained_adapters
 
 REPORT_MD = "report.md"
 REPORT_HTML = "report.html"
