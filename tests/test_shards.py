@@ -124,6 +124,7 @@ def test_shards_stage_output_is_deterministic(built, tmp_path: Path):
 
 def _artifact(store, stage: str, key: str, src: Path):
     """Commit a directory as an artifact, as a stage would, so run_stage can take it as an input."""
+    import hashlib
     import shutil
 
     from arabic_llm.store import Store
@@ -132,7 +133,7 @@ def _artifact(store, stage: str, key: str, src: Path):
     with s.staging(stage) as staged:
         shutil.rmtree(staged / "data")
         shutil.copytree(src, staged / "data")
-        return s.commit(stage, key, staged, {})
+        return s.commit(stage, hashlib.sha256(key.encode()).hexdigest(), staged, {})  # a well-formed key
 
 
 class CountingTokenizer:
