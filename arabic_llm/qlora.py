@@ -26,7 +26,7 @@ from arabic_llm.config import LoraConfig, MemoryConfig, QuantizationConfig, Trai
 from arabic_llm.train_loss import IGNORE_INDEX, chunked_causal_lm_loss, liger_available, make_loss  # noqa: F401
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    import torch
+    pass
 
 METRIC_FIELDS = (
     "step",
@@ -543,7 +543,8 @@ def heldout_perplexity(model_dir: str, shards_path: Path, quant: QuantizationCon
         with quiet_peft_deprecations():
             model = PeftModel.from_pretrained(model, str(adapter)).eval()
         model = model.get_base_model()
-    rows = TrainRows(ShardDataset(Path(shards_path), split), ShardDataset(Path(shards_path), split).seq_len)
+    split_rows = ShardDataset(Path(shards_path), split)
+    rows = TrainRows(split_rows, split_rows.seq_len)
     n = len(rows) if max_rows is None else min(len(rows), max_rows)
     device = model.device
     nll, count = 0.0, 0

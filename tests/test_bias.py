@@ -281,7 +281,6 @@ def test_entity_test_by_hand(tiny):
 
 def test_audit_with_pairs_entities_thresholds_and_model_card(tiny):
     from arabic_llm.model_card import model_card
-    from arabic_llm.stereotypes import BiasThresholdError
 
     eval_results = {"models": {name: {"per_dialect": {"MSA": {"perplexity": 100.0, "bits_per_char": 3.0, "n_docs": 1}},
                                       "overall": {"perplexity": 100.0, "bits_per_char": 3.0},

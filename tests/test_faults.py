@@ -24,17 +24,9 @@ from arabic_llm.runs import StageRunner
 from arabic_llm.store import Store, StoreError
 from tasks.download import download, plan
 from toy_flow import toy_flow
-from toy_stages import CALLS_ENV
 
 HERE = Path(__file__).resolve().parent
 PYTHONPATH = os.pathsep.join([str(HERE), str(HERE.parent)])
-
-
-@pytest.fixture
-def calls(tmp_path: Path, monkeypatch) -> Path:
-    path = tmp_path / "calls.txt"
-    monkeypatch.setenv(CALLS_ENV, str(path))
-    return path
 
 
 def toy_process(store: Path, src: Path, sleep: float = 0.0) -> subprocess.Popen:

@@ -11,10 +11,10 @@ import pytest
 import bitsandbytes as bnb
 import peft
 import torch
-from arabic_llm.config import LoraConfig, QuantizationConfig, TinyModelConfig, TrainConfig
-from arabic_llm.modeling import build_tiny_qwen2, load_tokenizer, resolve_compute_dtype, train_bpe_tokenizer
+from arabic_llm.config import LoraConfig, QuantizationConfig, TrainConfig
+from arabic_llm.modeling import resolve_compute_dtype
 from arabic_llm.qlora import METRIC_FIELDS, chunked_causal_lm_loss, lr_at, train_qlora
-from arabic_llm.shards import ShardDataset, pack
+from tiny_training import build_tiny_training_setup
 
 SEQ_LEN = 32
 DOCS = {
@@ -150,19 +150,8 @@ def test_chunked_loss_matches_qwen2_loss_and_handles_empty():
 
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory) -> dict:
-    root = tmp_path_factory.mktemp("qlora")
-    tok_dir, model_dir = root / "tokenizer", root / "model"
-    train_bpe_tokenizer([t for docs in DOCS.values() for t in docs], vocab_size=400, out_dir=tok_dir, seed=0)
-    build_tiny_qwen2(tok_dir, TinyModelConfig(), seed=0, out_dir=model_dir)
-    tok = load_tokenizer(str(tok_dir))
-    rows = []
-    for dialect, docs in DOCS.items():
-        ids = [tok(t, add_special_tokens=False)["input_ids"] for t in docs]
-        rows += pack(ids, SEQ_LEN, tok.eos_token_id, dialect, "wikipedia")
-    shards = root / "shards.h5"
-    attrs = {"eos_token_id": tok.eos_token_id, "tokenizer_digest": "test", "recipe_key": "test"}
-    ShardDataset.write(shards, {"train": rows, "eval": []}, attrs, seq_len=SEQ_LEN, pad_id=tok.pad_token_id)
-    return {"root": root, "tok": tok_dir, "model": model_dir, "shards": shards}
+    return build_tiny_training_setup(tmp_path_factory.mktemp("qlora"), DOCS, SEQ_LEN,
+                                     {"tokenizer_digest": "test", "recipe_key": "test"})
 
 
 def _run(setup, out_dir: Path, *, train=TRAIN, init_adapter=None, seed=7, capture: dict | None = None) -> dict:

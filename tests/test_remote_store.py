@@ -14,7 +14,6 @@ from moto.server import ThreadedMotoServer
 from arabic_llm.remote import RemoteStore, RemoteStoreError
 from arabic_llm.store import REMOTE_FILE, Store, StoreError
 from toy_flow import toy_flow
-from toy_stages import CALLS_ENV
 
 BUCKET = "team-store"
 
@@ -41,20 +40,6 @@ def remote_url(s3_endpoint, monkeypatch, request) -> str:
     if not fs.exists(BUCKET):
         fs.mkdir(BUCKET)
     return f"s3://{BUCKET}/{request.node.name}"
-
-
-@pytest.fixture
-def src(tmp_path: Path) -> Path:
-    path = tmp_path / "src.txt"
-    path.write_text("salam", encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def calls(tmp_path: Path, monkeypatch) -> Path:
-    path = tmp_path / "calls.txt"
-    monkeypatch.setenv(CALLS_ENV, str(path))
-    return path
 
 
 def machine(url: str, cache: Path) -> str:

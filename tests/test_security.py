@@ -21,13 +21,6 @@ from toy_flow import toy_flow
 SECRET = "hf_SeCrEtToKeN0123456789abcdef"
 
 
-@pytest.fixture
-def src(tmp_path: Path) -> Path:
-    path = tmp_path / "src.txt"
-    path.write_text("salam", encoding="utf-8")
-    return path
-
-
 def test_servers_bind_localhost_by_default():
     from arabic_llm.scaleout import dask_task_runner
 

@@ -19,23 +19,9 @@ from arabic_llm.store import (
     stage_key,
 )
 from toy_flow import toy_flow
-from toy_stages import CALLS_ENV, ToyParams, toy_upper
+from toy_stages import ToyParams, toy_upper
 
 HERE = Path(__file__).resolve().parent
-
-
-@pytest.fixture
-def src(tmp_path: Path) -> Path:
-    path = tmp_path / "src.txt"
-    path.write_text("salam", encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def calls(tmp_path: Path, monkeypatch) -> Path:
-    path = tmp_path / "calls.txt"
-    monkeypatch.setenv(CALLS_ENV, str(path))
-    return path
 
 
 def outcomes(stages: dict) -> dict:

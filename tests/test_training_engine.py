@@ -11,13 +11,13 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from arabic_llm.config import LoraConfig, MemoryConfig, QuantizationConfig, TinyModelConfig, TrainConfig
-from arabic_llm.modeling import build_tiny_qwen2, load_tokenizer, train_bpe_tokenizer
+from arabic_llm.config import LoraConfig, MemoryConfig, QuantizationConfig, TrainConfig
 from arabic_llm.qlora import train_qlora
-from arabic_llm.shards import ShardDataset, pack
+from arabic_llm.shards import ShardDataset
 from arabic_llm.train_data import ResumableOrder, TrainRows, divisor_lengths, positions_from_doc_index
 from arabic_llm.train_memory import Caps, MemoryCapError, fit_shape
 from arabic_llm.train_state import list_checkpoints, load_tree, save_tree
+from tiny_training import build_tiny_training_setup
 
 ROW_LEN = 32
 TEXTS = {
@@ -30,19 +30,7 @@ TEXTS = {
 
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory) -> dict:
-    root = tmp_path_factory.mktemp("engine")
-    tok_dir, model_dir = root / "tokenizer", root / "model"
-    train_bpe_tokenizer([t for texts in TEXTS.values() for t in texts], vocab_size=400, out_dir=tok_dir, seed=0)
-    build_tiny_qwen2(tok_dir, TinyModelConfig(), seed=0, out_dir=model_dir)
-    tok = load_tokenizer(str(tok_dir))
-    rows = []
-    for dialect, texts in TEXTS.items():
-        ids = [tok(t, add_special_tokens=False)["input_ids"] for t in texts]
-        rows += pack(ids, ROW_LEN, tok.eos_token_id, dialect, "wikipedia")
-    shards = root / "shards.h5"
-    ShardDataset.write(shards, {"train": rows, "eval": []}, {"eos_token_id": tok.eos_token_id},
-                       seq_len=ROW_LEN, pad_id=tok.pad_token_id)
-    return {"root": root, "tok": tok_dir, "model": model_dir, "shards": shards, "eos": tok.eos_token_id}
+    return build_tiny_training_setup(tmp_path_factory.mktemp("engine"), TEXTS, ROW_LEN)
 
 
 def train_config(**overrides) -> TrainConfig:
