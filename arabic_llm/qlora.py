@@ -20,13 +20,10 @@ import json
 import math
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from arabic_llm.config import LoraConfig, MemoryConfig, QuantizationConfig, TrainConfig
 from arabic_llm.train_loss import IGNORE_INDEX, chunked_causal_lm_loss, liger_available, make_loss  # noqa: F401
-
-if TYPE_CHECKING:  # pragma: no cover - typing only
-    pass
 
 METRIC_FIELDS = (
     "step",
