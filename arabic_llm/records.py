@@ -1,11 +1,15 @@
 """Record-level reuse: after a refresh, a stage processes only new or changed records.
 
-Per stage, an index ``<store>/records/<stage>.sqlite`` maps a record key (see
-:func:`arabic_llm.store.record_key`: the stage's recipe and the record's identity) to where that
-record's output lies in a committed artifact (shard file, first row, row count) and to the record's
-share of the stage's figures. A stage reads the rows of known records from there and runs its
-function on the others only; output bytes and figures are those of a cold run. An index entry whose
-artifact is gone or fails verification is a miss.
+Each artifact of a stage that maps records one by one carries, beside its ``data/``, a table
+``records.arrow`` (Arrow IPC, sorted by key): for every input record, its key (see
+:func:`arabic_llm.store.record_key`: the stage's recipe and the record's identity), where the
+record's output lies in that artifact (shard file, first row, row count) and its share of the
+stage's figures. A later run of the stage with the same recipe looks its records up in the newest
+such tables (a binary search over memory-mapped keys), copies the known records' rows and runs its
+function on the others only; output bytes and figures are those of a cold run.
+
+The table is a cache: it is not part of the artifact's content (``data/``), goes when the artifact
+is collected, and a record it does not find is simply computed.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import sqlite3
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +34,9 @@ from arabic_llm.corpus import (
 )
 from arabic_llm.store import Store, record_key, running_stage, stage_key
 
-BATCH = 500  # keys per index query
+RECORDS_FILE = "records.arrow"
+NEWEST = 2  # earlier artifacts consulted: the last run's has every record still in use
+BATCH = 1000  # pages looked up at a time by the download stage
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class ReuseJob:
     stage: str
     key: str  # the artifact being built
     recipe: str
+    staged: str  # its staging directory: the records table is written there
 
 
 def current_job(recipe: str | None = None) -> ReuseJob | None:
@@ -49,58 +55,142 @@ def current_job(recipe: str | None = None) -> ReuseJob | None:
     ctx = running_stage()
     if ctx is None:
         return None
-    return ReuseJob(ctx.root, ctx.stage, ctx.key, recipe or ctx.recipe)
+    return ReuseJob(ctx.root, ctx.stage, ctx.key, recipe or ctx.recipe, ctx.staged)
 
 
-class RecordIndex:
-    """The index of one stage's record outputs."""
+# ---------------------------------------------------------------- the records table of an artifact
 
-    def __init__(self, root: str | Path, stage: str):
-        self.store = Store(root)
-        self.stage = stage
-        path = self.store.records / f"{stage}.sqlite"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(path, timeout=60, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")  # a cache: a crash may lose entries, never corrupt them
-        self.conn.execute("CREATE TABLE IF NOT EXISTS outputs (key TEXT PRIMARY KEY, artifact TEXT, shard TEXT, "
-                          "start INTEGER, count INTEGER, stats TEXT)")
-        self._valid: dict[str, bool] = {}
-        self._tables: OrderedDict[tuple[str, str], object] = OrderedDict()
 
-    def _artifact_ok(self, artifact: str) -> bool:
-        # Only a verified artifact is remembered: one still being built may be committed later.
-        if artifact not in self._valid and self.store.verify(self.stage, artifact).ok:
-            self._valid[artifact] = True
-        return artifact in self._valid
+class RecordWriter:
+    """Collects ``(key, shard, start, count, stats)`` entries and writes them as the artifact's table."""
 
-    def find(self, keys: list[str]) -> dict[str, tuple]:
-        """Entries for the keys that have one in a verified artifact: key -> (artifact, shard, start, count, stats)."""
-        found = {}
-        for i in range(0, len(keys), BATCH):
-            chunk = keys[i : i + BATCH]
-            marks = ",".join("?" * len(chunk))
-            for key, *entry in self.conn.execute(
-                    f"SELECT key, artifact, shard, start, count, stats FROM outputs WHERE key IN ({marks})", chunk):
-                if self._artifact_ok(entry[0]):
-                    found[key] = tuple(entry)
-        return found
+    def __init__(self, job: ReuseJob):
+        self.job = job
+        self.keys = bytearray()
+        self.shards: list[str] = []
+        self.starts: list[int] = []
+        self.counts: list[int] = []
+        self.stats: list[str] = []
 
     def add(self, entries: Iterable[tuple]) -> None:
-        """Entries (key, artifact, shard, start, count, stats json); the artifact counts once committed."""
-        with self.conn:
-            self.conn.execute("BEGIN")
-            self.conn.executemany("INSERT OR REPLACE INTO outputs VALUES (?,?,?,?,?,?)", entries)
+        for key, shard, start, count, stats in entries:
+            self.keys += key
+            self.shards.append(shard)
+            self.starts.append(start)
+            self.counts.append(count)
+            self.stats.append(stats)
+
+    def write(self) -> None:
+        """Sort by key and write ``records.arrow`` into the staging directory (moved with the artifact)."""
+        import numpy as np
+        import pyarrow as pa
+
+        keys = np.frombuffer(bytes(self.keys), dtype="S32")
+        order = pa.array(np.argsort(keys, kind="stable"))
+        table = pa.table({
+            "key": pa.FixedSizeBinaryArray.from_buffers(pa.binary(32), len(keys), [None, pa.py_buffer(keys.tobytes())]),
+            "shard": pa.array(self.shards, pa.string()).dictionary_encode(),
+            "start": pa.array(self.starts, pa.int64()),
+            "count": pa.array(self.counts, pa.int64()),
+            "stats": pa.array(self.stats, pa.string()).dictionary_encode(),
+        }).take(order)
+        meta = {"recipe": self.job.recipe, "stage": self.job.stage, "artifact": self.job.key}
+        path = Path(self.job.staged) / RECORDS_FILE
+        tmp = path.with_suffix(".tmp")
+        with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema.with_metadata(meta)) as out:
+            out.write_table(table)
+        tmp.replace(path)
+
+
+class EarlierOutputs:
+    """Where the newest earlier artifacts of a stage, built under the same recipe, hold each record's output."""
+
+    def __init__(self, root: str | Path, stage: str, recipe: str):
+        import pyarrow as pa
+
+        self.store = Store(root)
+        self.stage = stage
+        found = []
+        for path in (self.store.root / "artifacts" / stage).glob(f"*/{RECORDS_FILE}"):
+            try:
+                reader = pa.ipc.open_file(pa.memory_map(str(path)))
+                meta = reader.schema.metadata or {}
+            except (OSError, pa.ArrowInvalid):
+                continue  # an unreadable cache entry is a miss, never an error
+            if meta.get(b"recipe") == recipe.encode():
+                found.append((path.stat().st_mtime, path.parent.name, reader))
+        self.tables = []  # (artifact, table, sorted keys as numpy S32)
+        for _, artifact, reader in sorted(found, key=lambda f: f[0], reverse=True):
+            if len(self.tables) == NEWEST:
+                break
+            if self.store.verify(stage, artifact).ok:  # an altered artifact lends nothing
+                self.tables.append((artifact, _Entries(reader.read_all())))
+        self._shards: OrderedDict[tuple[str, str], object] = OrderedDict()
+
+    def find(self, keys: list[bytes]) -> dict[bytes, tuple]:
+        """Entries of the keys found: key -> (artifact, shard, start, count, stats)."""
+        import numpy as np
+
+        found: dict[bytes, tuple] = {}
+        todo = np.arange(len(keys))  # positions in ``keys`` not found yet (S32 values drop trailing NULs)
+        wanted = np.array(keys, dtype="S32")
+        for artifact, known in self.tables:
+            if not len(todo) or not len(known.keys):
+                continue
+            at = np.minimum(np.searchsorted(known.keys, wanted[todo]), len(known.keys) - 1)
+            hit = known.keys[at] == wanted[todo]
+            rows = at[hit]
+            for i, shard, start, count, stats in zip(todo[hit].tolist(), known.shard(rows), known.start[rows].tolist(),
+                                                     known.count[rows].tolist(), known.stats(rows)):
+                found[keys[i]] = (artifact, shard, start, count, stats)
+            todo = todo[~hit]
+        return found
 
     def table(self, artifact: str, shard: str):
-        """The Arrow table of a shard of an earlier artifact (the last few kept: reads are mostly in order)."""
-        table = self._tables.get((artifact, shard))
+        """The Arrow table of an output shard of an earlier artifact (the last few kept: reads are mostly in order)."""
+        table = self._shards.get((artifact, shard))
         if table is None:
             table = read_doc_table(self.store.artifact_path(self.stage, artifact) / "data" / DOCS_DIR / shard)
-            self._tables[(artifact, shard)] = table
-            if len(self._tables) > 3:  # a shard's records come from the earlier shards around it
-                self._tables.popitem(last=False)
+            self._shards[(artifact, shard)] = table
+            if len(self._shards) > 3:  # a shard's records come from the earlier shards around it
+                self._shards.popitem(last=False)
         return table
+
+
+class _Entries:
+    """A records table as numpy columns: sorted keys, and row -> shard, start, count, stats."""
+
+    def __init__(self, table):
+        import numpy as np
+
+        keys = table.column("key").combine_chunks()
+        self.keys = np.frombuffer(keys.buffers()[1], dtype="S32", count=len(keys), offset=keys.offset * 32)
+        self.start = table.column("start").to_numpy()
+        self.count = table.column("count").to_numpy()
+        shards, stats = table.column("shard").combine_chunks(), table.column("stats").combine_chunks()
+        self._shard_names, self._shard_of = shards.dictionary.to_pylist(), shards.indices.to_numpy()
+        self._stats_texts, self._stats_of = stats.dictionary.to_pylist(), stats.indices.to_numpy()
+
+    def shard(self, rows) -> list[str]:
+        return [self._shard_names[i] for i in self._shard_of[rows].tolist()]
+
+    def stats(self, rows) -> list[str]:
+        return [self._stats_texts[i] for i in self._stats_of[rows].tolist()]
+
+
+@functools.lru_cache(maxsize=8)
+def _earlier(root: str, stage: str, recipe: str, pid: int) -> EarlierOutputs:  # per process: no map crosses a fork
+    return EarlierOutputs(root, stage, recipe)
+
+
+def earlier_outputs(job: ReuseJob) -> EarlierOutputs:
+    return _earlier(job.root, job.stage, job.recipe, os.getpid())
+
+
+def release(job: ReuseJob | None) -> None:
+    """Forget the earlier artifacts a finished stage looked at (memory maps and cached shards)."""
+    if job is not None:
+        _earlier.cache_clear()
 
 
 def row_identities(table) -> list[bytes]:
@@ -125,35 +215,20 @@ def _sorted(figures: dict) -> dict:
 # ---------------------------------------------------------------- document stages
 
 
-def _index(root: str, stage: str) -> RecordIndex:
-    return _process_index(root, stage, os.getpid())
-
-
-@functools.lru_cache(maxsize=8)
-def _process_index(root: str, stage: str, pid: int) -> RecordIndex:  # per process: no connection crosses a fork
-    return RecordIndex(root, stage)
-
-
-def release(job: ReuseJob | None) -> None:
-    """Drop the earlier shards a finished stage kept in memory (the index stays open)."""
-    if job is not None:
-        _index(job.root, job.stage)._tables.clear()
-
-
 def map_shard_records(fn, params, src: Path, dst: Path, job: ReuseJob | None) -> tuple[dict, list[tuple]]:
     """Map one document shard with a per-record ``fn``, reusing known records' outputs.
 
     ``fn(docs, params)`` returns one ``(output docs, figures)`` pair per input document.
 
     Returns:
-        (the shard's figures, index entries for every record of the shard).
+        (the shard's figures, records-table entries for every record of the shard).
     """
     import pyarrow as pa
 
     table = read_doc_table(src)
     keys = [record_key(job.recipe, ident) for ident in row_identities(table)] if job else [None] * table.num_rows
-    index = _index(job.root, job.stage) if job else None
-    found = index.find(keys) if index else {}
+    earlier = earlier_outputs(job) if job else None
+    found = earlier.find(keys) if earlier else {}
     missing = [i for i, k in enumerate(keys) if k not in found]
     misses = [row_doc(r) for r in table.take(missing).to_pylist()] if missing else []
     results = iter(fn(misses, params))
@@ -163,7 +238,7 @@ def map_shard_records(fn, params, src: Path, dst: Path, job: ReuseJob | None) ->
     for key in keys:
         if key in found:
             artifact, shard, first, count, stats = found[key]
-            piece = (index.table(artifact, shard), first, count)
+            piece = (earlier.table(artifact, shard), first, count)
             last = pieces[-1] if pieces else None
             if isinstance(last, tuple) and last[0] is piece[0] and last[1] + last[2] == first:
                 pieces[-1] = (last[0], last[1], last[2] + count)  # adjacent rows: one slice
@@ -180,7 +255,7 @@ def map_shard_records(fn, params, src: Path, dst: Path, job: ReuseJob | None) ->
             stats = json.dumps(record_figures, sort_keys=True, separators=(",", ":"))
             add_figures(figures, record_figures)
         if job:
-            entries.append((key, job.key, dst.name, start, count, stats))
+            entries.append((key, dst.name, start, count, stats))
         start += count
     for stats, times in reused.items():
         add_figures(figures, json.loads(stats), times)
@@ -195,26 +270,34 @@ def map_shard_records(fn, params, src: Path, dst: Path, job: ReuseJob | None) ->
 # ---------------------------------------------------------------- Wikipedia articles
 
 
-def wiki_documents(pages: Iterable[dict], limit: int | None = None, on_key=None) -> Iterator[dict]:
-    """Documents of article pages; a page whose id and revision sha1 were converted before (by the same
-    code) is read back from that output instead of parsing its wikitext again.
+def page_identity(page: dict) -> bytes:
+    """What a page's document depends on: its id, revision, title and the revision's text (by sha1)."""
+    text = page["rev_sha1"] or page["wikitext"]  # the sha1 is optional in the export schema
+    return f"{page['page_id']}\x1f{page['rev_id']}\x1f{page['title']}\x1f{text}".encode()
 
-    ``on_key(key, doc or None)`` is told each page's record key, so the caller can index where the
+
+def wiki_recipe() -> str:
+    """The recipe of article pages: the download stage's code only (other sources and parameters
+    do not change a page's document)."""
+    return stage_key("download:wikipedia", running_stage().code, "{}", {})
+
+
+def wiki_documents(pages: Iterable[dict], limit: int | None = None, on_key=None) -> Iterator[dict]:
+    """Documents of article pages; a page whose identity (:func:`page_identity`) was converted before
+    by the same code is read back from that output instead of parsing its wikitext again.
+
+    ``on_key(key, doc or None)`` is told each page's record key, so the caller can record where the
     document lands.
     """
-    job = current_job()
-    index = _index(job.root, job.stage) if job else None
-    recipe = stage_key("download:wikipedia", running_stage().code, "{}", {}) if job else ""
+    job = current_job(wiki_recipe()) if running_stage() else None
+    earlier = earlier_outputs(job) if job else None
     n = 0
     for batch in _batches(pages, BATCH):
-        keys = [record_key(recipe, f"{p['page_id']}:{p['rev_sha1'] or p['wikitext']}".encode()) for p in batch]
-        found = index.find(keys) if index else {}
+        keys = [record_key(job.recipe, page_identity(p)) for p in batch] if job else [None] * len(batch)
+        found = earlier.find(keys) if earlier else {}
+        rows = _earlier_rows(earlier, found)
         for page, key in zip(batch, keys):
-            if key in found:
-                artifact, shard, first, count, _ = found[key]
-                doc = row_doc(index.table(artifact, shard).slice(first, 1).to_pylist()[0]) if count else None
-            else:
-                doc = wiki_document(page)
+            doc = rows.get(key) if key in found else wiki_document(page)
             if on_key is not None and job:
                 on_key(key, doc)
             if doc is None:
@@ -223,6 +306,19 @@ def wiki_documents(pages: Iterable[dict], limit: int | None = None, on_key=None)
             n += 1
             if limit and n >= limit:
                 return
+
+
+def _earlier_rows(earlier: EarlierOutputs | None, found: dict[bytes, tuple]) -> dict[bytes, dict]:
+    """The documents of found records, read one earlier shard at a time (a page without text has none)."""
+    by_shard: dict[tuple[str, str], list[tuple[bytes, int]]] = {}
+    for key, (artifact, shard, start, count, _) in found.items():
+        if count:
+            by_shard.setdefault((artifact, shard), []).append((key, start))
+    rows = {}
+    for (artifact, shard), wanted in by_shard.items():
+        taken = earlier.table(artifact, shard).take([start for _, start in wanted]).to_pylist()
+        rows.update((key, row_doc(row)) for (key, _), row in zip(wanted, taken))
+    return rows
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:
@@ -245,14 +341,14 @@ class TokenReuse:
 
     def __init__(self, job: ReuseJob, shards_file: str):
         self.job, self.shards_file = job, shards_file
-        self.index = RecordIndex(job.root, job.stage)
+        self.earlier = earlier_outputs(job)
         self.readers: dict[str, object] = {}
         self.placed: list[tuple] = []
 
-    def lookup(self, table) -> tuple[list[str], dict[str, tuple]]:
+    def lookup(self, table) -> tuple[list[bytes], dict[bytes, tuple]]:
         """Record keys of a table of document rows (a content hash, no decoding) and those known."""
         keys = [record_key(self.job.recipe, ident) for ident in row_identities(table)]
-        return keys, self.index.find(keys)
+        return keys, self.earlier.find(keys)
 
     def tokens(self, entry: tuple) -> list[int]:
         from arabic_llm.shards import TokenReader
@@ -261,16 +357,19 @@ class TokenReuse:
         if not length:
             return []
         if artifact not in self.readers:
-            self.readers[artifact] = TokenReader(self.index.store.artifact_path(self.job.stage, artifact) / "data" /
+            self.readers[artifact] = TokenReader(self.earlier.store.artifact_path(self.job.stage, artifact) / "data" /
                                                  self.shards_file)
         return self.readers[artifact].read(split, start, length)
 
-    def place(self, key: str, group: tuple[str, str, str], offset: int, length: int) -> None:
+    def place(self, key: bytes, group: tuple[str, str, str], offset: int, length: int) -> None:
         self.placed.append((key, group, offset, length))
 
     def commit(self, writer) -> None:
-        """After ``writer.close()``: index where every document's tokens now lie."""
+        """After ``writer.close()``: record where every document's tokens now lie."""
         for reader in self.readers.values():
             reader.close()
-        self.index.add((key, self.job.key, group[0], writer.position(*group, offset), length, "{}")
-                       for key, group, offset, length in self.placed)
+        records = RecordWriter(self.job)
+        records.add((key, group[0], writer.position(*group, offset), length, "{}")
+                    for key, group, offset, length in self.placed)
+        records.write()
+        release(self.job)

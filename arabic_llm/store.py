@@ -321,11 +321,6 @@ class Store:
     def runs(self) -> Path:
         return self.root / "runs"
 
-    @property
-    def records(self) -> Path:
-        # Per-record output indexes (arabic_llm/records.py): a cache, never part of an artifact.
-        return self.root / "records"
-
     def manifest(self, stage: str, key: str) -> dict | None:
         path = self.artifact_path(stage, key) / "manifest.json"
         try:
@@ -624,7 +619,7 @@ def run_stage(spec: StageSpec, fn, params: Any, inputs: dict[str, Any], store_ro
     try:
         with store.staging(spec.name) as staged:
             running = RunningStage(root=str(store.root), stage=spec.name, key=key, code=spec.code(),
-                                   recipe=record_recipe(spec, params, digests))
+                                   recipe=record_recipe(spec, params, digests), staged=str(staged))
             token = _RUNNING.set(running)
             try:
                 summary = fn(staged / "data", params, **resolved) or {}
@@ -671,6 +666,7 @@ class RunningStage:
     key: str
     code: str
     recipe: str
+    staged: str  # the staging directory: what a stage writes beside data/ moves with the artifact
 
 
 _RUNNING: contextvars.ContextVar[RunningStage | None] = contextvars.ContextVar("running_stage", default=None)
@@ -687,9 +683,9 @@ def record_recipe(spec: StageSpec, params: Any, digests: dict[str, str]) -> str:
     return stage_key(spec.name, spec.code(), canonical_json(params), others)
 
 
-def record_key(recipe: str, identity: bytes) -> str:
+def record_key(recipe: str, identity: bytes) -> bytes:
     """The key of one record's output under a recipe."""
-    return hashlib.sha256(recipe.encode() + b"\0" + identity).hexdigest()
+    return hashlib.sha256(recipe.encode() + b"\0" + identity).digest()
 
 
 def _version(lib: str) -> str:

@@ -20,7 +20,7 @@ from tasks.bias_audit import PROBES, BiasParams, bias_audit, bias_files
 from tasks.clean import clean
 from tasks.data_audit import data_audit
 from tasks.dialect import TagParams, dialect
-from tasks.dialect_model import DialectModelParams, dialect_model, training_file
+from tasks.dialect_model import DialectModelParams, dialect_model, labels_name_documents, training_file
 from tasks.diacritics import diacritics
 from tasks.download import download, plan
 from tasks.evaluate import EvaluateParams, evaluate, evaluation_files
@@ -43,8 +43,9 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     normalized = run(normalize, cfg.normalize, docs=cleaned)
     marked = run(diacritics, cfg.diacritics, docs=normalized)
     segmented = run(segment, cfg.segment, docs=marked)
+    labels = training_file(cfg.dialect)
     tagger = run(dialect_model, DialectModelParams.from_config(cfg.dialect, cfg.shards.eval_fraction, cfg.seed),
-                 docs=segmented, labels=training_file(cfg.dialect))
+                 docs=segmented if labels_name_documents(labels) else None, labels=labels)
     labelled = run(dialect, TagParams(), docs=segmented, model=tagger)
     tagged = run(data_audit, cfg.audit, docs=labelled)
 

@@ -47,6 +47,12 @@ def training_file(cfg: DialectConfig) -> Path | None:
     return resolve_source(cfg.train_data)
 
 
+def labels_name_documents(labels: Path | None) -> bool:
+    """Whether the labels are a JSON map of corpus document ids: only then does the tagger depend on
+    the corpus (a TSV or hub dataset carries its own text, so a refreshed corpus keeps the tagger)."""
+    return labels is not None and labels.suffix == ".json"
+
+
 def read_labelled_hub(spec: str) -> tuple[list[str], list[str]]:
     """Training pairs from a `datasets` dataset: ``hub:<id>[:<split>]`` with text and label columns."""
     from datasets import load_dataset
@@ -84,7 +90,7 @@ def _check_labels(tags: list[str], origin) -> None:
 
 
 @stage_task("dialect_model", libraries=("scikit-learn", "numpy", "datasets"))
-def dialect_model(out_dir: Path, params: DialectModelParams, docs: Path, labels: Path | None) -> dict:
+def dialect_model(out_dir: Path, params: DialectModelParams, docs: Path | None, labels: Path | None) -> dict:
     if params.tagger == "lexicon":
         tagger, counts = DialectTagger.default(), Counter()
     elif params.tagger == "camel":

@@ -25,7 +25,7 @@ from arabic_llm.corpus import (
     resolve_source,
     wiki_pages,
 )
-from arabic_llm.records import RecordIndex, current_job, release, wiki_documents
+from arabic_llm.records import RecordWriter, current_job, release, wiki_documents, wiki_recipe
 from arabic_llm.store import directory_digest, stage_task
 
 _PUBLISHED = re.compile(r"^(latest|\d{8}|https?://.+)$")
@@ -115,19 +115,14 @@ def download(out_dir: Path, params: DownloadParams, **sources: Path) -> dict:
     from arabic_llm.corpus import write_documents
 
     counts: dict[str, int] = {}
-    job = current_job()
-    index = RecordIndex(job.root, job.stage) if job else None
-    entries: list[tuple] = []
+    job = current_job(wiki_recipe()) if current_job() else None
+    records = RecordWriter(job) if job else None
     written = 0  # documents yielded so far: where the next one lands
 
-    def remember(key: str, doc: dict | None) -> None:
+    def remember(key: bytes, doc: dict | None) -> None:
         # Where this page's document lands (none: a page without text), for the next refresh.
         shard, row = divmod(written, params.shard_docs)
-        entries.append((key, job.key, f"part-{shard:05d}.parquet", row, 1, "{}") if doc else
-                       (key, job.key, "", 0, 0, "{}"))
-        if len(entries) >= 10_000:
-            index.add(entries)
-            entries.clear()
+        records.add([(key, f"part-{shard:05d}.parquet", row, 1, "{}") if doc else (key, "", 0, 0, "{}")])
 
     def stream() -> Iterator[dict]:
         nonlocal written
@@ -147,7 +142,7 @@ def download(out_dir: Path, params: DownloadParams, **sources: Path) -> dict:
             counts[name] = n
 
     total = write_documents(out_dir, stream(), params.shard_docs)
-    if index and entries:
-        index.add(entries)
+    if records:
+        records.write()
     release(job)
     return {"documents": total, "per_source": counts}

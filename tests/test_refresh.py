@@ -119,7 +119,9 @@ def test_changed_parameters_are_not_served_from_the_record_index(tmp_path: Path,
     b = run_stage(normalize.spec, normalize.build, cfg.normalize.model_copy(update={"alef": False}),
                   {"docs": docs}, str(store), None)
     assert counter.n == 10 and a.digest != b.digest
-    next(iter(Store(store).records.glob("normalize.sqlite")))  # the index lives beside the artifacts
+    for ref in (a, b):  # each artifact carries its records table beside its data, outside its content
+        assert (Store(store).root / ref.path / "records.arrow").is_file()
+        assert "records.arrow" not in {f["path"] for f in Store(store).manifest("normalize", ref.key)["files"]}
 
 
 def test_empty_source_stops_naming_the_file(tmp_path: Path):
