@@ -94,6 +94,28 @@ def test_external_links_keep_labels_only():
     assert text == "الموقع موقع المكتبة وتقاريرها.\nالرسمي"
 
 
+def test_prepass_changes_no_output_on_the_sample_and_the_gold_set():
+    from fake_dumps import sample_pages
+
+    texts = [p["text"] for p in sample_pages() if p["ns"] == 0] + [s["wikitext"] for s in gold_snippets()]
+    assert len(texts) > 90
+    assert [mwparserfromhell_text(t) for t in texts] == [mwparserfromhell_text(t, prepass=False) for t in texts]
+
+
+def test_prepass_cuts_references_and_comments_as_mediawiki_does():
+    # A quoted ">" inside a ref name does not end the tag; a ref ends at its first </ref>; an unclosed
+    # comment hides the rest of the page.
+    assert mwparserfromhell_text("أ<ref name=\"x>y\" />ب<REF Name='z'>مرجع</REF >ج.") == "أبج."
+    assert mwparserfromhell_text("أ<ref>مرجع <ref>داخل</ref> ب") == "أ ب"
+    assert mwparserfromhell_text("نص ظاهر.\n<!-- تعليق لم يُغلق\nنص مخفي") == "نص ظاهر."
+
+
+def test_bold_or_italic_left_open_leaves_no_quotes():
+    # (One line each: mwparserfromhell pairs quotes across lines, which MediaWiki never does.)
+    assert mwparserfromhell_text("نص '''عريض لم يُغلق") == "نص عريض لم يُغلق"
+    assert mwparserfromhell_text("'''''عريض مائل لم يُغلق") == "عريض مائل لم يُغلق"
+
+
 def test_unknown_converter_is_named():
     with pytest.raises(ValueError, match=r"unknown wikitext converter 'pandoc'; one of mwparserfromhell, wikiextractor"):
         wikitext_to_text("نص", converter="pandoc")
