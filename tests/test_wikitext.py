@@ -11,7 +11,12 @@ import pytest
 from wikitext_gold import gold_snippets, normalized, score
 
 from arabic_llm import corpus
-from arabic_llm.wikitext import CONVERTERS, DEFAULT_CONVERTER, mwparserfromhell_text, wikitext_to_text
+from arabic_llm.wikitext import (
+    CONVERTERS,
+    DEFAULT_CONVERTER,
+    mwparserfromhell_text,
+    wikitext_to_text,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -90,7 +95,8 @@ def test_tables_math_comments_and_formatting():
 
 def test_external_links_keep_labels_only():
     text = mwparserfromhell_text(
-        "الموقع [https://example.org/a موقع المكتبة] وتقاريرها [https://example.org/b].\n* [http://example.org الرسمي]")
+        "الموقع [https://example.org/a موقع المكتبة] وتقاريرها [https://example.org/b].\n"
+        "* [http://example.org الرسمي]")
     assert text == "الموقع موقع المكتبة وتقاريرها.\nالرسمي"
 
 
@@ -117,8 +123,17 @@ def test_bold_or_italic_left_open_leaves_no_quotes():
 
 
 def test_unknown_converter_is_named():
-    with pytest.raises(ValueError, match=r"unknown wikitext converter 'pandoc'; one of mwparserfromhell, wikiextractor"):
+    with pytest.raises(ValueError, match=r"unknown wikitext converter 'pandoc'; one of mwparserfromhell, wikiext"):
         wikitext_to_text("نص", converter="pandoc")
+
+
+def test_benchmark_reference_keeps_the_gold_letters():
+    # The pages' reference (regexes, no converter) is what the gold set expects, letter for letter.
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_wikitext import letters, reference_prose
+
+    for snippet in gold_snippets():
+        assert letters(reference_prose(snippet["wikitext"])) == letters(snippet["expected"]), snippet["name"]
 
 
 def test_benchmark_runs_on_a_few_pages():
