@@ -253,36 +253,11 @@ def content_id(*parts: str) -> str:
 
 
 def wikitext_to_text(wikitext: str) -> str:
-    """Plain text of an article's wikitext, without references, templates, files or categories.
+    """Plain text of an article's wikitext, without references, templates, files or categories
+    (arabic_llm.wikitext: the converter chosen by benchmarks/bench_wikitext.py)."""
+    from arabic_llm.wikitext import wikitext_to_text as convert
 
-    mwparserfromhell's ``strip_code()`` keeps the contents of ``<ref>`` tags, so those are removed
-    first, with templates, tables, and file/category links.
-    """
-    import mwparserfromhell
-
-    code = mwparserfromhell.parse(wikitext)
-    for tag in code.filter_tags(recursive=True):
-        if str(tag.tag).lower() in ("ref", "references", "table", "gallery", "math", "score", "syntaxhighlight"):
-            _remove(code, tag)
-    for template in code.filter_templates(recursive=False):
-        _remove(code, template)
-    for link in code.filter_wikilinks(recursive=False):
-        target = str(link.title).strip().lower()
-        if target.split(":", 1)[0] in _NON_TEXT_NAMESPACES:
-            _remove(code, link)
-    text = code.strip_code(normalize=True, collapse=True)
-    lines = [line.strip() for line in text.splitlines()]
-    return "\n".join(line for line in lines if line and not line.startswith(("{|", "|", "!")))
-
-
-_NON_TEXT_NAMESPACES = {"file", "image", "category", "ملف", "صورة", "تصنيف"}
-
-
-def _remove(code, node) -> None:
-    try:
-        code.remove(node)
-    except ValueError:  # already removed with a parent node
-        pass
+    return convert(wikitext)
 
 
 def wiki_pages(path: Path) -> Iterator[dict]:
