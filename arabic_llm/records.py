@@ -32,7 +32,7 @@ from arabic_llm.corpus import (
     wiki_document,
     write_doc_table,
 )
-from arabic_llm.store import Store, record_key, running_stage, stage_key
+from arabic_llm.store import Store, record_keys, running_stage, stage_key
 
 RECORDS_FILE = "records.arrow"
 NEWEST = 2  # earlier artifacts consulted: the last run's has every record still in use
@@ -194,9 +194,14 @@ def release(job: ReuseJob | None) -> None:
 
 
 def row_identities(table) -> list[bytes]:
-    """What a content hash of each stored document row covers: every column, in a fixed order."""
-    columns = [table.column(c).to_pylist() for c in SHARD_COLUMNS]
-    return ["\x1f".join(v or "" for v in values).encode() for values in zip(*columns)]
+    """What a content hash of each stored document row covers: every column, in a fixed order
+    (joined by Arrow, a null as empty)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = [table.column(c).cast(pa.large_binary()) for c in SHARD_COLUMNS]
+    return pc.binary_join_element_wise(*columns, pa.scalar(b"\x1f", pa.large_binary()), null_handling="replace",
+                                       null_replacement="").to_pylist()
 
 
 def add_figures(total: dict, figures: dict, times: int = 1) -> None:
@@ -226,7 +231,7 @@ def map_shard_records(fn, params, src: Path, dst: Path, job: ReuseJob | None) ->
     import pyarrow as pa
 
     table = read_doc_table(src)
-    keys = [record_key(job.recipe, ident) for ident in row_identities(table)] if job else [None] * table.num_rows
+    keys = record_keys(job.recipe, row_identities(table)) if job else [None] * table.num_rows
     earlier = earlier_outputs(job) if job else None
     found = earlier.find(keys) if earlier else {}
     missing = [i for i, k in enumerate(keys) if k not in found]
@@ -293,7 +298,7 @@ def wiki_documents(pages: Iterable[dict], limit: int | None = None, on_key=None)
     earlier = earlier_outputs(job) if job else None
     n = 0
     for batch in _batches(pages, BATCH):
-        keys = [record_key(job.recipe, page_identity(p)) for p in batch] if job else [None] * len(batch)
+        keys = record_keys(job.recipe, [page_identity(p) for p in batch]) if job else [None] * len(batch)
         found = earlier.find(keys) if earlier else {}
         rows = _earlier_rows(earlier, found)
         for page, key in zip(batch, keys):
@@ -347,7 +352,7 @@ class TokenReuse:
 
     def lookup(self, table) -> tuple[list[bytes], dict[bytes, tuple]]:
         """Record keys of a table of document rows (a content hash, no decoding) and those known."""
-        keys = [record_key(self.job.recipe, ident) for ident in row_identities(table)]
+        keys = record_keys(self.job.recipe, row_identities(table))
         return keys, self.earlier.find(keys)
 
     def tokens(self, entry: tuple) -> list[int]:

@@ -688,6 +688,17 @@ def record_key(recipe: str, identity: bytes) -> bytes:
     return hashlib.sha256(recipe.encode() + b"\0" + identity).digest()
 
 
+def record_keys(recipe: str, identities: list[bytes]) -> list[bytes]:
+    """:func:`record_key` of many records under one recipe."""
+    prefix = hashlib.sha256(recipe.encode() + b"\0")
+    out = []
+    for identity in identities:
+        h = prefix.copy()
+        h.update(identity)
+        out.append(h.digest())
+    return out
+
+
 def _version(lib: str) -> str:
     try:
         return importlib.metadata.version(lib)

@@ -100,7 +100,7 @@ class Timed:
     """The real wiring through `shards`, each stage timed (the same body as the Prefect tasks)."""
 
     def __init__(self, store: Path):
-        self.store, self.seconds, self.refs = store, {}, {}
+        self.store, self.seconds, self.cpu, self.refs = store, {}, {}, {}
 
     def __call__(self, stage, params, **inputs):
         from arabic_llm.store import run_stage
@@ -108,9 +108,10 @@ class Timed:
         name = stage.spec.name
         if name == "train_msa":
             raise Done
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         ref = run_stage(stage.spec, stage.build, params, inputs, str(self.store), None)
         self.seconds[name] = time.perf_counter() - started
+        self.cpu[name] = time.process_time() - cpu  # every thread of this process: steadier on a shared machine
         self.refs[name] = ref
         return ref
 

@@ -37,6 +37,15 @@ def training_text(doc: dict, tok) -> str:
     return "\n".join(doc["sentences"])
 
 
+def encode_texts(tok, texts: list[str]) -> list[list[int]]:
+    """Token ids of texts, no special tokens: the fast tokenizer's own batch call where there is one
+    (the same ids as ``tok(texts)``, without transformers' per-text Python work)."""
+    backend = getattr(tok, "backend_tokenizer", None)
+    if backend is None:
+        return tok(texts, add_special_tokens=False)["input_ids"]
+    return [encoding.ids for encoding in backend.encode_batch(texts, add_special_tokens=False)]
+
+
 def build_rows(docs: Path, tok, params: ShardsParams, writer: ShardWriter, held_out, reuse=None) -> dict:
     """Tokenise every document into ``writer``'s groups; held-out documents also go to ``held_out``.
     With ``reuse`` (records.TokenReuse), documents tokenised before by the same recipe are read back
@@ -56,7 +65,7 @@ def build_rows(docs: Path, tok, params: ShardsParams, writer: ShardWriter, held_
             need = [n for n, key in enumerate(keys) if key not in known or splits[n] == "eval"]
             texts = dict(zip(need, (training_text(row_doc(r), tok) for r in batch.take(need).to_pylist())))
             todo = [n for n in need if keys[n] not in known]
-            fresh = dict(zip(todo, tok([texts[n] for n in todo], add_special_tokens=False)["input_ids"] if todo else []))
+            fresh = dict(zip(todo, encode_texts(tok, [texts[n] for n in todo]) if todo else []))
             for n, (doc_id, dialect, source, split, key) in enumerate(zip(ids, dialects, sources, splits, keys)):
                 doc_ids = reuse.tokens(known[key]) if key in known else fresh[n]
                 offset = writer.add(split, dialect, source, doc_ids)

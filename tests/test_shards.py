@@ -144,8 +144,26 @@ class CountingTokenizer:
         self._seen.extend(texts)
         return self._tok(texts, **kwargs)
 
+    @property
+    def backend_tokenizer(self):  # where encode_texts tokenises
+        return CountingTokenizer(self._tok.backend_tokenizer, self._seen)
+
+    def encode_batch(self, texts, **kwargs):
+        self._seen.extend(texts)
+        return self._tok.encode_batch(texts, **kwargs)
+
     def __getattr__(self, name):
         return getattr(self._tok, name)
+
+
+def test_encode_texts_gives_the_ids_of_the_tokenizers_own_call(built):
+    from arabic_llm.modeling import load_tokenizer
+    from tasks.shards import encode_texts
+
+    _, docs, tok_dir, _, _ = built
+    tok = load_tokenizer(str(tok_dir))
+    texts = ["\n".join(d["sentences"]) for d in docs] + ["", "abc 123 ، ؟"]
+    assert encode_texts(tok, texts) == tok(texts, add_special_tokens=False)["input_ids"]
 
 
 def test_refreshed_documents_are_tokenised_once_and_shards_equal_a_cold_build(built, tmp_path: Path, monkeypatch):
