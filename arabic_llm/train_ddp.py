@@ -177,7 +177,8 @@ def launch_training(kwargs: dict, processes: int, work_dir: Path | None, *, on_s
         work_dir = Path(work_dir)
         work_dir.mkdir(parents=True, exist_ok=True)
         summary_path, log_path = work_dir / SUMMARY_FILE, work_dir / LOG_FILE
-        summary_path.unlink(missing_ok=True)
+        for stale in [summary_path, *(_error_file(work_dir, r) for r in range(processes))]:
+            stale.unlink(missing_ok=True)
         job = {"train_qlora": job_arguments(**kwargs), "device": device, "summary": str(summary_path)}
         job_file = work_dir / JOB_FILE
         job_file.write_text(json.dumps(job, indent=1), encoding="utf-8")
@@ -197,10 +198,17 @@ def launch_training(kwargs: dict, processes: int, work_dir: Path | None, *, on_s
                     os.killpg(proc.pid, 9)
                     proc.wait()
         if proc.returncode != 0 or not summary_path.is_file():
+            errors = [f"rank {r}: {_error_file(work_dir, r).read_text(encoding='utf-8')}" for r in range(processes)
+                      if _error_file(work_dir, r).is_file()]
             tail = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
             raise RuntimeError(f"{kwargs.get('where', 'train')}: data-parallel training on {processes} processes "
-                               f"failed (exit status {proc.returncode}); {log_path} ends:\n" + "\n".join(tail))
+                               f"failed: {'; '.join(errors) or f'exit status {proc.returncode}'}\n"
+                               f"{log_path} ends:\n" + "\n".join(tail))
         return json.loads(summary_path.read_text(encoding="utf-8"))
+
+
+def _error_file(work_dir: Path, rank: int) -> Path:
+    return Path(work_dir) / f"ddp-error-rank{rank}.txt"
 
 
 def _report_steps(metrics: Path, seen: int, on_step: Callable[[int], None] | None) -> int:
@@ -229,8 +237,13 @@ def run_job(job_file: Path) -> dict:
     for name in ("shards_path", "out_dir", "init_adapter", "checkpoint_dir"):
         if args.get(name) is not None:
             args[name] = Path(args[name])
-    parallel = DataParallel.start(job["device"])
-    summary = train_qlora(**args, parallel=parallel)
+    try:
+        parallel = DataParallel.start(job["device"])
+        summary = train_qlora(**args, parallel=parallel)
+    except Exception as exc:  # the launching stage reports it, by rank, instead of torchrun's summary
+        rank = os.environ.get("RANK", "0")
+        _error_file(Path(job["summary"]).parent, int(rank)).write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
+        raise
     if parallel.rank == 0:
         summary_path = Path(job["summary"])
         tmp = summary_path.with_suffix(".tmp")
