@@ -210,3 +210,30 @@ def test_a_failing_rank_fails_the_launch_with_the_log(setup, tmp_path):
     with pytest.raises(RuntimeError, match=r"data-parallel training on 2 processes failed: rank 0: ValueError: "
                                            r".*shards.h5: no 'train' rows for dialects \['GLF'\]"):
         launch_training(arguments(setup, tmp_path / "out", train_config(dialects=("GLF",)), 0.0), 2, tmp_path / "work")
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def test_run_refuses_a_grad_accum_the_processes_do_not_divide(tmp_path, capsys):
+    from arabic_llm import cli
+
+    store = tmp_path / "store"
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["run", "--store", str(store), "--set", "runtime.train_processes=4"])  # default grad_accum: 2
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "train_msa.grad_accum: 2 is not a multiple of runtime.train_processes=4" in err
+    assert len(err.strip().splitlines()) == 1 and not store.exists()
+
+
+def test_run_under_a_distributed_launcher_is_refused(tmp_path, capsys, monkeypatch):
+    """``accelerate launch -m arabic_llm.cli run`` would run the whole pipeline once per rank."""
+    from arabic_llm import cli
+
+    monkeypatch.setenv("WORLD_SIZE", "4")
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["run", "--store", str(tmp_path / "store")])
+    assert exit_.value.code == 2
+    assert "--set runtime.train_processes=4" in capsys.readouterr().err
+    assert not (tmp_path / "store").exists()
