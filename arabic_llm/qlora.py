@@ -12,6 +12,9 @@ Memory is the constraint this is written for (Qwen2-1.5B on a 4 GB GPU):
   on CUDA, a chunked loss elsewhere;
 - the GPU cap is enforced by the allocator and the RAM cap by a watch thread, and ``auto`` shapes
   are found by probe steps at the real shapes before training starts.
+
+On several GPUs the same function runs in every data-parallel rank (``train_ddp`` launches them):
+each step's micro-batches are split over the ranks and DDP all-reduces the LoRA gradients.
 """
 
 from __future__ import annotations

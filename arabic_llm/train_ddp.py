@@ -121,6 +121,18 @@ class DataParallel:
 # ------------------------------------------------------------------ the launch
 
 
+def die_with_parent() -> None:
+    """Linux: SIGKILL this process when its parent dies, so that a killed stage (or launcher) leaves
+    no rank training on into the work area a rerun resumes from. Elsewhere a no-op."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -186,7 +198,8 @@ def launch_training(kwargs: dict, processes: int, work_dir: Path | None, *, on_s
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         with log_path.open("wb") as log:
             proc = subprocess.Popen(launch_command(job_file, processes, device, module), stdout=log,
-                                    stderr=subprocess.STDOUT, env=env, start_new_session=True)
+                                    stderr=subprocess.STDOUT, env=env, start_new_session=True,
+                                    preexec_fn=die_with_parent)
             try:
                 seen = 0
                 while proc.poll() is None:
@@ -228,6 +241,7 @@ def run_job(job_file: Path) -> dict:
     from arabic_llm.config import LoraConfig, MemoryConfig, QuantizationConfig, TrainConfig
     from arabic_llm.qlora import train_qlora
 
+    die_with_parent()  # the launcher (torchrun's agent)
     job = json.loads(Path(job_file).read_text(encoding="utf-8"))
     args = dict(job["train_qlora"])
     for name, section in (("train", TrainConfig), ("lora", LoraConfig), ("quant", QuantizationConfig),

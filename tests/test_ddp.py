@@ -205,6 +205,61 @@ def test_training_stage_on_two_processes_resumes_bit_identically(setup, tmp_path
     assert [m["loss"] for m in metrics(tmp_path / "resumed")] == [m["loss"] for m in metrics(tmp_path / "whole")]
 
 
+KILLED_STAGE = """
+import sys
+from pathlib import Path
+from arabic_llm.config import LoraConfig, MemoryConfig, QuantizationConfig, TrainConfig
+from arabic_llm.train_ddp import launch_training
+model, tok, shards, out, work = sys.argv[1:]
+train = TrainConfig(dialects=("MSA",), max_steps=100000, micro_batch=2, grad_accum=2, warmup_steps=1, loss_chunk=16,
+                    checkpoint_every=0)
+launch_training(dict(model_dir=model, tokenizer_dir=tok, shards_path=Path(shards), train=train, lora=LoraConfig(r=4, alpha=8),
+                     quant=QuantizationConfig(), memory=MemoryConfig(gpu_limit_gib=None, ram_limit_gib=None), seed=0,
+                     out_dir=Path(out), where="train_msa"), 2, Path(work))
+"""
+
+
+@needs_gloo
+@pytest.mark.skipif(not os.sys.platform.startswith("linux"), reason="ranks die with their parent through prctl (Linux)")
+def test_ranks_die_with_a_killed_stage(setup, tmp_path):
+    """A stage process killed with SIGKILL leaves no rank training on into the work area."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    out, work = tmp_path / "out", tmp_path / "work"
+    stage = subprocess.Popen([sys.executable, "-c", KILLED_STAGE, str(setup["model"]), str(setup["tok"]),
+                              str(setup["shards"]), str(out), str(work)])
+    job = str(work / "ddp-job.json")
+
+    def launched() -> list:
+        found = []
+        for proc in psutil.process_iter(["cmdline", "status"]):
+            if job in (proc.info["cmdline"] or []) and proc.info["status"] != psutil.STATUS_ZOMBIE:
+                found.append(proc)
+        return found
+
+    try:
+        deadline = time.monotonic() + 180
+        while not ((out / "metrics.jsonl").is_file() and (out / "metrics.jsonl").read_text()):
+            assert stage.poll() is None and time.monotonic() < deadline, "the ranks never started training"
+            time.sleep(0.2)
+        assert len(launched()) == 3  # the launcher and two ranks
+        stage.send_signal(signal.SIGKILL)
+        stage.wait()
+        deadline = time.monotonic() + 30
+        while launched() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert launched() == []
+    finally:  # whatever happened, leave nothing running
+        stage.kill()
+        for proc in launched():
+            proc.kill()
+
+
 @needs_gloo
 def test_a_failing_rank_fails_the_launch_with_the_log(setup, tmp_path):
     with pytest.raises(RuntimeError, match=r"data-parallel training on 2 processes failed: rank 0: ValueError: "
