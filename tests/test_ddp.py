@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -220,12 +221,11 @@ launch_training(dict(model_dir=model, tokenizer_dir=tok, shards_path=Path(shards
 
 
 @needs_gloo
-@pytest.mark.skipif(not os.sys.platform.startswith("linux"), reason="ranks die with their parent through prctl (Linux)")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ranks die with their parent through prctl (Linux)")
 def test_ranks_die_with_a_killed_stage(setup, tmp_path):
     """A stage process killed with SIGKILL leaves no rank training on into the work area."""
     import signal
     import subprocess
-    import sys
     import time
 
     import psutil
