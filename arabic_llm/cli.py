@@ -88,6 +88,12 @@ def _preflight(cfg) -> None:
     from flows.pipeline import pipeline
 
     problems = []
+    processes = cfg.runtime.train_processes
+    for section in ("train_msa", "train_dialects"):
+        accum = getattr(cfg, section).grad_accum
+        if accum % processes:
+            problems.append(f"{section}.grad_accum: {accum} is not a multiple of runtime.train_processes={processes} "
+                            "(each optimiser step's micro-batches are split over the processes)")
     for section in ("model", "tokenizer"):
         value = getattr(cfg, section).name_or_path
         local = value and (value.startswith(("/", "./", "../", "~")) or value.endswith(".gguf"))
@@ -102,7 +108,18 @@ def _preflight(cfg) -> None:
         raise SystemExit(2)
 
 
+def _refuse_distributed_launch() -> None:
+    """Under ``accelerate launch``/``torchrun`` every rank would run the whole pipeline."""
+    world = os.environ.get("WORLD_SIZE", "1")
+    if world not in ("", "1"):
+        print(f"arabic-llm: run was started by a distributed launcher (WORLD_SIZE={world}); the pipeline is one "
+              "process and launches its training ranks itself. Fix: run it plainly with "
+              f"--set runtime.train_processes={world}", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def cmd_run(args) -> int:
+    _refuse_distributed_launch()
     _quiet_libraries()
     cfg = _load(args)
     _preflight(cfg)
@@ -110,11 +127,13 @@ def cmd_run(args) -> int:
     from arabic_llm.corpus import CorpusError
     from arabic_llm.runs import STAGE_LISTENERS, new_run_id, write_run_record
     from arabic_llm.store import StoreError, sha256_bytes
+    from arabic_llm.train_ddp import TRAIN_PROCESSES_ENV
     from flows.pipeline import flow_with_runner
 
     from arabic_llm.corpus import WORKERS_ENV
 
     os.environ.setdefault(WORKERS_ENV, str(cfg.runtime.workers))
+    os.environ[TRAIN_PROCESSES_ENV] = str(cfg.runtime.train_processes)  # this run's setting, not a stale one
     store = _open_store(args)
     run_id = new_run_id()
     print(f"run {run_id}  store {store.root}")

@@ -109,6 +109,9 @@ class AuditConfig(Section):
 
 class RuntimeConfig(Section):
     workers: int = Field(1, ge=1, description="processes for shard-parallel stages (never part of a key)")
+    train_processes: int = Field(
+        1, ge=1, description="data-parallel training processes, one per GPU (DDP through accelerate); the global "
+        "batch stays micro_batch x grad_accum, so grad_accum must be a multiple (never part of a key)")
 
 
 class TokenizerConfig(Section):

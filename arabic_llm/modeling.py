@@ -249,7 +249,7 @@ def resolve_compute_dtype(requested: str, device: str) -> torch.dtype:
 
 
 def load_base_model(name_or_path: str, quant: QuantizationConfig, *, for_training: bool,
-                    attn_implementation: str = "sdpa") -> PreTrainedModel:
+                    attn_implementation: str = "sdpa", device: str | None = None) -> PreTrainedModel:
     """Load a causal LM, in NF4 4-bit (QLoRA) when ``quant.load_in_4bit``, with every base weight frozen.
 
     Unlike peft's ``prepare_model_for_kbit_training`` this does not cast the non-quantised weights
@@ -263,13 +263,15 @@ def load_base_model(name_or_path: str, quant: QuantizationConfig, *, for_trainin
             checkpointing still back-propagates into the LoRA weights); False: eval mode.
         attn_implementation: ``sdpa`` (PyTorch picks FlashAttention or memory-efficient kernels),
             ``flash_attention_2`` (the flash-attn package) or ``eager``.
+        device: where to load it (``cuda:1`` for data-parallel rank 1); None: ``cuda`` when
+            available else ``cpu``.
     Returns:
-        The model on ``cuda`` when available else ``cpu``, all parameters frozen.
+        The model on ``device``, all parameters frozen.
     """
     from transformers import AutoModelForCausalLM, BitsAndBytesConfig
 
-    device = pick_device()
-    dtype = resolve_compute_dtype(quant.compute_dtype, device)
+    device = device or pick_device()
+    dtype = resolve_compute_dtype(quant.compute_dtype, device.split(":")[0])  # "cuda:1" -> "cuda"
     kwargs = {}
     if quant.load_in_4bit:
         kwargs["quantization_config"] = BitsAndBytesConfig(

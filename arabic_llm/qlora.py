@@ -12,18 +12,25 @@ Memory is the constraint this is written for (Qwen2-1.5B on a 4 GB GPU):
   on CUDA, a chunked loss elsewhere;
 - the GPU cap is enforced by the allocator and the RAM cap by a watch thread, and ``auto`` shapes
   are found by probe steps at the real shapes before training starts.
+
+On several GPUs the same function runs in every data-parallel rank (``train_ddp`` launches them):
+each step's micro-batches are split over the ranks and DDP all-reduces the LoRA gradients.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import time
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from arabic_llm.config import LoraConfig, MemoryConfig, QuantizationConfig, TrainConfig
 from arabic_llm.train_loss import IGNORE_INDEX, chunked_causal_lm_loss, liger_available, make_loss  # noqa: F401
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from arabic_llm.train_ddp import DataParallel
 
 METRIC_FIELDS = (
     "step",
@@ -298,6 +305,7 @@ def train_qlora(
     progress: bool = True,
     on_step: Callable[[int], None] | None = None,
     where: str = "train",
+    parallel: DataParallel | None = None,
 ) -> dict:
     """Fine-tune LoRA adapters on a 4-bit base model over the train rows of ``train.dialects``.
 
@@ -320,6 +328,9 @@ def train_qlora(
         progress: print one line every ``train.log_every`` steps.
         on_step: called with the step number after each optimiser step (and its checkpoint).
         where: the stage's name, for messages.
+        parallel: this process's data-parallel group (``train_ddp``), or None for one process.
+            Each optimiser step's ``grad_accum`` micro-batches are split over the ranks, so the
+            global batch stays ``micro_batch x grad_accum``; rank 0 alone writes files.
     Returns:
         Summary dict: steps, tokens, final_loss, seconds, seconds_per_step, tokens_per_s, shape
         (seq_len, micro_batch, gradient_checkpointing, kernels, probes), optimizer, memory peaks,
@@ -330,12 +341,20 @@ def train_qlora(
     from peft import PeftModel, get_peft_model
 
     from arabic_llm.modeling import load_base_model, load_tokenizer, quiet_peft_deprecations
-    from arabic_llm.train_data import ResumableOrder, TrainRows, check_eos, select_rows
+    from arabic_llm.train_data import RankShare, ResumableOrder, TrainRows, check_eos, select_rows
+    from arabic_llm.train_loss import causal_lm_loss_module
     from arabic_llm.train_memory import Caps, MemoryCapError, RssWatch
-    from arabic_llm.train_state import latest_checkpoint, read_progress, restore_checkpoint, save_checkpoint
+    from arabic_llm.train_state import latest_checkpoint, read_progress, restore_checkpoint, rng_state, save_checkpoint
 
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    rank, world = (parallel.rank, parallel.world) if parallel is not None else (0, 1)
+    writer = rank == 0  # under data parallelism rank 0 alone writes metrics, checkpoints and the adapter
+    if train.grad_accum % world:
+        raise ValueError(f"{where}: grad_accum={train.grad_accum} is not a multiple of the {world} training "
+                         "processes; each optimiser step's micro-batches are split over them. "
+                         "Fix: set grad_accum to a multiple of runtime.train_processes")
+    if writer:
+        out_dir.mkdir(parents=True, exist_ok=True)
     start_time = time.perf_counter()
     memory = memory or MemoryConfig(gpu_limit_gib=None, ram_limit_gib=None)
 
@@ -349,7 +368,8 @@ def train_qlora(
     check_eos(shards_path, tokenizer)
 
     # 3. Frozen 4-bit base model, kernels, caps.
-    model = load_base_model(model_dir, quant, for_training=True, attn_implementation=train.attention)
+    model = load_base_model(model_dir, quant, for_training=True, attn_implementation=train.attention,
+                            device=parallel.device if parallel is not None else None)
     device = str(model.device.type)
     compute_dtype = str(model.get_input_embeddings().weight.dtype).removeprefix("torch.")
     kernels, kernel_note = _choose_kernels(train.kernels, device)
@@ -375,10 +395,11 @@ def train_qlora(
             model = get_peft_model(model, peft_config)
     model.train()
 
-    # The loss is computed outside the HF forward (see train_loss), so the recipe calls the decoder
-    # stack directly and takes the lm_head weight itself.
+    # The loss is computed outside the HF forward (see train_loss): one module runs the decoder
+    # stack and the loss on the lm_head weight.
     causal_lm = model.get_base_model()
-    decoder, lm_head = causal_lm.model, causal_lm.get_output_embeddings()
+    lm_head = causal_lm.get_output_embeddings()
+    step_loss = causal_lm_loss_module(model, loss_fn)
     if type(lm_head) is not torch.nn.Linear or lm_head.bias is not None:
         raise ValueError(
             f"lm_head is {type(lm_head).__name__}; the fused/chunked loss needs a plain bias-free Linear. "
@@ -402,6 +423,9 @@ def train_qlora(
             probes = [p.as_dict() for p in fit.probes]
             shape = {"seq_len": fit.seq_len, "micro_batch": fit.micro_batch, "checkpointing": fit.checkpointing,
                      "probes": probes}
+            if parallel is not None:  # every rank trains at rank 0's shape
+                shape = parallel.broadcast(shape)
+                probes = shape["probes"]
         seq_len, micro_batch, checkpointing = shape["seq_len"], shape["micro_batch"], shape["checkpointing"]
         _set_checkpointing(causal_lm, checkpointing)
         dataset = TrainRows(rows, seq_len, document_attention=train.document_attention)
@@ -410,16 +434,22 @@ def train_qlora(
         optimizer, optimizer_used, optimizer_note = _make_optimizer(train.optimizer, trainable, train.lr, device)
 
         # 7. Resume: weights, optimiser, RNG, data position and the metrics so far. The loader is
-        #    made first: making it draws from torch's RNG, which the restore then resets.
+        #    made first: making it draws from torch's RNG, which the restore then resets. Under
+        #    data parallelism each rank draws its own dropout masks (seed + rank) and takes its
+        #    share of every step's micro-batches; DDP (LoRA weights only) all-reduces gradients.
+        if world > 1:
+            _set_seeds(seed + rank)
+            step_loss = parallel.wrap(step_loss)
         start_step = read_progress(resume)["step"] if resume is not None else 0
         order = ResumableOrder(len(dataset), micro_batch, seed, start_batch=start_step * train.grad_accum)
-        batches = _loader(dataset, order, device)
+        batches = _loader(dataset, RankShare(order, train.grad_accum, rank, world) if world > 1 else order, device)
         records, total_tokens = [], 0
         if resume is not None:
-            state = restore_checkpoint(resume, model=model, optimizer=optimizer, device=device)
+            state = restore_checkpoint(resume, model=model, optimizer=optimizer, device=device, rank=rank)
             records, total_tokens = state["records"], state["tokens"]
         metrics_path = out_dir / "metrics.jsonl"
-        metrics_path.write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in records), encoding="utf-8")
+        if writer:
+            metrics_path.write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in records), encoding="utf-8")
 
         # 8. Loop: grad_accum micro-batches per step, loss normalised by the step's token count so
         #    each token weighs the same whatever micro-batch it sits in.
@@ -431,20 +461,22 @@ def train_qlora(
             lr = lr_at(step, train)
             for group in optimizer.param_groups:
                 group["lr"] = lr
-            micro = [next(batches) for _ in range(train.grad_accum)]
+            micro = [next(batches) for _ in range(train.grad_accum // world)]
             n_targets = sum(int((b["labels"][:, 1:] != IGNORE_INDEX).sum()) for b in micro)
             step_tokens = sum(int(b["n_tokens"].sum()) for b in micro)
+            if world > 1:  # the whole step's counts: each rank's gradient is a share of one global mean
+                n_targets, step_tokens = (int(v) for v in parallel.sum([n_targets, step_tokens]))
             loss_sum = torch.zeros((), device=device)
             try:
-                for batch in micro:
+                for i, batch in enumerate(micro):
                     input_ids = batch["input_ids"].to(device, non_blocking=True)
                     labels = batch["labels"].to(device, non_blocking=True)
                     positions = batch["position_ids"].to(device, non_blocking=True)
-                    # attention_mask=None, no cache, restarting position_ids: transformers masks per
-                    # document; right padding needs no mask under causal attention (labels -100).
-                    hidden = decoder(input_ids=input_ids, position_ids=positions, use_cache=False).last_hidden_state
-                    nll = loss_fn(hidden, lm_head.weight, labels)
-                    (nll / max(1, n_targets)).backward()
+                    # DDP all-reduces (averages over ranks) on the step's last micro-batch only; the
+                    # factor ``world`` undoes the average, so the sum is the one-process gradient.
+                    with parallel.no_sync(step_loss, i < len(micro) - 1) if world > 1 else contextlib.nullcontext():
+                        nll = step_loss(input_ids, positions, labels)
+                        (nll * world / max(1, n_targets)).backward()
                     loss_sum += nll.detach()
                 grad_norm = float(torch.nn.utils.clip_grad_norm_(trainable, train.max_grad_norm))
                 optimizer.step()
@@ -454,7 +486,8 @@ def train_qlora(
                     f"{where}: out of GPU memory at step {step} (seq_len {seq_len} x micro_batch {micro_batch}, "
                     f"caps {caps.describe()}): {exc}. Fix: set micro_batch/seq_len to auto or lower them"
                 ) from exc
-            loss = float(loss_sum) / max(1, n_targets)  # one sync per step, not per micro-batch
+            loss_total = float(loss_sum) if world == 1 else parallel.sum([float(loss_sum)])[0]
+            loss = loss_total / max(1, n_targets)  # one sync per step, not per micro-batch
             step_seconds = time.perf_counter() - step_start
             total_tokens += step_tokens
             rss.current()
@@ -466,25 +499,29 @@ def train_qlora(
                 **_memory_snapshot(device), "rss_peak_bytes": rss.peak,
             }
             records.append(record)
-            with metrics_path.open("a", encoding="utf-8") as f:
-                f.write(json.dumps(record, sort_keys=True) + "\n")
+            if writer:
+                with metrics_path.open("a", encoding="utf-8") as f:
+                    f.write(json.dumps(record, sort_keys=True) + "\n")
             caps.check_ram(rss.peak, f"{where} step {step}")
-            if progress and (step % train.log_every == 0 or step == train.max_steps):
+            if writer and progress and (step % train.log_every == 0 or step == train.max_steps):
                 print(f"[{where} {'+'.join(dialects)}] step {step}/{train.max_steps} loss {loss:.4f} lr {lr:.2e} "
                       f"grad_norm {grad_norm:.3f} {record['tokens_per_s']:.0f} tok/s", flush=True)
             if checkpoint_dir is not None and train.checkpoint_every and step % train.checkpoint_every == 0 \
                     and step < train.max_steps:
-                save_checkpoint(Path(checkpoint_dir), step, trainable=trainable_named, optimizer=optimizer,
-                                progress={"records": records, "tokens": total_tokens, "shape": shape},
-                                keep=train.keep_checkpoints)
+                rank_rngs = parallel.gather(rng_state()) if world > 1 else None
+                if writer:
+                    save_checkpoint(Path(checkpoint_dir), step, trainable=trainable_named, optimizer=optimizer,
+                                    progress={"records": records, "tokens": total_tokens, "shape": shape},
+                                    keep=train.keep_checkpoints, rank_rngs=rank_rngs)
             if on_step is not None:
                 on_step(step)
 
     del batches  # stops the loader's worker processes now, not at garbage collection
     # 9. Save the adapter only (the base model is never modified) and draw the curves.
     adapter_dir = out_dir / "adapter"
-    model.save_pretrained(str(adapter_dir), safe_serialization=True)
-    _plot_curves(records, out_dir)
+    if writer:
+        model.save_pretrained(str(adapter_dir), safe_serialization=True)
+        _plot_curves(records, out_dir)
 
     run_records = records[start_step:]
     seconds = time.perf_counter() - start_time
@@ -498,6 +535,7 @@ def train_qlora(
         "seq_len": seq_len,
         "micro_batch": micro_batch,
         "grad_accum": train.grad_accum,
+        "processes": world,
         "gradient_checkpointing": checkpointing,
         "kernels": kernels,
         "kernel_note": kernel_note,

@@ -1,6 +1,8 @@
 """`status` and `dag`: walk the pipeline's wiring without running any stage.
 
-A stage is up-to-date when the artifact for its key is in the store and verifies. Below a stage
+A stage is up-to-date when the artifact for its key is in the store and verifies, or, in front
+of a remote store, when the remote holds a complete upload of it (its manifest, which is uploaded
+last; the run downloads the files and checks them against it). Below a stage
 that will run, the input digest is not known until it has run: those stages are predicted to run,
 marked ``conditional``, because early cutoff keeps them cached if the upstream output comes out
 byte-identical.
@@ -12,7 +14,7 @@ import json
 from typing import Any
 
 from arabic_llm.runs import latest_record
-from arabic_llm.store import ArtifactRef, Store, Verdict, canonical_json, compute_stage_key, input_digests
+from arabic_llm.store import SCHEMA, ArtifactRef, Store, Verdict, canonical_json, compute_stage_key, input_digests
 
 PENDING = "pending:"
 
@@ -58,9 +60,32 @@ class StatusPredictor:
         if verdict.ok:
             self.stages[name] = {"state": "up-to-date", "conditional": False, "reason": "artifact verified", "key": key}
             return self.store.ref(name, key)
+        remote = self.remote_manifest(name, key)
+        if remote is not None:
+            self.stages[name] = {"state": "up-to-date", "conditional": False, "remote": True, "key": key,
+                                 "reason": f"in the remote store {self.store.remote.url} (fetched and checked at run time)"}
+            return ArtifactRef(stage=name, key=key, digest=remote["digest"], path=f"artifacts/{name}/{key}")
         reason = self.explain(stage, key, params, inputs, verdict)
         self.stages[name] = {"state": "will-run", "conditional": False, "reason": reason, "key": key}
         return ArtifactRef(stage=name, key=key, digest=PENDING + name, path="")
+
+    def remote_manifest(self, stage: str, key: str) -> dict | None:
+        """The remote store's manifest of this artifact when it is a complete upload, else None.
+
+        Only the manifest is read (status downloads no data); it is uploaded after every data file.
+        """
+        from arabic_llm.remote import RemoteStoreError
+
+        if self.store.remote is None:
+            return None
+        try:
+            manifest = self.store.remote.manifest(stage, key)
+        except RemoteStoreError:
+            return None  # unreadable: the run will recompute it, as it would
+        if manifest is None or manifest.get("schema") != SCHEMA or manifest.get("stage") != stage \
+                or manifest.get("key") != key or not isinstance(manifest.get("digest"), str):
+            return None
+        return manifest
 
     def explain(self, stage, key: str, params, inputs: dict, verdict: Verdict) -> str:
         """Why a stage will run: what changed against the last run's artifact of the same stage."""

@@ -186,6 +186,28 @@ class ResumableOrder:
             k += 1
 
 
+class RankShare:
+    """One data-parallel rank's micro-batches of ``order``: each optimiser step's ``grad_accum``
+    micro-batches are cut into ``world`` contiguous runs and rank ``r`` takes the r-th. The ranks
+    together see exactly the micro-batches one process would, each once, so the global batch of a
+    step does not depend on the number of processes."""
+
+    def __init__(self, order: ResumableOrder, grad_accum: int, rank: int, world: int):
+        if grad_accum % world:
+            raise ValueError(f"grad_accum={grad_accum} is not a multiple of the {world} training processes")
+        if not 0 <= rank < world:
+            raise ValueError(f"rank {rank} outside 0..{world - 1}")
+        if order.start_batch % grad_accum:
+            raise ValueError(f"start_batch={order.start_batch} is not at an optimiser step boundary")
+        self.order, self.grad_accum, self.rank, self.world = order, grad_accum, rank, world
+
+    def __iter__(self):
+        per_rank = self.grad_accum // self.world
+        for k, batch in enumerate(self.order, start=self.order.start_batch):
+            if (k % self.grad_accum) // per_rank == self.rank:
+                yield batch
+
+
 def collate(items: list[dict]) -> dict:
     import torch
 

@@ -119,3 +119,27 @@ def make_loss(kind: str, chunk: int) -> Callable:
         return fused(weight, h, y).float()
 
     return liger_loss
+
+
+def causal_lm_loss_module(peft_model, loss_fn: Callable):
+    """``module(input_ids, position_ids, labels) -> summed NLL``: the decoder and the loss in one forward.
+
+    The loss is computed outside the HF forward (no full logits), so the training step calls the
+    decoder stack and takes the lm_head weight itself. Putting both in one module's forward is what
+    DistributedDataParallel needs: it prepares its gradient all-reduce in ``forward``.
+    """
+    import torch
+
+    class CausalLmLoss(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.peft_model = peft_model
+
+        def forward(self, input_ids, position_ids, labels):
+            causal_lm = self.peft_model.get_base_model()
+            # attention_mask=None, no cache, restarting position_ids: transformers masks per
+            # document; right padding needs no mask under causal attention (labels -100).
+            hidden = causal_lm.model(input_ids=input_ids, position_ids=position_ids, use_cache=False).last_hidden_state
+            return loss_fn(hidden, causal_lm.get_output_embeddings().weight, labels)
+
+    return CausalLmLoss()

@@ -3,6 +3,8 @@
 A checkpoint ``step-000040/`` holds the trainable (LoRA) weights, the optimiser state (the 8-bit
 AdamW's quantised moments included), the RNG states of Python, NumPy and torch (CPU and CUDA),
 and ``progress.json`` (step, micro-batches consumed, the chosen batch shape, the metrics so far).
+Under data parallelism rank 0 writes it, with every other rank's RNG state as ``rng-rank<r>``
+(each rank draws its own dropout masks); weights and optimiser state are the same on every rank.
 The schedule is a pure function of the step (``lr_at``), so the step is its whole state.
 Checkpoints are written to a temporary directory and renamed into place: a ``step-*`` directory
 is always complete. They live in the stage's work area, never in the finished artifact.
@@ -107,15 +109,24 @@ def set_rng_state(state: dict) -> None:
 # ------------------------------------------------------------------ checkpoints
 
 
-def save_checkpoint(ckpt_dir: Path, step: int, *, trainable: dict, optimizer, progress: dict, keep: int) -> Path:
-    """Write ``step-NNNNNN`` atomically, then drop all but the newest ``keep`` checkpoints."""
+def _rng_name(rank: int) -> str:
+    return "rng" if rank == 0 else f"rng-rank{rank}"
+
+
+def save_checkpoint(ckpt_dir: Path, step: int, *, trainable: dict, optimizer, progress: dict, keep: int,
+                    rank_rngs: list[dict] | None = None) -> Path:
+    """Write ``step-NNNNNN`` atomically, then drop all but the newest ``keep`` checkpoints.
+
+    ``rank_rngs``: the RNG state of every data-parallel rank, rank 0 first (None: this process's).
+    """
     ckpt_dir.mkdir(parents=True, exist_ok=True)
     tmp = ckpt_dir / f".tmp-{uuid.uuid4().hex}"
     tmp.mkdir()
     try:
         save_tree(trainable, tmp, "trainable")
         save_tree(optimizer.state_dict(), tmp, "optimizer")
-        save_tree(rng_state(), tmp, "rng")
+        for rank, state in enumerate(rank_rngs or [rng_state()]):
+            save_tree(state, tmp, _rng_name(rank))
         (tmp / "progress.json").write_text(json.dumps({"step": step, **progress}), encoding="utf-8")
         final = ckpt_dir / f"{CKPT_PREFIX}{step:06d}"
         if final.exists():
@@ -145,8 +156,12 @@ def read_progress(ckpt: Path) -> dict:
     return json.loads((ckpt / "progress.json").read_text(encoding="utf-8"))
 
 
-def restore_checkpoint(ckpt: Path, *, model, optimizer, device: str) -> dict:
-    """Load weights, optimiser and RNG states from ``ckpt``; return its progress record."""
+def restore_checkpoint(ckpt: Path, *, model, optimizer, device: str, rank: int = 0) -> dict:
+    """Load weights, optimiser and RNG states from ``ckpt``; return its progress record.
+
+    A rank the checkpoint has no RNG state for (it was written by fewer processes) keeps its own
+    seeded stream: the run goes on, with other dropout masks than an uninterrupted one.
+    """
     import torch
 
     trainable = load_tree(ckpt, "trainable", device=device)
@@ -158,5 +173,6 @@ def restore_checkpoint(ckpt: Path, *, model, optimizer, device: str) -> dict:
         for name, value in trainable.items():
             params[name].copy_(value)
     optimizer.load_state_dict(load_tree(ckpt, "optimizer", device=device))
-    set_rng_state(load_tree(ckpt, "rng"))
+    if (ckpt / f"{_rng_name(rank)}.json").is_file():
+        set_rng_state(load_tree(ckpt, _rng_name(rank)))
     return read_progress(ckpt)

@@ -29,17 +29,24 @@ def train_adapter(out_dir: Path, params: TrainParams, shards: Path, base_model: 
     """The one training recipe both training stages configure (MSA first, then dialects).
 
     Checkpoints go to ``work_dir`` (the stage's work area for this key): a killed run resumes there.
+    With ``runtime.train_processes`` > 1 it runs data-parallel, launched through accelerate
+    (``arabic_llm.train_ddp``); the process count is not part of the key: the global batch, the
+    data of each step and the schedule are those of one process (see the README, Several GPUs).
     """
     from arabic_llm.qlora import train_qlora
+    from arabic_llm.train_ddp import launch_training, train_processes
 
     train = train or params.train
-    return train_qlora(
+    kwargs = dict(
         model_dir=model_location(base_model), tokenizer_dir=str(tokenizer), shards_path=shards / SHARDS_FILE,
         train=train, lora=params.lora, quant=params.quantization, memory=params.memory,
         seed=params.seed, out_dir=out_dir, init_adapter=init_adapter,
         checkpoint_dir=None if work_dir is None else work_dir / "checkpoints", where=where,
-        on_step=prefect_progress(where, train.max_steps),
     )
+    processes = train_processes()
+    if processes > 1:
+        return launch_training(kwargs, processes, work_dir, on_step=prefect_progress(where, train.max_steps))
+    return train_qlora(**kwargs, on_step=prefect_progress(where, train.max_steps))
 
 
 def prefect_progress(where: str, max_steps: int):

@@ -131,3 +131,55 @@ def test_cache_is_bound_to_one_remote_and_urls_carry_no_credentials(tmp_path, re
     with pytest.raises(RemoteStoreError, match="credentials do not go in the URL"):
         Store.open("s3://AKIA:secret@bucket/x", tmp_path / "cache2")
     assert not (tmp_path / "cache2").exists()
+
+
+def toy_status(store: str, src: Path) -> dict:
+    """`status` for the toy flow's two stages: what a machine with this store would run."""
+    from arabic_llm.status import StatusPredictor
+    from toy_stages import ToyParams, toy_count, toy_upper
+
+    predictor = StatusPredictor(Store(store))
+    upper = predictor(toy_upper, ToyParams(repeat=2), src=src)
+    predictor(toy_count, ToyParams(repeat=1), text=upper)
+    return predictor.stages
+
+
+def test_status_counts_artifacts_only_the_remote_holds(tmp_path, remote_url, src):
+    first = toy_flow(store=machine(remote_url, tmp_path / "cache-a"), src=str(src))
+    fresh = toy_status(machine(remote_url, tmp_path / "cache-b"), src)
+    assert {s: i["state"] for s, i in fresh.items()} == {"toy_upper": "up-to-date", "toy_count": "up-to-date"}
+    assert all(i["remote"] and remote_url in i["reason"] for i in fresh.values())
+    assert {s: i["key"] for s, i in fresh.items()} == {s: i["key"] for s, i in first.items()}
+    assert not (tmp_path / "cache-b" / "artifacts").exists()  # status reads manifests, downloads nothing
+    # Without the remote, the same machine would run both.
+    alone = toy_status(str(tmp_path / "plain"), src)
+    assert {s: i["state"] for s, i in alone.items()} == {"toy_upper": "will-run", "toy_count": "will-run"}
+
+    # An upload cut short before its manifest is not counted, as a run would not take it.
+    fs = fsspec.filesystem("s3", skip_instance_cache=True)
+    fs.rm_file(f"{remote_url.removeprefix('s3://')}/{first['toy_count']['artifact']}/manifest.json")
+    partial = toy_status(machine(remote_url, tmp_path / "cache-b"), src)
+    assert partial["toy_upper"]["state"] == "up-to-date"
+    assert partial["toy_count"] == {**partial["toy_count"], "state": "will-run", "reason": "never run in this store"}
+
+
+def test_status_command_consults_the_remote_store(tmp_path, remote_url, capsys):
+    from arabic_llm import cli
+
+    args = ["status", "--json", "--store", remote_url, "--store-cache", str(tmp_path / "cache-b")]
+    assert cli.main(args) == 0
+    before = json.loads(capsys.readouterr().out)["stages"]
+    assert before["download"]["state"] == "will-run" and before["clean"]["conditional"]
+    # Another machine built `download` and uploaded it.
+    key = before["download"]["key"]
+    other = Store.open(remote_url, tmp_path / "cache-a")
+    with other.staging("download") as staged:
+        (staged / "data" / "docs.txt").write_text("documents", encoding="utf-8")
+        other.commit("download", key, staged, {})
+    other.publish("download", key)
+
+    assert cli.main(args) == 0
+    after = json.loads(capsys.readouterr().out)["stages"]
+    assert after["download"] == {**after["download"], "state": "up-to-date", "remote": True}
+    assert not after["clean"]["conditional"]  # its input digest is known now, from the remote manifest
+    assert not (tmp_path / "cache-b" / "artifacts").exists()
