@@ -108,11 +108,12 @@ class Timed:
         name = stage.spec.name
         if name == "train_msa":
             raise Done
-        started, cpu = time.perf_counter(), time.process_time()
+        started, cpu = time.perf_counter(), cpu_seconds()
         ref = run_stage(stage.spec, stage.build, params, inputs, str(self.store), None)
         self.seconds[name] = time.perf_counter() - started
-        self.cpu[name] = time.process_time() - cpu  # every thread of this process: steadier on a shared machine
+        self.cpu[name] = cpu_seconds() - cpu
         self.refs[name] = ref
+        print(f"  {name}: {self.seconds[name]:.1f}s, CPU {self.cpu[name]:.1f}s", flush=True)  # a long run shows progress
         return ref
 
 
@@ -158,8 +159,20 @@ def xml_size(path: Path) -> int:
     return size
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process (every thread) and of its finished worker processes: steadier than wall
+    time on a shared machine."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def peak_worker_rss_mb() -> float:
+    """The largest peak RSS of a finished worker process ($ARABIC_LLM_WORKERS > 1), 0 without workers."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def loader_throughput(shards_h5: Path, batch: int, workers: int, seconds: float = 10.0) -> float:
@@ -218,6 +231,8 @@ def main() -> int:
     print(f"refresh with {args.changed:.0%} pages edited (+{v2['deleted']} deleted, +{v2['created']} created): "
           f"{warm_s:.1f}s = {warm_s / cold_s:.3f} of the cold run (goal <= 0.10), CPU time {warm_cpu / cold_cpu:.3f}; "
           f"peak RSS {peak_rss_mb():.0f} MB")
+    if os.environ.get("ARABIC_LLM_WORKERS", "1") != "1":
+        print(f"workers: {os.environ['ARABIC_LLM_WORKERS']} processes, largest worker peak RSS {peak_worker_rss_mb():.0f} MB")
 
     shards_h5 = store / cold.refs["shards"].path / "data" / "shards.h5"
     for workers in (0, 2):
