@@ -42,8 +42,14 @@ def write_jsonl(path: Path, records: Iterable[dict]) -> int:
 # workers ran.
 
 
+class ShardRow(dict):
+    """A document still in its shard-row form, read back from an earlier artifact: written as it is."""
+
+
 def doc_row(doc: dict) -> dict:
     """A document as a shard row: the four columns, every other field as canonical JSON."""
+    if isinstance(doc, ShardRow):
+        return doc
     rest = {k: v for k, v in doc.items() if k not in ("id", "source", "dialect", "text")}
     return {"id": doc["id"], "source": doc["source"], "dialect": doc.get("dialect"), "text": doc["text"],
             "fields": json.dumps(rest, ensure_ascii=False, sort_keys=True, separators=(",", ":"))}

@@ -25,6 +25,7 @@ from typing import Iterable, Iterator
 from arabic_llm.corpus import (
     DOCS_DIR,
     SHARD_COLUMNS,
+    ShardRow,
     doc_row,
     read_doc_table,
     row_doc,
@@ -322,7 +323,7 @@ def _earlier_rows(earlier: EarlierOutputs | None, found: dict[bytes, tuple]) -> 
     rows = {}
     for (artifact, shard), wanted in by_shard.items():
         taken = earlier.table(artifact, shard).take([start for _, start in wanted]).to_pylist()
-        rows.update((key, row_doc(row)) for (key, _), row in zip(wanted, taken))
+        rows.update((key, ShardRow(row)) for (key, _), row in zip(wanted, taken))  # written back as they are
     return rows
 
 

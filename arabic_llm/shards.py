@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -236,23 +237,35 @@ class ShardWriter:
 
 
 class TokenReader:
-    """Token ranges of a split's row-major ``input_ids``, read in blocks of rows (reads come mostly in order)."""
+    """Token ranges of a split's row-major ``input_ids``, read in aligned blocks of rows kept in a small
+    LRU cache: reads follow each (dialect, source) group's stream in order, and the groups' streams lie
+    in different regions of the file, so one block per group in use stays cached."""
 
-    def __init__(self, path: Path, block_rows: int = 4096):
+    def __init__(self, path: Path, block_rows: int = 256, max_blocks: int = 64):
         self.file = h5py.File(path, "r")
         self.seq_len = int(self.file.attrs["seq_len"])
-        self.block_rows = block_rows
-        self.blocks: dict[str, tuple[int, np.ndarray]] = {}
+        self.block_rows, self.max_blocks = block_rows, max_blocks
+        self.blocks: OrderedDict[tuple[str, int], np.ndarray] = OrderedDict()
+
+    def _block(self, split: str, number: int) -> np.ndarray:
+        block = self.blocks.get((split, number))
+        if block is None:
+            first = number * self.block_rows
+            block = self.file[split]["input_ids"][first : first + self.block_rows].reshape(-1)
+            self.blocks[(split, number)] = block
+            if len(self.blocks) > self.max_blocks:
+                self.blocks.popitem(last=False)
+        else:
+            self.blocks.move_to_end((split, number))
+        return block
 
     def read(self, split: str, start: int, length: int) -> np.ndarray:
-        first, last = start // self.seq_len, (start + length - 1) // self.seq_len
-        at, block = self.blocks.get(split, (0, np.zeros((0, self.seq_len), np.int32)))
-        if first < at or last >= at + len(block):
-            block = self.file[split]["input_ids"][first : max(first + self.block_rows, last + 1)]
-            self.blocks[split] = at, block = first, block
-        flat = block.reshape(-1)
-        offset = start - at * self.seq_len
-        return flat[offset : offset + length].copy()
+        span = self.block_rows * self.seq_len  # tokens per block
+        pieces = []
+        for number in range(start // span, (start + length - 1) // span + 1):
+            lo, hi = max(start, number * span), min(start + length, (number + 1) * span)
+            pieces.append(self._block(split, number)[lo - number * span : hi - number * span])
+        return np.concatenate(pieces) if len(pieces) > 1 else pieces[0].copy()
 
     def close(self) -> None:
         self.file.close()

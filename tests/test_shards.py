@@ -220,3 +220,20 @@ def test_instruction_records_are_rendered_with_the_tokenizers_chat_template(buil
                                                {"role": "assistant", "content": d["response"]}], tokenize=False)
                      for d in wanted]
     assert texts[0].startswith("<|user|>\n" + wanted[0]["prompt"])
+
+
+def test_token_reader_reads_any_range_across_its_cached_blocks(built):
+    from arabic_llm.shards import TokenReader
+
+    path = built[0]
+    with h5py.File(path, "r") as f:
+        flat = {split: f[split]["input_ids"][()].reshape(-1) for split in ("train", "eval")}
+    reader = TokenReader(path, block_rows=2, max_blocks=3)  # tiny blocks: ranges cross them, the cache evicts
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        split = "train" if rng.random() < 0.8 else "eval"
+        start = int(rng.integers(0, len(flat[split]) - 1))
+        length = int(rng.integers(1, min(5 * SEQ_LEN, len(flat[split]) - start) + 1))
+        assert np.array_equal(reader.read(split, start, length), flat[split][start : start + length])
+    assert len(reader.blocks) <= 3
+    reader.close()
