@@ -6,7 +6,8 @@
 1. Cold run: a dump of --pages pages (the sample's article paragraphs recombined, short pages) is
    parsed and processed through `shards` (the real stages and wiring; training is not run):
    pages/s, MB/s of XML and of bz2, seconds per stage, peak RSS of the process.
-2. Refresh: the same dump with --changed of its pages edited (plus as many deleted and created), run
+2. Refresh: the same dump with --changed of its pages edited (plus half as many deleted and half as
+   many created: 2 x --changed of the pages change), run
    against the warm store, and its cost against the cold run's (goal <= 0.10).
 3. Shard loader: tokens/s read through ShardDataset's DataLoader against the tokens/s the QLoRA
    stage trains at (the figure it prints, or --train-tok-s).
@@ -191,7 +192,9 @@ def loader_throughput(shards_h5: Path, batch: int, workers: int, seconds: float 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=20_000)
-    ap.add_argument("--changed", type=float, default=0.02, help="fraction of pages edited in the refresh")
+    ap.add_argument("--changed", type=float, default=0.02,
+                    help="fraction of pages edited in the refresh; half as many are deleted and half as many "
+                         "created, so 2x this fraction of pages change in all (0.01: 2%% of pages changed)")
     ap.add_argument("--work", type=Path, default=None, help="working directory (default: a temporary one)")
     ap.add_argument("--train-tok-s", type=float, default=None,
                     help="training consumption to compare the loader with (default: measured tiny QLoRA steps)")
