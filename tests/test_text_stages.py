@@ -158,3 +158,37 @@ def test_dialect_model_trains_from_a_local_dataset_through_datasets(tmp_path, mo
     pq.write_table(pa.table({"text": ["نص"], "dialect": ["EGY"]}), nolabel / "data" / "train-00000-of-00001.parquet")
     with pytest.raises(CorpusError, match="lacks column"):
         read_labelled_hub(f"hub:{nolabel}")
+
+
+def test_a_tagger_trained_on_a_tsv_does_not_depend_on_the_corpus(tmp_path: Path):
+    """Labels that carry their own text (a TSV) make the tagger's key independent of the documents: a
+    refreshed corpus keeps the tagger (and so every tag of an unchanged document)."""
+    from flows.pipeline import pipeline
+    from tasks.dialect_model import labels_name_documents
+
+    tsv = tmp_path / "labels.tsv"
+    tsv.write_text("".join(f"{text}\t{label}\n" for text, label in [
+        ("ازيك عامل ايه النهارده", "EGY"), ("شلونك شخبارك اليوم", "GLF"), ("كيفك شو عم تعمل", "LEV"),
+        ("واش راك لاباس عليك", "MGR"), ("كيف حالك اليوم", "MSA")] * 3), encoding="utf-8")
+    assert not labels_name_documents(tsv) and labels_name_documents(Path("labels.json"))
+    assert not labels_name_documents(None)
+
+    seen: dict[str, dict] = {}
+
+    class Stop(Exception):
+        pass
+
+    def run(stage, params, **inputs):  # records what the flow hands each stage, up to the tagger
+        seen[stage.spec.name] = inputs
+        if stage.spec.name == "dialect_model":
+            raise Stop
+        return stage.spec.name
+
+    cfg = load_config(None, [f"dialect.train_data={tsv}"])
+    with pytest.raises(Stop):
+        pipeline(cfg, run)
+    assert seen["dialect_model"] == {"docs": None, "labels": tsv}
+    cfg = load_config(None)  # the builtin JSON labels name corpus documents: the corpus is an input
+    with pytest.raises(Stop):
+        pipeline(cfg, run)
+    assert seen["dialect_model"]["docs"] == "segment"
