@@ -100,8 +100,9 @@ class Done(Exception):
 class Timed:
     """The real wiring through `shards`, each stage timed (the same body as the Prefect tasks)."""
 
-    def __init__(self, store: Path):
+    def __init__(self, store: Path, stop_after: str | None = None):
         self.store, self.seconds, self.cpu, self.refs = store, {}, {}, {}
+        self.stop_after = stop_after
 
     def __call__(self, stage, params, **inputs):
         from arabic_llm.store import run_stage
@@ -115,17 +116,19 @@ class Timed:
         self.cpu[name] = cpu_seconds() - cpu
         self.refs[name] = ref
         print(f"  {name}: {self.seconds[name]:.1f}s, CPU {self.cpu[name]:.1f}s", flush=True)  # a long run shows progress
+        if name == self.stop_after:
+            raise Done
         return ref
 
 
-def run_chain(store: Path, dump: Path, tokenizer: Path, labels: Path) -> Timed:
+def run_chain(store: Path, dump: Path, tokenizer: Path, labels: Path, stop_after: str | None = None) -> Timed:
     from arabic_llm.config import load_config
     from flows.pipeline import pipeline
 
     cfg = load_config(None, [f"download.wikipedia={dump}", "download.bactrian_x=null", "download.oasst1=null",
                              f"tokenizer.name_or_path={tokenizer}", f"dialect.train_data={labels}",
                              "shards.seq_len=512"])
-    timed = Timed(store)
+    timed = Timed(store, stop_after)
     try:
         pipeline(cfg, timed)
     except Done:
@@ -198,6 +201,9 @@ def main() -> int:
     ap.add_argument("--work", type=Path, default=None, help="working directory (default: a temporary one)")
     ap.add_argument("--train-tok-s", type=float, default=None,
                     help="training consumption to compare the loader with (default: measured tiny QLoRA steps)")
+    ap.add_argument("--stop-after", default=None, metavar="STAGE",
+                    help="a cold run only, up to this stage (e.g. download): throughput and memory at sizes "
+                         "where the whole chain takes too long")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-corpus-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -206,7 +212,8 @@ def main() -> int:
     started = time.perf_counter()
     v1 = write_dump(work / "dump-v1.xml.bz2", args.pages, seed=7)
     gen_s = time.perf_counter() - started
-    v2 = write_dump(work / "dump-v2.xml.bz2", args.pages, seed=7, changed=args.changed)
+    v2 = (write_dump(work / "dump-v2.xml.bz2", args.pages, seed=7, changed=args.changed) if not args.stop_after
+          else {"edited": 0, "deleted": 0, "created": 0})
     xml_mb = xml_size(work / "dump-v1.xml.bz2") / 1e6
     bz2_mb = (work / "dump-v1.xml.bz2").stat().st_size / 1e6
     print(f"dump: {v1['pages']} pages, {bz2_mb:.1f} MB bz2" + (f", {xml_mb:.1f} MB XML" if xml_mb else "") +
@@ -214,9 +221,13 @@ def main() -> int:
 
     store = work / "store"
     started = time.perf_counter()
-    cold = run_chain(store, work / "dump-v1.xml.bz2", tok, labels)
+    cold = run_chain(store, work / "dump-v1.xml.bz2", tok, labels, args.stop_after)
     cold_s = time.perf_counter() - started
     rss_cold = peak_rss_mb()
+    if args.stop_after:
+        print(f"cold through {args.stop_after}: {cold_s:.1f}s, {v1['pages'] / cold_s:.0f} pages/s, "
+              f"{bz2_mb / cold_s:.2f} MB/s bz2, {xml_mb / cold_s:.2f} MB/s XML; peak RSS {rss_cold:.0f} MB")
+        return 0
     started = time.perf_counter()
     warm = run_chain(store, work / "dump-v2.xml.bz2", tok, labels)
     warm_s = time.perf_counter() - started
