@@ -288,6 +288,11 @@ def wiki_recipe() -> str:
     return stage_key("download:wikipedia", running_stage().code, "{}", {})
 
 
+def wiki_job() -> ReuseJob | None:
+    """The reuse job of article pages in the download stage being built (None outside a stage run)."""
+    return current_job(wiki_recipe()) if running_stage() else None
+
+
 def wiki_documents(pages: Iterable[dict], limit: int | None = None, on_key=None) -> Iterator[dict]:
     """Documents of article pages; a page whose identity (:func:`page_identity`) was converted before
     by the same code is read back from that output instead of parsing its wikitext again.
@@ -295,7 +300,7 @@ def wiki_documents(pages: Iterable[dict], limit: int | None = None, on_key=None)
     ``on_key(key, doc or None)`` is told each page's record key, so the caller can record where the
     document lands.
     """
-    job = current_job(wiki_recipe()) if running_stage() else None
+    job = wiki_job()
     earlier = earlier_outputs(job) if job else None
     n = 0
     for batch in _batches(pages, BATCH):

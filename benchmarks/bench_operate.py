@@ -20,32 +20,17 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "tests")]
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="bench-prefect-"))
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
 
-from prefect import flow  # noqa: E402
 
-from arabic_llm.config import load_config  # noqa: E402
-from arabic_llm.runs import StageRunner  # noqa: E402
 from arabic_llm.scaleout import dask_task_runner  # noqa: E402
 from arabic_llm.store import Store  # noqa: E402
-from tasks.clean import clean  # noqa: E402
-from tasks.download import download, plan  # noqa: E402
-from tasks.normalize import normalize  # noqa: E402
-
-
-@flow(name="bench-text-stages")
-def text_flow(store: str, shard_docs: int) -> dict:
-    cfg = load_config(None, [f"download.shard_docs={shard_docs}"])
-    run = StageRunner(Store(store), "bench")
-    params, files = plan(cfg.download)
-    raw = run(download, params, **files)
-    run(normalize, cfg.normalize, docs=run(clean, cfg.clean, docs=raw))
-    return run.stages
+from toy_flow import text_flow  # noqa: E402
 
 
 def timed(fn, **kwargs) -> tuple[float, dict]:

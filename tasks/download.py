@@ -25,7 +25,7 @@ from arabic_llm.corpus import (
     resolve_source,
     wiki_pages,
 )
-from arabic_llm.records import RecordWriter, current_job, release, wiki_documents, wiki_recipe
+from arabic_llm.records import RecordWriter, release, wiki_documents, wiki_job
 from arabic_llm.store import directory_digest, stage_task
 
 _PUBLISHED = re.compile(r"^(latest|\d{8}|https?://.+)$")
@@ -115,7 +115,7 @@ def download(out_dir: Path, params: DownloadParams, **sources: Path) -> dict:
     from arabic_llm.corpus import write_documents
 
     counts: dict[str, int] = {}
-    job = current_job(wiki_recipe()) if current_job() else None
+    job = wiki_job()
     records = RecordWriter(job) if job else None
     written = 0  # documents yielded so far: where the next one lands
 

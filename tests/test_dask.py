@@ -10,28 +10,11 @@ from pathlib import Path
 
 import pytest
 from distributed import Client, LocalCluster, get_task_stream
-from prefect import flow
 
-from arabic_llm.config import load_config
-from arabic_llm.runs import StageRunner
 from arabic_llm.scaleout import dask_task_runner
-from arabic_llm.store import Store
-from tasks.clean import clean
-from tasks.download import download, plan
-from tasks.normalize import normalize
-from toy_flow import toy_flow
+from toy_flow import text_flow, toy_flow
 
 SHARD_DOCS = 60  # the sample corpora split into several shards: the unit of parallel work
-
-
-@flow(name="text-stages")
-def text_flow(store: str, shard_docs: int) -> dict:
-    cfg = load_config(None, [f"download.shard_docs={shard_docs}"])
-    run = StageRunner(Store(store), "dask-test")
-    params, files = plan(cfg.download)
-    raw = run(download, params, **files)
-    run(normalize, cfg.normalize, docs=run(clean, cfg.clean, docs=raw))
-    return run.stages
 
 
 @pytest.fixture(scope="module")

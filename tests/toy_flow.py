@@ -1,4 +1,5 @@
-"""A two-stage flow over toy stages, run in-process by tests or as a script by concurrency tests."""
+"""Small flows for tests and benchmarks: two toy stages (run in-process, or as a script by the
+concurrency tests), and the first real text stages over the embedded sample."""
 
 from __future__ import annotations
 
@@ -8,8 +9,12 @@ from pathlib import Path
 
 from prefect import flow
 
+from arabic_llm.config import load_config
 from arabic_llm.runs import StageRunner
 from arabic_llm.store import Store
+from tasks.clean import clean
+from tasks.download import download, plan
+from tasks.normalize import normalize
 from toy_stages import ToyParams, toy_count, toy_upper
 
 
@@ -19,6 +24,17 @@ def toy_flow(store: str, src: str, repeat: int = 2, sleep: float = 0.0, fail: bo
     run = StageRunner(Store(store), "toy-run")
     upper = run(toy_upper, ToyParams(repeat=repeat, sleep=sleep, fail=fail), src=Path(src))
     run(toy_count, ToyParams(repeat=count_repeat or 1), text=upper)
+    return run.stages
+
+
+@flow(name="text-stages")
+def text_flow(store: str, shard_docs: int) -> dict:
+    """download -> clean -> normalize on the embedded sample, in shards of ``shard_docs`` documents."""
+    cfg = load_config(None, [f"download.shard_docs={shard_docs}"])
+    run = StageRunner(Store(store), "text-stages")
+    params, files = plan(cfg.download)
+    raw = run(download, params, **files)
+    run(normalize, cfg.normalize, docs=run(clean, cfg.clean, docs=raw))
     return run.stages
 
 
