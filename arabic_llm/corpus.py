@@ -42,14 +42,23 @@ def write_jsonl(path: Path, records: Iterable[dict]) -> int:
 # workers ran.
 
 
-class ShardRow(dict):
-    """A document still in its shard-row form, read back from an earlier artifact: written as it is."""
+class EarlierRow:
+    """A document still in a shard of an earlier artifact (an Arrow table and a row): written by an
+    Arrow take, never decoded. Only its id can be read (``doc["id"]``)."""
+
+    __slots__ = ("id", "table", "row")
+
+    def __init__(self, doc_id: str, table, row: int):
+        self.id, self.table, self.row = doc_id, table, row
+
+    def __getitem__(self, name: str) -> str:
+        if name != "id":
+            raise KeyError(f"{name!r}: an earlier document row is not decoded; only its id is at hand")
+        return self.id
 
 
 def doc_row(doc: dict) -> dict:
     """A document as a shard row: the four columns, every other field as canonical JSON."""
-    if isinstance(doc, ShardRow):
-        return doc
     rest = {k: v for k, v in doc.items() if k not in ("id", "source", "dialect", "text")}
     return {"id": doc["id"], "source": doc["source"], "dialect": doc.get("dialect"), "text": doc["text"],
             "fields": json.dumps(rest, ensure_ascii=False, sort_keys=True, separators=(",", ":"))}
@@ -79,10 +88,27 @@ def write_doc_table(path: Path, table) -> None:
     tmp.replace(path)
 
 
-def write_doc_shard(path: Path, docs: list[dict]) -> None:
+def write_doc_shard(path: Path, docs: list) -> None:
+    """Write documents (dicts, or :class:`EarlierRow` s copied as they are) as one shard."""
+    import numpy as np
     import pyarrow as pa
 
-    write_doc_table(path, pa.Table.from_pylist([doc_row(d) for d in docs], schema=shard_schema()))
+    tables: dict[int, tuple[int, object]] = {}  # id(table) -> (its number among the sources, table)
+    new_rows, picks = [], []  # (source number, row): source 0 is the new rows
+    for doc in docs:
+        if isinstance(doc, EarlierRow):
+            number = tables.setdefault(id(doc.table), (len(tables) + 1, doc.table))[0]
+            picks.append((number, doc.row))
+        else:
+            picks.append((0, len(new_rows)))
+            new_rows.append(doc_row(doc))
+    table = pa.Table.from_pylist(new_rows, schema=shard_schema())
+    if tables:
+        sources = [table] + [t for _, t in sorted(tables.values(), key=lambda v: v[0])]
+        first = np.cumsum([0] + [t.num_rows for t in sources])
+        numbers, rows = np.array(picks, dtype=np.int64).reshape(-1, 2).T
+        table = pa.concat_tables(sources).take(first[numbers] + rows).combine_chunks()
+    write_doc_table(path, table)
 
 
 def read_doc_table(path: Path):
@@ -147,7 +173,7 @@ def per_record(fn):
     return fn
 
 
-def _map_one(fn, params, src: Path, dst: Path, job) -> tuple[dict, list]:
+def _map_one(fn, params, src: Path, dst: Path, job) -> tuple[dict, tuple | list]:
     if getattr(fn, "per_record", False):
         from arabic_llm.records import map_shard_records
 
@@ -179,10 +205,10 @@ def map_documents(fn, params, in_dir: Path, out_dir: Path, desc: str) -> dict:
     results = []
 
     def collect(result):
-        stats, entries = result
+        stats, columns = result
         results.append(stats)
         if records:
-            records.add(entries)
+            records.add_columns(*columns)
 
     with shard_pool(min(worker_count(), len(jobs))) as pool:  # local processes, or the Dask cluster
         if pool is None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -25,7 +25,7 @@ from typing import Iterable, Iterator
 from arabic_llm.corpus import (
     DOCS_DIR,
     SHARD_COLUMNS,
-    ShardRow,
+    EarlierRow,
     doc_row,
     read_doc_table,
     row_doc,
@@ -63,11 +63,12 @@ def current_job(recipe: str | None = None) -> ReuseJob | None:
 
 
 class RecordWriter:
-    """Collects ``(key, shard, start, count, stats)`` entries and writes them as the artifact's table."""
+    """Collects entries ``(key, shard, start, count, stats)``, column by column, and writes them as the
+    artifact's table."""
 
     def __init__(self, job: ReuseJob):
         self.job = job
-        self.keys = bytearray()
+        self.keys = bytearray()  # 32 bytes a record
         self.shards: list[str] = []
         self.starts: list[int] = []
         self.counts: list[int] = []
@@ -75,11 +76,22 @@ class RecordWriter:
 
     def add(self, entries: Iterable[tuple]) -> None:
         for key, shard, start, count, stats in entries:
-            self.keys += key
-            self.shards.append(shard)
-            self.starts.append(start)
-            self.counts.append(count)
-            self.stats.append(stats)
+            self.add_one(key, shard, start, count, stats)
+
+    def add_one(self, key: bytes, shard: str, start: int, count: int, stats: str) -> None:
+        self.keys += key
+        self.shards.append(shard)
+        self.starts.append(start)
+        self.counts.append(count)
+        self.stats.append(stats)
+
+    def add_columns(self, keys: bytes, shard: str | list[str], starts, counts, stats: list[str]) -> None:
+        """Entries of records ``keys`` (concatenated), in one ``shard`` or one each."""
+        self.keys += keys
+        self.shards += [shard] * len(stats) if isinstance(shard, str) else shard
+        self.starts += starts.tolist() if hasattr(starts, "tolist") else starts
+        self.counts += counts.tolist() if hasattr(counts, "tolist") else counts
+        self.stats += stats
 
     def write(self) -> None:
         """Sort by key and write ``records.arrow`` into the staging directory (moved with the artifact)."""
@@ -120,7 +132,7 @@ class EarlierOutputs:
                 continue  # an unreadable cache entry is a miss, never an error
             if meta.get(b"recipe") == recipe.encode():
                 found.append((path.stat().st_mtime, path.parent.name, reader))
-        self.tables = []  # (artifact, table, sorted keys as numpy S32)
+        self.tables = []  # (artifact, its entries), newest first
         for _, artifact, reader in sorted(found, key=lambda f: f[0], reverse=True):
             if len(self.tables) == NEWEST:
                 break
@@ -128,30 +140,44 @@ class EarlierOutputs:
                 self.tables.append((artifact, _Entries(reader.read_all())))
         self._shards: OrderedDict[tuple[str, str], object] = OrderedDict()
 
-    def find(self, keys: list[bytes]) -> dict[bytes, tuple]:
-        """Entries of the keys found: key -> (artifact, shard, start, count, stats)."""
+    def locate(self, keys: bytes):
+        """For each of ``keys`` (32 bytes each, concatenated): which table holds it (an index into
+        :attr:`tables`, -1 for none: the newest wins) and its row there, as two numpy arrays."""
         import numpy as np
 
-        found: dict[bytes, tuple] = {}
-        todo = np.arange(len(keys))  # positions in ``keys`` not found yet (S32 values drop trailing NULs)
-        wanted = np.array(keys, dtype="S32")
-        for artifact, known in self.tables:
+        wanted = np.frombuffer(keys, dtype="S32")  # compared as fixed-width bytes: trailing NULs are safe
+        which = np.full(len(wanted), -1, dtype=np.int64)
+        rows = np.zeros(len(wanted), dtype=np.int64)
+        todo = np.arange(len(wanted))  # positions not found yet
+        for t, (_, known) in enumerate(self.tables):
             if not len(todo) or not len(known.keys):
                 continue
             at = np.minimum(np.searchsorted(known.keys, wanted[todo]), len(known.keys) - 1)
             hit = known.keys[at] == wanted[todo]
-            rows = at[hit]
-            for i, shard, start, count, stats in zip(todo[hit].tolist(), known.shard(rows), known.start[rows].tolist(),
-                                                     known.count[rows].tolist(), known.stats(rows)):
-                found[keys[i]] = (artifact, shard, start, count, stats)
+            which[todo[hit]], rows[todo[hit]] = t, at[hit]
             todo = todo[~hit]
+        return which, rows
+
+    def find(self, keys: list[bytes]) -> dict[bytes, tuple]:
+        """Entries of the keys found: key -> (artifact, shard, start, count, stats)."""
+        import numpy as np
+
+        which, rows = self.locate(b"".join(keys))
+        found: dict[bytes, tuple] = {}
+        for t, (artifact, known) in enumerate(self.tables):
+            at = np.flatnonzero(which == t)
+            picked = rows[at]
+            for i, shard, start, count, stats in zip(at.tolist(), known.shard(picked), known.start[picked].tolist(),
+                                                     known.count[picked].tolist(), known.stats(picked)):
+                found[keys[i]] = (artifact, shard, start, count, stats)
         return found
 
     def table(self, artifact: str, shard: str):
         """The Arrow table of an output shard of an earlier artifact (the last few kept: reads are mostly in order)."""
         table = self._shards.get((artifact, shard))
         if table is None:
-            table = read_doc_table(self.store.artifact_path(self.stage, artifact) / "data" / DOCS_DIR / shard)
+            path = self.store.artifact_path(self.stage, artifact) / "data" / DOCS_DIR / shard
+            table = read_doc_table(path).cast(shard_schema())
             self._shards[(artifact, shard)] = table
             if len(self._shards) > 3:  # a shard's records come from the earlier shards around it
                 self._shards.popitem(last=False)
@@ -169,14 +195,14 @@ class _Entries:
         self.start = table.column("start").to_numpy()
         self.count = table.column("count").to_numpy()
         shards, stats = table.column("shard").combine_chunks(), table.column("stats").combine_chunks()
-        self._shard_names, self._shard_of = shards.dictionary.to_pylist(), shards.indices.to_numpy()
-        self._stats_texts, self._stats_of = stats.dictionary.to_pylist(), stats.indices.to_numpy()
+        self.shard_names, self.shard_of = shards.dictionary.to_pylist(), shards.indices.to_numpy()
+        self.stats_texts, self.stats_of = stats.dictionary.to_pylist(), stats.indices.to_numpy()
 
     def shard(self, rows) -> list[str]:
-        return [self._shard_names[i] for i in self._shard_of[rows].tolist()]
+        return [self.shard_names[i] for i in self.shard_of[rows].tolist()]
 
     def stats(self, rows) -> list[str]:
-        return [self._stats_texts[i] for i in self._stats_of[rows].tolist()]
+        return [self.stats_texts[i] for i in self.stats_of[rows].tolist()]
 
 
 @functools.lru_cache(maxsize=8)
@@ -224,53 +250,64 @@ def _sorted(figures: dict) -> dict:
 def map_shard_records(fn, params, src: Path, dst: Path, job: ReuseJob | None) -> tuple[dict, list[tuple]]:
     """Map one document shard with a per-record ``fn``, reusing known records' outputs.
 
-    ``fn(docs, params)`` returns one ``(output docs, figures)`` pair per input document.
+    ``fn(docs, params)`` returns one ``(output docs, figures)`` pair per input document. The output
+    is one Arrow ``take`` over the new rows and the earlier shards that hold the known ones, in
+    input order: the same rows, and bytes, as mapping every record.
 
     Returns:
-        (the shard's figures, records-table entries for every record of the shard).
+        (the shard's figures, records-table columns for every record of the shard, or ``[]``).
     """
+    import numpy as np
     import pyarrow as pa
 
     table = read_doc_table(src)
-    keys = record_keys(job.recipe, row_identities(table)) if job else [None] * table.num_rows
+    n = table.num_rows
     earlier = earlier_outputs(job) if job else None
-    found = earlier.find(keys) if earlier else {}
-    missing = [i for i, k in enumerate(keys) if k not in found]
-    misses = [row_doc(r) for r in table.take(missing).to_pylist()] if missing else []
-    results = iter(fn(misses, params))
-    pieces: list = []  # Arrow slices of earlier artifacts and lists of new rows, in output order
-    entries, figures, start = [], {}, 0
-    reused = Counter()  # figures of reused records, as stored: most records share a handful of them
-    for key in keys:
-        if key in found:
-            artifact, shard, first, count, stats = found[key]
-            piece = (earlier.table(artifact, shard), first, count)
-            last = pieces[-1] if pieces else None
-            if isinstance(last, tuple) and last[0] is piece[0] and last[1] + last[2] == first:
-                pieces[-1] = (last[0], last[1], last[2] + count)  # adjacent rows: one slice
-            elif count:
-                pieces.append(piece)
-            reused[stats] += 1
-        else:
-            docs, record_figures = next(results)
-            count = len(docs)
-            if pieces and isinstance(pieces[-1], list):
-                pieces[-1].extend(doc_row(d) for d in docs)
-            elif count:
-                pieces.append([doc_row(d) for d in docs])
-            stats = json.dumps(record_figures, sort_keys=True, separators=(",", ":"))
-            add_figures(figures, record_figures)
-        if job:
-            entries.append((key, dst.name, start, count, stats))
-        start += count
-    for stats, times in reused.items():
-        add_figures(figures, json.loads(stats), times)
+    keys = b"".join(record_keys(job.recipe, row_identities(table))) if job else b""
+    which, rows = earlier.locate(keys) if job else (np.full(n, -1), np.zeros(n, np.int64))
+    missing = np.flatnonzero(which < 0)
+    misses = [row_doc(r) for r in table.take(missing).to_pylist()] if len(missing) else []
+
     schema = shard_schema()
-    parts = [pa.Table.from_pylist(p, schema=schema) if isinstance(p, list) else p[0].slice(p[1], p[2]).cast(schema)
-             for p in pieces]
-    out = pa.concat_tables(parts).combine_chunks() if parts else schema.empty_table()
-    write_doc_table(dst, out)
-    return {"documents": start, **_sorted(figures)}, entries
+    new_rows, new_counts, stats = [], [], [""] * n
+    figures: dict = {}
+    for i, (docs, record_figures) in zip(missing.tolist(), fn(misses, params)):
+        new_rows.extend(doc_row(d) for d in docs)
+        new_counts.append(len(docs))
+        stats[i] = json.dumps(record_figures, sort_keys=True, separators=(",", ":"))
+        add_figures(figures, record_figures)
+    counts = np.zeros(n, dtype=np.int64)
+    first = np.zeros(n, dtype=np.int64)  # each record's first row in the sources, one after another
+    counts[missing] = new_counts
+    first[missing] = np.cumsum(counts[missing]) - counts[missing]
+    sources = [pa.Table.from_pylist(new_rows, schema=schema)]
+    base = len(new_rows)
+    for t, (artifact, known) in enumerate(earlier.tables if earlier else []):
+        mine = np.flatnonzero(which == t)
+        if not len(mine):
+            continue
+        at = rows[mine]
+        counts[mine] = known.count[at]
+        shard_of = known.shard_of[at]
+        for s in np.unique(shard_of).tolist():
+            part = shard_of == s
+            if counts[mine[part]].any():
+                earlier_shard = earlier.table(artifact, known.shard_names[s])
+                first[mine[part]] = base + known.start[at[part]]
+                sources.append(earlier_shard)
+                base += earlier_shard.num_rows
+        stats_of = known.stats_of[at]
+        for i, text in zip(mine.tolist(), known.stats(at)):
+            stats[i] = text
+        for s, times in zip(*np.unique(stats_of, return_counts=True)):  # figures as stored: a handful of kinds
+            add_figures(figures, json.loads(known.stats_texts[s]), int(times))
+
+    starts = np.cumsum(counts) - counts  # each record's first row in the output
+    total = int(counts.sum())
+    out = pa.concat_tables(sources).take(np.repeat(first - starts, counts) + np.arange(total))
+    write_doc_table(dst, out.combine_chunks())
+    columns = (keys, dst.name, starts, counts, stats) if job else []
+    return {"documents": total, **_sorted(figures)}, columns
 
 
 # ---------------------------------------------------------------- Wikipedia articles
@@ -319,16 +356,17 @@ def wiki_documents(pages: Iterable[dict], limit: int | None = None, on_key=None)
                 return
 
 
-def _earlier_rows(earlier: EarlierOutputs | None, found: dict[bytes, tuple]) -> dict[bytes, dict]:
-    """The documents of found records, read one earlier shard at a time (a page without text has none)."""
+def _earlier_rows(earlier: EarlierOutputs | None, found: dict[bytes, tuple]) -> dict[bytes, EarlierRow]:
+    """Where the documents of found records lie, with their ids (a page without text has none)."""
     by_shard: dict[tuple[str, str], list[tuple[bytes, int]]] = {}
     for key, (artifact, shard, start, count, _) in found.items():
         if count:
             by_shard.setdefault((artifact, shard), []).append((key, start))
     rows = {}
     for (artifact, shard), wanted in by_shard.items():
-        taken = earlier.table(artifact, shard).take([start for _, start in wanted]).to_pylist()
-        rows.update((key, ShardRow(row)) for (key, _), row in zip(wanted, taken))  # written back as they are
+        table = earlier.table(artifact, shard)
+        ids = table.column("id").take([start for _, start in wanted]).to_pylist()
+        rows.update((key, EarlierRow(doc_id, table, start)) for (key, start), doc_id in zip(wanted, ids))
     return rows
 
 
@@ -351,10 +389,13 @@ class TokenReuse:
     from an earlier ``shards.h5`` instead of tokenising again."""
 
     def __init__(self, job: ReuseJob, shards_file: str):
-        self.job, self.shards_file = job, shards_file
+        from arabic_llm.shards import TokenReader  # h5py: imported by the shards stage alone
+
+        self.job, self.shards_file, self.reader_class = job, shards_file, TokenReader
         self.earlier = earlier_outputs(job)
         self.readers: dict[str, object] = {}
-        self.placed: list[tuple] = []
+        self.placed_keys = bytearray()  # where each document's tokens go: key, group, offset, length
+        self.placed: list[tuple[tuple[str, str, str], int, int]] = []
 
     def lookup(self, table) -> tuple[list[bytes], dict[bytes, tuple]]:
         """Record keys of a table of document rows (a content hash, no decoding) and those known."""
@@ -362,25 +403,26 @@ class TokenReuse:
         return keys, self.earlier.find(keys)
 
     def tokens(self, entry: tuple) -> list[int]:
-        from arabic_llm.shards import TokenReader
-
         artifact, split, start, length, _ = entry
         if not length:
             return []
         if artifact not in self.readers:
-            self.readers[artifact] = TokenReader(self.earlier.store.artifact_path(self.job.stage, artifact) / "data" /
-                                                 self.shards_file)
+            path = self.earlier.store.artifact_path(self.job.stage, artifact) / "data" / self.shards_file
+            self.readers[artifact] = self.reader_class(path)
         return self.readers[artifact].read(split, start, length)
 
     def place(self, key: bytes, group: tuple[str, str, str], offset: int, length: int) -> None:
-        self.placed.append((key, group, offset, length))
+        self.placed_keys += key
+        self.placed.append((group, offset, length))
 
     def commit(self, writer) -> None:
         """After ``writer.close()``: record where every document's tokens now lie."""
         for reader in self.readers.values():
             reader.close()
+        first = {group: writer.position(*group, 0) for group in {group for group, _, _ in self.placed}}
         records = RecordWriter(self.job)
-        records.add((key, group[0], writer.position(*group, offset), length, "{}")
-                    for key, group, offset, length in self.placed)
+        records.add_columns(bytes(self.placed_keys), [group[0] for group, _, _ in self.placed],
+                            [first[group] + offset for group, offset, _ in self.placed],
+                            [length for _, _, length in self.placed], ["{}"] * len(self.placed))
         records.write()
         release(self.job)

@@ -35,6 +35,10 @@ def flow_runs_on_dask() -> bool:
 
 
 def _on_dask_worker() -> bool:
+    import sys
+
+    if "distributed" not in sys.modules:  # a Dask worker has it loaded; importing it costs 0.3 s
+        return False
     try:
         from distributed import get_worker
 

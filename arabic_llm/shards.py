@@ -100,39 +100,62 @@ def write_shards(path: Path, splits: dict[str, list[Row]], *, seq_len: int, pad_
 
 
 class _GroupRows:
-    """Packed rows of one (split, dialect, source) group, spooled to raw files until the final write."""
+    """Packed rows of one (split, dialect, source) group, spooled to raw files until the final write.
+
+    Documents wait as they came (no copy) until ``EMIT_ROWS`` rows' worth have gathered; then they
+    are joined with their EOS, cut into full rows and spooled, the remainder carried over.
+    """
+
+    EMIT_ROWS = 64
 
     def __init__(self, folder: Path, name: str, seq_len: int, eos_id: int):
-        self.seq_len, self.eos_id = seq_len, eos_id
+        self.seq_len = seq_len
+        self.eos = np.array([eos_id], dtype=np.int32)
         self.ids_path, self.owner_path = folder / f"{name}.ids", folder / f"{name}.doc"
         self.ids_file, self.owner_file = open(self.ids_path, "wb"), open(self.owner_path, "wb")
-        self.pending: list[np.ndarray] = []  # documents (with EOS) not yet cut into full rows
-        self.pending_owner: list[np.ndarray] = []
+        self.pending: list = []  # token ids of waiting documents, each followed by EOS
+        self.pending_sizes: list[int] = []  # their lengths with EOS
         self.pending_tokens = 0
+        self.carry = (np.zeros(0, np.int32), np.zeros(0, np.int32))  # (ids, owner) left after the last full row
         self.docs = 0
         self.tokens = 0  # tokens (with EOS) added so far: a document's offset in the group's stream
         self.lengths: list[int] = []
 
     def add(self, tokens) -> int:
         offset = self.tokens
-        piece = np.empty(len(tokens) + 1, dtype=np.int32)
-        piece[:-1] = tokens
-        piece[-1] = self.eos_id
-        self.pending.append(piece)
-        self.pending_owner.append(np.full(len(piece), self.docs, dtype=np.int32))
-        self.pending_tokens += len(piece)
-        self.tokens += len(piece)
+        self.pending += (tokens, self.eos)
+        self.pending_sizes.append(len(tokens) + 1)
+        self.pending_tokens += len(tokens) + 1
+        self.tokens += len(tokens) + 1
         self.docs += 1
-        if self.pending_tokens >= self.seq_len:
+        if self.pending_tokens >= self.seq_len * self.EMIT_ROWS:
             self._emit_full_rows()
         return offset
 
+    def _gathered(self) -> tuple[np.ndarray, np.ndarray]:
+        """The carried-over tokens and the waiting documents, joined, with each token's document number."""
+        first = self.docs - len(self.pending_sizes)
+        ids = np.concatenate([self.carry[0], *self.pending], dtype=np.int32, casting="unsafe")
+        owner = np.concatenate([self.carry[1], np.repeat(np.arange(first, self.docs, dtype=np.int32),
+                                                         self.pending_sizes)])
+        self.pending, self.pending_sizes, self.pending_tokens = [], [], 0
+        return ids, owner
+
     def _emit_full_rows(self) -> None:
-        ids, owner = np.concatenate(self.pending), np.concatenate(self.pending_owner)
+        ids, owner = self._gathered()
         full = len(ids) // self.seq_len * self.seq_len
         self._write(ids[:full].reshape(-1, self.seq_len), owner[:full].reshape(-1, self.seq_len))
-        self.pending, self.pending_owner = [ids[full:]], [owner[full:]]
-        self.pending_tokens = len(ids) - full
+        self.carry = (ids[full:], owner[full:])
+
+    def finish(self) -> None:
+        self._emit_full_rows()
+        left = len(self.carry[0])
+        if left:
+            ids, owner = np.full(self.seq_len, -1, np.int32), np.full(self.seq_len, -1, np.int32)
+            ids[:left], owner[:left] = self.carry
+            self._write(ids[None], owner[None])
+        self.ids_file.close()
+        self.owner_file.close()
 
     def _write(self, ids: np.ndarray, owner: np.ndarray) -> None:
         n = (owner != -1).sum(axis=1)
@@ -140,15 +163,6 @@ class _GroupRows:
         self.ids_file.write(ids.tobytes())
         self.owner_file.write(owner.astype(np.int32).tobytes())
         self.lengths.extend(n.tolist())
-
-    def finish(self) -> None:
-        if self.pending_tokens:
-            ids, owner = np.full(self.seq_len, -1, np.int32), np.full(self.seq_len, -1, np.int32)
-            ids[: self.pending_tokens] = np.concatenate(self.pending)
-            owner[: self.pending_tokens] = np.concatenate(self.pending_owner)
-            self._write(ids[None], owner[None])
-        self.ids_file.close()
-        self.owner_file.close()
 
     def blocks(self, rows: int):
         """(input_ids, doc_index) blocks of up to ``rows`` rows, read back from the spool files."""
@@ -159,7 +173,7 @@ class _GroupRows:
 
 
 class ShardWriter:
-    """Tokenised documents in, ``shards.h5`` out, with memory bounded by one row per group.
+    """Tokenised documents in, ``shards.h5`` out, with memory bounded by a few dozen rows per group.
 
     Rows come out as :func:`pack` and :func:`write_shards` make them: groups sorted by
     (split, dialect, source), documents in arrival order within a group, separated by EOS. Rows are

@@ -133,7 +133,8 @@ def _module_file(name: str) -> Path | None:
     return Path(spec.origin)
 
 
-def _project_imports(module: str, source: str) -> set[str]:
+@functools.lru_cache(maxsize=None)  # stages share most of their modules: each is parsed once
+def _project_imports(module: str, source: str) -> frozenset[str]:
     """Project modules that ``module`` imports (absolute and relative imports)."""
     found: set[str] = set()
     package = module.rsplit(".", 1)[0] if "." in module else module
@@ -151,7 +152,7 @@ def _project_imports(module: str, source: str) -> set[str]:
         for name in names:
             if name.split(".")[0] in PROJECT_PACKAGES and _module_file(name) is not None:
                 found.add(name)
-    return found
+    return frozenset(found)
 
 
 @functools.lru_cache(maxsize=None)

@@ -122,7 +122,10 @@ def download(out_dir: Path, params: DownloadParams, **sources: Path) -> dict:
     def remember(key: bytes, doc: dict | None) -> None:
         # Where this page's document lands (none: a page without text), for the next refresh.
         shard, row = divmod(written, params.shard_docs)
-        records.add([(key, f"part-{shard:05d}.parquet", row, 1, "{}") if doc else (key, "", 0, 0, "{}")])
+        if doc:
+            records.add_one(key, f"part-{shard:05d}.parquet", row, 1, "{}")
+        else:
+            records.add_one(key, "", 0, 0, "{}")
 
     def stream() -> Iterator[dict]:
         nonlocal written

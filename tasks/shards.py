@@ -1,6 +1,6 @@
 """`shards`: tokenise, pack into fixed-length rows per dialect and source, write HDF5.
 
-Documents stream through in batches: memory is bounded by a batch and one row per
+Documents stream through in batches: memory is bounded by a batch and a few dozen rows per
 (split, dialect, source) group, whatever the corpus size.
 """
 

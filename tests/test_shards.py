@@ -12,20 +12,22 @@ import pytest
 
 from arabic_llm.config import ShardsConfig
 from arabic_llm.corpus import SAMPLE_DATA, parse_bactrian, parse_wikipedia, write_documents
-from arabic_llm.shards import ShardDataset, ShardWriter, pack, write_shards
+from arabic_llm.shards import ShardDataset, ShardWriter, _GroupRows, pack, write_shards
 from tasks.shards import SHARDS_FILE, ShardsParams, shards, training_text
 
 SEQ_LEN = 32
 
 
-def test_streaming_writer_writes_what_the_reference_packer_packs(tmp_path: Path):
+@pytest.mark.parametrize("emit_rows", [1, 3, 64])  # rows cut as they fill, a few at a time, all at the end
+def test_streaming_writer_writes_what_the_reference_packer_packs(tmp_path: Path, monkeypatch, emit_rows: int):
+    monkeypatch.setattr(_GroupRows, "EMIT_ROWS", emit_rows)
     rng = np.random.default_rng(0)
     groups = {("train", "MSA", "wikipedia"): [], ("train", "EGY", "oasst1"): [], ("eval", "MSA", "bactrian-x"): []}
     writer = ShardWriter(tmp_path / "s.h5", seq_len=SEQ_LEN, pad_id=0, eos_id=1, attrs={"x": "y"}, chunk_rows=4)
     keys = list(groups)
     for i in range(60):  # documents of every length, groups interleaved
         key = keys[i % 3]
-        tokens = rng.integers(2, 100, size=int(rng.integers(1, 90))).tolist()
+        tokens = rng.integers(2, 100, size=int(rng.integers(0, 90))).tolist()  # empty ones too
         groups[key].append(tokens)
         writer.add(*key, tokens)
     assert writer.close() == {"train": len(pack(groups[keys[0]], SEQ_LEN, 1, "", "")) +
