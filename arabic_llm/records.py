@@ -271,7 +271,11 @@ def map_shard_records(fn, params, src: Path, dst: Path, job: ReuseJob | None) ->
     schema = shard_schema()
     new_rows, new_counts, stats = [], [], [""] * n
     figures: dict = {}
-    for i, (docs, record_figures) in zip(missing.tolist(), fn(misses, params)):
+    results = list(fn(misses, params))
+    if len(results) != len(misses):
+        raise RuntimeError(f"{src}: {getattr(fn, '__name__', fn)} gave {len(results)} results for {len(misses)} "
+                           "documents; a per-record function gives one (docs, figures) pair per document")
+    for i, (docs, record_figures) in zip(missing.tolist(), results):
         new_rows.extend(doc_row(d) for d in docs)
         new_counts.append(len(docs))
         stats[i] = json.dumps(record_figures, sort_keys=True, separators=(",", ":"))

@@ -85,3 +85,36 @@ def test_a_moved_page_is_a_new_record_though_its_text_is_the_same():
     moved = {**page, "rev_id": 101, "title": "مدينة القاهرة"}  # a move adds a null revision: same sha1
     assert page_identity(page) != page_identity(moved)
     assert page_identity(page) == page_identity(dict(page))
+
+
+def test_reused_records_of_any_output_count_and_either_earlier_artifact_give_a_cold_runs_bytes(tmp_path: Path):
+    """Records giving 0, 1 or 2 rows; edits, deletions, additions; a text that comes back from two runs ago."""
+    import toy_stages
+    from arabic_llm.store import run_stage
+    from test_refresh import _docs_artifact
+    from toy_stages import ToyParams, toy_split
+
+    texts = ["", "أ", "ب|ت", "|ث|", "ج|ح|خ"]  # 0, 1, 2, 1 and 2 parts
+    v1 = [{"id": f"d{i:03d}", "source": "wikipedia", "text": texts[i % 5] + str(i)} for i in range(40)]
+    v2 = [{**d, "text": "ز|" + d["text"]} if i % 9 == 4 else d for i, d in enumerate(v1) if i % 11 != 3]
+    v2 += [{"id": "new", "source": "wikipedia", "text": "س|ش"}]
+    v3 = [v1[4]] + [d for d in v2 if d["id"] != "d004"]  # d004 back to its v1 text, and moved first
+
+    def build(store: Path, docs: list[dict], name: str):
+        toy_stages.SEEN.clear()
+        ref = run_stage(toy_split.spec, toy_split.build, ToyParams(), {"docs": _docs_artifact(store, docs, name)},
+                        str(store), None)
+        return ref, list(toy_stages.SEEN)
+
+    warm = tmp_path / "warm"
+    build(warm, v1, "v1")
+    _, seen_v2 = build(warm, v2, "v2")
+    assert sorted(seen_v2) == ["d004", "d013", "d022", "d031", "new"]  # edited and created only
+    ref, seen_v3 = build(warm, v3, "v3")
+    assert seen_v3 == []  # d004's v1 output is found in the older of the two earlier tables
+    cold, seen_cold = build(tmp_path / "cold", v3, "v3")
+    assert len(seen_cold) == len(v3)
+    assert ref.digest == cold.digest
+    summary = Store(warm).manifest("toy_split", ref.key)["summary"]
+    assert summary == Store(tmp_path / "cold").manifest("toy_split", cold.key)["summary"]
+    assert summary["documents"] == sum(min(2, len([p for p in d["text"].split("|") if p])) for d in v3)

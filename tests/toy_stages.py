@@ -1,4 +1,4 @@
-"""Two tiny stages for testing the store and the cache policy without the real pipeline."""
+"""Tiny stages for testing the store, the cache policy and record reuse without the real pipeline."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from arabic_llm.corpus import map_documents, per_record
 from arabic_llm.store import stage_task
 
 CALLS_ENV = "TOY_CALLS_FILE"
@@ -44,3 +45,23 @@ def toy_count(out_dir: Path, params: ToyParams, text: Path) -> dict:
     n = len((text / "out.txt").read_text())
     (out_dir / "count.txt").write_text(str(n))
     return {"count": n}
+
+
+SEEN: list[str] = []  # ids of the documents toy_split computed (not reused), in this process
+
+
+@per_record
+def split_parts(docs: list[dict], params: ToyParams) -> list[tuple[list[dict], dict]]:
+    """Each document gives as many documents as its text has "|"-separated parts, at most two (so 0, 1 or 2)."""
+    out = []
+    for doc in docs:
+        SEEN.append(doc["id"])
+        parts = [p for p in doc["text"].split("|") if p][: params.repeat]
+        out.append(([{**doc, "id": f"{doc['id']}.{k}", "text": p, "part": k} for k, p in enumerate(parts)],
+                    {"parts": len(parts), "by_count": {str(len(parts)): 1}}))
+    return out
+
+
+@stage_task("toy_split")
+def toy_split(out_dir: Path, params: ToyParams, docs: Path) -> dict:
+    return map_documents(split_parts, params, docs, out_dir, "toy_split")
