@@ -101,7 +101,7 @@ class Timed:
     """The real wiring through `shards`, each stage timed (the same body as the Prefect tasks)."""
 
     def __init__(self, store: Path, stop_after: str | None = None):
-        self.store, self.seconds, self.cpu, self.refs = store, {}, {}, {}
+        self.store, self.seconds, self.cpu, self.refs, self.peaks = store, {}, {}, {}, {}
         self.stop_after = stop_after
 
     def __call__(self, stage, params, **inputs):
@@ -110,12 +110,15 @@ class Timed:
         name = stage.spec.name
         if name == "train_msa":
             raise Done
+        reset_stage_peak()
         started, cpu = time.perf_counter(), cpu_seconds()
         ref = run_stage(stage.spec, stage.build, params, inputs, str(self.store), None)
         self.seconds[name] = time.perf_counter() - started
         self.cpu[name] = cpu_seconds() - cpu
         self.refs[name] = ref
-        print(f"  {name}: {self.seconds[name]:.1f}s, CPU {self.cpu[name]:.1f}s", flush=True)  # a long run shows progress
+        peak = self.peaks[name] = stage_peak_mb()
+        print(f"  {name}: {self.seconds[name]:.1f}s, CPU {self.cpu[name]:.1f}s"  # a long run shows progress
+              + (f", peak RSS of this process {peak:.0f} MB" if peak else ""), flush=True)
         if name == self.stop_after:
             raise Done
         return ref
@@ -168,6 +171,25 @@ def cpu_seconds() -> float:
     time on a shared machine."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def reset_stage_peak() -> None:
+    """Reset this process's peak RSS (Linux: /proc/self/clear_refs), so each stage reports its own."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def stage_peak_mb() -> float:
+    """This process's peak RSS since the last reset (VmHWM), 0 where /proc is missing."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def peak_rss_mb() -> float:
@@ -223,7 +245,7 @@ def main() -> int:
     started = time.perf_counter()
     cold = run_chain(store, work / "dump-v1.xml.bz2", tok, labels, args.stop_after)
     cold_s = time.perf_counter() - started
-    rss_cold = peak_rss_mb()
+    rss_cold = max([peak_rss_mb(), *cold.peaks.values()])  # the kernel's peak is reset at each stage
     if args.stop_after:
         print(f"cold through {args.stop_after}: {cold_s:.1f}s, {v1['pages'] / cold_s:.0f} pages/s, "
               f"{bz2_mb / cold_s:.2f} MB/s bz2, {xml_mb / cold_s:.2f} MB/s XML; peak RSS {rss_cold:.0f} MB")
@@ -244,7 +266,7 @@ def main() -> int:
           + (f", {xml_mb / cold_s:.2f} MB/s XML" if xml_mb else "") + f"; peak RSS {rss_cold:.0f} MB")
     print(f"refresh with {args.changed:.0%} pages edited (+{v2['deleted']} deleted, +{v2['created']} created): "
           f"{warm_s:.1f}s = {warm_s / cold_s:.3f} of the cold run (goal <= 0.10), CPU time {warm_cpu / cold_cpu:.3f}; "
-          f"peak RSS {peak_rss_mb():.0f} MB")
+          f"peak RSS {max([peak_rss_mb(), *warm.peaks.values()]):.0f} MB")
     if os.environ.get("ARABIC_LLM_WORKERS", "1") != "1":
         print(f"workers: {os.environ['ARABIC_LLM_WORKERS']} processes, largest worker peak RSS {peak_worker_rss_mb():.0f} MB")
 
