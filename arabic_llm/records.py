@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,16 +64,19 @@ def current_job(recipe: str | None = None) -> ReuseJob | None:
 
 
 class RecordWriter:
-    """Collects entries ``(key, shard, start, count, stats)``, column by column, and writes them as the
-    artifact's table."""
+    """Collects entries ``(key, shard, start, count, stats)`` and writes them as the artifact's table.
+
+    Held compactly (a corpus has millions of records): keys as bytes, numbers in typed arrays, shard
+    names and figures as indices into their few distinct values.
+    """
 
     def __init__(self, job: ReuseJob):
         self.job = job
         self.keys = bytearray()  # 32 bytes a record
-        self.shards: list[str] = []
-        self.starts: list[int] = []
-        self.counts: list[int] = []
-        self.stats: list[str] = []
+        self.starts, self.counts = array("q"), array("q")
+        self.shard_of, self.stats_of = array("i"), array("i")
+        self.shard_names: dict[str, int] = {}  # value -> index, in first-seen order
+        self.stats_texts: dict[str, int] = {}
 
     def add(self, entries: Iterable[tuple]) -> None:
         for key, shard, start, count, stats in entries:
@@ -80,32 +84,42 @@ class RecordWriter:
 
     def add_one(self, key: bytes, shard: str, start: int, count: int, stats: str) -> None:
         self.keys += key
-        self.shards.append(shard)
+        self.shard_of.append(self.shard_names.setdefault(shard, len(self.shard_names)))
         self.starts.append(start)
         self.counts.append(count)
-        self.stats.append(stats)
+        self.stats_of.append(self.stats_texts.setdefault(stats, len(self.stats_texts)))
 
     def add_columns(self, keys: bytes, shard: str | list[str], starts, counts, stats: list[str]) -> None:
         """Entries of records ``keys`` (concatenated), in one ``shard`` or one each."""
+        import numpy as np
+
+        n = len(keys) // 32
         self.keys += keys
-        self.shards += [shard] * len(stats) if isinstance(shard, str) else shard
-        self.starts += starts.tolist() if hasattr(starts, "tolist") else starts
-        self.counts += counts.tolist() if hasattr(counts, "tolist") else counts
-        self.stats += stats
+        if isinstance(shard, str):
+            self.shard_of.extend(array("i", [self.shard_names.setdefault(shard, len(self.shard_names))]) * n)
+        else:
+            self.shard_of.extend(self.shard_names.setdefault(name, len(self.shard_names)) for name in shard)
+        self.starts.frombytes(np.asarray(starts, dtype=np.int64).tobytes())
+        self.counts.frombytes(np.asarray(counts, dtype=np.int64).tobytes())
+        self.stats_of.extend(self.stats_texts.setdefault(text, len(self.stats_texts)) for text in stats)
 
     def write(self) -> None:
         """Sort by key and write ``records.arrow`` into the staging directory (moved with the artifact)."""
         import numpy as np
         import pyarrow as pa
 
+        def encoded(indices: array, values: dict[str, int]):
+            return pa.DictionaryArray.from_arrays(pa.array(np.frombuffer(indices, dtype=np.int32)),
+                                                  pa.array(list(values), pa.string()))
+
         keys = np.frombuffer(bytes(self.keys), dtype="S32")
         order = pa.array(np.argsort(keys, kind="stable"))
         table = pa.table({
             "key": pa.FixedSizeBinaryArray.from_buffers(pa.binary(32), len(keys), [None, pa.py_buffer(keys.tobytes())]),
-            "shard": pa.array(self.shards, pa.string()).dictionary_encode(),
-            "start": pa.array(self.starts, pa.int64()),
-            "count": pa.array(self.counts, pa.int64()),
-            "stats": pa.array(self.stats, pa.string()).dictionary_encode(),
+            "shard": encoded(self.shard_of, self.shard_names),
+            "start": pa.array(np.frombuffer(self.starts, dtype=np.int64)),
+            "count": pa.array(np.frombuffer(self.counts, dtype=np.int64)),
+            "stats": encoded(self.stats_of, self.stats_texts),
         }).take(order)
         meta = {"recipe": self.job.recipe, "stage": self.job.stage, "artifact": self.job.key}
         path = Path(self.job.staged) / RECORDS_FILE
@@ -398,8 +412,10 @@ class TokenReuse:
         self.job, self.shards_file, self.reader_class = job, shards_file, TokenReader
         self.earlier = earlier_outputs(job)
         self.readers: dict[str, object] = {}
-        self.placed_keys = bytearray()  # where each document's tokens go: key, group, offset, length
-        self.placed: list[tuple[tuple[str, str, str], int, int]] = []
+        # Where each document's tokens go, compactly: key, (split, dialect, source) group, offset, length.
+        self.placed_keys = bytearray()
+        self.groups: dict[tuple[str, str, str], int] = {}
+        self.placed_group, self.placed_offset, self.placed_length = array("i"), array("q"), array("q")
 
     def lookup(self, table) -> tuple[list[bytes], dict[bytes, tuple]]:
         """Record keys of a table of document rows (a content hash, no decoding) and those known."""
@@ -417,16 +433,24 @@ class TokenReuse:
 
     def place(self, key: bytes, group: tuple[str, str, str], offset: int, length: int) -> None:
         self.placed_keys += key
-        self.placed.append((group, offset, length))
+        self.placed_group.append(self.groups.setdefault(group, len(self.groups)))
+        self.placed_offset.append(offset)
+        self.placed_length.append(length)
 
     def commit(self, writer) -> None:
         """After ``writer.close()``: record where every document's tokens now lie."""
+        import numpy as np
+
         for reader in self.readers.values():
             reader.close()
-        first = {group: writer.position(*group, 0) for group in {group for group, _, _ in self.placed}}
+        groups = list(self.groups)
+        first = np.array([writer.position(*group, 0) for group in groups] or [0], dtype=np.int64)
+        split_names = sorted({group[0] for group in groups})
+        split_of = np.array([split_names.index(group[0]) for group in groups] or [0], dtype=np.int64)
+        group = np.frombuffer(self.placed_group, dtype=np.int32)
         records = RecordWriter(self.job)
-        records.add_columns(bytes(self.placed_keys), [group[0] for group, _, _ in self.placed],
-                            [first[group] + offset for group, offset, _ in self.placed],
-                            [length for _, _, length in self.placed], ["{}"] * len(self.placed))
+        records.add_columns(bytes(self.placed_keys), [split_names[i] for i in split_of[group].tolist()],
+                            first[group] + np.frombuffer(self.placed_offset, dtype=np.int64),
+                            np.frombuffer(self.placed_length, dtype=np.int64), ["{}"] * len(group))
         records.write()
         release(self.job)

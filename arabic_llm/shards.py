@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,7 +120,7 @@ class _GroupRows:
         self.carry = (np.zeros(0, np.int32), np.zeros(0, np.int32))  # (ids, owner) left after the last full row
         self.docs = 0
         self.tokens = 0  # tokens (with EOS) added so far: a document's offset in the group's stream
-        self.lengths: list[int] = []
+        self.lengths = array("i")  # tokens in each spooled row
 
     def add(self, tokens) -> int:
         offset = self.tokens
@@ -162,7 +163,7 @@ class _GroupRows:
         owner = np.where(owner == -1, -1, owner - owner[:, :1])  # numbered from the row's first document, as pack()
         self.ids_file.write(ids.tobytes())
         self.owner_file.write(owner.astype(np.int32).tobytes())
-        self.lengths.extend(n.tolist())
+        self.lengths.frombytes(n.astype(np.int32).tobytes())
 
     def blocks(self, rows: int):
         """(input_ids, doc_index) blocks of up to ``rows`` rows, read back from the spool files."""
@@ -232,7 +233,7 @@ class ShardWriter:
                             input_ids[at : at + len(ids)] = ids
                             doc_index[at : at + len(ids)] = owner
                             at += len(ids)
-                    lengths = np.concatenate([np.asarray(g.lengths, dtype=np.int32) for _, g in members]) if n else \
+                    lengths = np.concatenate([np.frombuffer(g.lengths, dtype=np.int32) for _, g in members]) if n else \
                         np.zeros(0, dtype=np.int32)
                     dialect = np.concatenate([np.full(len(g.lengths), DIALECT_LABELS.index(k[1]), dtype=np.uint8)
                                               for k, g in members]) if n else np.zeros(0, dtype=np.uint8)
