@@ -445,11 +445,9 @@ class TokenReuse:
             reader.close()
         groups = list(self.groups)
         first = np.array([writer.position(*group, 0) for group in groups] or [0], dtype=np.int64)
-        split_names = sorted({group[0] for group in groups})
-        split_of = np.array([split_names.index(group[0]) for group in groups] or [0], dtype=np.int64)
         group = np.frombuffer(self.placed_group, dtype=np.int32)
         records = RecordWriter(self.job)
-        records.add_columns(bytes(self.placed_keys), [split_names[i] for i in split_of[group].tolist()],
+        records.add_columns(bytes(self.placed_keys), [groups[i][0] for i in group.tolist()],  # the split
                             first[group] + np.frombuffer(self.placed_offset, dtype=np.int64),
                             np.frombuffer(self.placed_length, dtype=np.int64), ["{}"] * len(group))
         records.write()
