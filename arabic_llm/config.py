@@ -137,6 +137,8 @@ class ShardsConfig(Section):
     seq_len: int = Field(128, ge=8, description="tokens per packed sequence")
     eval_fraction: float = Field(0.1, ge=0.0, lt=1.0, description="documents held out for evaluation")
     compression: Literal["gzip", "lzf"] | None = Field("gzip", description="HDF5 compression filter")
+    compression_level: int = Field(1, ge=1, le=9, description="gzip level: with the byte shuffle, 1 writes twice "
+                                   "as fast as 4 for files 1.5x larger")
 
 
 class QuantizationConfig(Section):

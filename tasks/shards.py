@@ -87,6 +87,7 @@ def shards(out_dir: Path, params: ShardsParams, docs: Path, tokenizer: Path) -> 
     recipe = canonical_json(params)
     writer = ShardWriter(out_dir / SHARDS_FILE, seq_len=params.shards.seq_len, pad_id=tok.pad_token_id,
                          eos_id=tok.eos_token_id, compression=params.shards.compression,
+                         compression_level=params.shards.compression_level,
                          attrs={"eos_token_id": tok.eos_token_id, "tokenizer_digest": tokenizer_digest,
                                 "recipe": recipe, "recipe_key": sha256_bytes(recipe.encode())})
     job = current_job()

@@ -96,7 +96,8 @@ def test_attributes_name_the_tokenizer_recipe_and_sequence_length(built):
         assert f.attrs["seq_len"] == SEQ_LEN
         assert f.attrs["tokenizer_digest"] == directory_digest(tok_dir)[0]
         assert f.attrs["recipe_key"] == sha256_bytes(canonical_json(params).encode())
-        assert f["train"]["input_ids"].compression == "gzip" and f["train"]["input_ids"].chunks is not None
+        ids = f["train"]["input_ids"]
+        assert ids.compression == "gzip" and ids.compression_opts == 1 and ids.shuffle and ids.chunks is not None
         assert set(json.loads(f["train"].attrs["spans"])) == {"MSA/wikipedia", "EGY/wikipedia", "LEV/wikipedia",
                                                                "MSA/bactrian-x", "EGY/bactrian-x", "LEV/bactrian-x"}
     assert summary["rows"]["train"] > 0 and summary["eval_documents"] > 0
