@@ -13,6 +13,8 @@
    stage trains at (the figure it prints, or --train-tok-s).
 The tokenizer is fixed (trained once on the sample and named in tokenizer.name_or_path), as with
 the paper's Qwen2 tokenizer: a BPE retrained on every refresh would change every shard.
+The cold run and the refresh each run in a fresh process, as scheduled deployment runs do: the
+refresh's memory figures are its own, not what the cold run left behind.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from __future__ import annotations
 import argparse
 import bz2
 import html
+import json
 import os
 import random
 import re
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -122,6 +126,40 @@ class Timed:
         if name == self.stop_after:
             raise Done
         return ref
+
+
+class ChainRun:
+    """The figures of a chain run in a child process (see :func:`run_chain_in_process`)."""
+
+    def __init__(self, figures: dict):
+        self.seconds, self.cpu, self.peaks = figures["seconds"], figures["cpu"], figures["peaks"]
+        self.paths, self.wall = figures["paths"], figures["wall"]
+        self.peak_rss, self.worker_rss = figures["peak_rss"], figures["worker_rss"]
+
+
+def run_chain_in_process(store: Path, dump: Path, tokenizer: Path, labels: Path, stop_after: str | None = None) -> ChainRun:
+    """:func:`run_chain` in a fresh Python process; its progress lines pass through."""
+    cmd = [sys.executable, __file__, "--chain", str(store), str(dump), str(tokenizer), str(labels)]
+    child = subprocess.Popen(cmd + (["--stop-after", stop_after] if stop_after else []), stdout=subprocess.PIPE,
+                             text=True)
+    figures = None
+    for line in child.stdout:
+        if line.startswith("{"):
+            figures = json.loads(line)
+        else:
+            print(line, end="", flush=True)
+    if child.wait() or figures is None:
+        raise SystemExit(f"the chain run on {dump} failed (exit status {child.returncode})")
+    return ChainRun(figures)
+
+
+def chain_main(store: Path, dump: Path, tokenizer: Path, labels: Path, stop_after: str | None) -> int:
+    started = time.perf_counter()
+    timed = run_chain(store, dump, tokenizer, labels, stop_after)
+    print(json.dumps({"seconds": timed.seconds, "cpu": timed.cpu, "peaks": timed.peaks,
+                      "wall": time.perf_counter() - started, "paths": {k: r.path for k, r in timed.refs.items()},
+                      "peak_rss": max([peak_rss_mb(), *timed.peaks.values()]), "worker_rss": peak_worker_rss_mb()}))
+    return 0
 
 
 def run_chain(store: Path, dump: Path, tokenizer: Path, labels: Path, stop_after: str | None = None) -> Timed:
@@ -226,7 +264,11 @@ def main() -> int:
     ap.add_argument("--stop-after", default=None, metavar="STAGE",
                     help="a cold run only, up to this stage (e.g. download): throughput and memory at sizes "
                          "where the whole chain takes too long")
+    ap.add_argument("--chain", nargs=4, type=Path, metavar=("STORE", "DUMP", "TOKENIZER", "LABELS"),
+                    help=argparse.SUPPRESS)  # one chain run, in the child process
     args = ap.parse_args()
+    if args.chain:
+        return chain_main(*args.chain, args.stop_after)
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-corpus-"))
     work.mkdir(parents=True, exist_ok=True)
     tok, labels = prepare(work)
@@ -242,17 +284,14 @@ def main() -> int:
           f", generated in {gen_s:.1f}s; refresh: {v2['edited']} edited, {v2['deleted']} deleted, {v2['created']} created")
 
     store = work / "store"
-    started = time.perf_counter()
-    cold = run_chain(store, work / "dump-v1.xml.bz2", tok, labels, args.stop_after)
-    cold_s = time.perf_counter() - started
-    rss_cold = max([peak_rss_mb(), *cold.peaks.values()])  # the kernel's peak is reset at each stage
+    cold = run_chain_in_process(store, work / "dump-v1.xml.bz2", tok, labels, args.stop_after)
+    cold_s, rss_cold = cold.wall, cold.peak_rss
     if args.stop_after:
         print(f"cold through {args.stop_after}: {cold_s:.1f}s, {v1['pages'] / cold_s:.0f} pages/s, "
               f"{bz2_mb / cold_s:.2f} MB/s bz2, {xml_mb / cold_s:.2f} MB/s XML; peak RSS {rss_cold:.0f} MB")
         return 0
-    started = time.perf_counter()
-    warm = run_chain(store, work / "dump-v2.xml.bz2", tok, labels)
-    warm_s = time.perf_counter() - started
+    warm = run_chain_in_process(store, work / "dump-v2.xml.bz2", tok, labels)
+    warm_s = warm.wall
 
     print(f"\n{'stage':<15}{'cold s':>10}{'refresh s':>11}{'ratio':>8}{'cold CPU s':>12}{'refresh CPU s':>15}{'ratio':>8}")
     for name in cold.seconds:
@@ -266,11 +305,12 @@ def main() -> int:
           + (f", {xml_mb / cold_s:.2f} MB/s XML" if xml_mb else "") + f"; peak RSS {rss_cold:.0f} MB")
     print(f"refresh with {args.changed:.0%} pages edited (+{v2['deleted']} deleted, +{v2['created']} created): "
           f"{warm_s:.1f}s = {warm_s / cold_s:.3f} of the cold run (goal <= 0.10), CPU time {warm_cpu / cold_cpu:.3f}; "
-          f"peak RSS {max([peak_rss_mb(), *warm.peaks.values()]):.0f} MB")
+          f"peak RSS {warm.peak_rss:.0f} MB")
     if os.environ.get("ARABIC_LLM_WORKERS", "1") != "1":
-        print(f"workers: {os.environ['ARABIC_LLM_WORKERS']} processes, largest worker peak RSS {peak_worker_rss_mb():.0f} MB")
+        print(f"workers: {os.environ['ARABIC_LLM_WORKERS']} processes, largest worker peak RSS "
+              f"{max(cold.worker_rss, warm.worker_rss):.0f} MB")
 
-    shards_h5 = store / cold.refs["shards"].path / "data" / "shards.h5"
+    shards_h5 = store / cold.paths["shards"] / "data" / "shards.h5"
     for workers in (0, 2):
         rate = loader_throughput(shards_h5, batch=8, workers=workers)
         print(f"shard loader ({workers} workers, batch 8, seq 512, shuffled): {rate:,.0f} tokens/s")
