@@ -422,20 +422,21 @@ class TokenReuse:
         keys = record_keys(self.job.recipe, row_identities(table))
         return keys, self.earlier.find(keys)
 
-    def tokens(self, entry: tuple) -> list[int]:
-        artifact, split, start, length, _ = entry
-        if not length:
-            return []
+    def stream(self, entry: tuple, size: int):
+        """``size`` tokens of the earlier file's stream from where ``entry``'s document starts: that
+        document and those after it in its group, each followed by its EOS."""
+        artifact, split, start, _, _ = entry
         if artifact not in self.readers:
             path = self.earlier.store.artifact_path(self.job.stage, artifact) / "data" / self.shards_file
             self.readers[artifact] = self.reader_class(path)
-        return self.readers[artifact].read(split, start, length)
+        return self.readers[artifact].read(split, start, size)
 
-    def place(self, key: bytes, group: tuple[str, str, str], offset: int, length: int) -> None:
-        self.placed_keys += key
-        self.placed_group.append(self.groups.setdefault(group, len(self.groups)))
-        self.placed_offset.append(offset)
-        self.placed_length.append(length)
+    def place(self, keys: list[bytes], group: tuple[str, str, str], offsets, lengths) -> None:
+        """Where documents' tokens go: their group, offsets in its stream and lengths."""
+        self.placed_keys += b"".join(keys)
+        self.placed_group.extend(array("i", [self.groups.setdefault(group, len(self.groups))]) * len(keys))
+        self.placed_offset.extend(offsets)
+        self.placed_length.extend(lengths)
 
     def commit(self, writer) -> None:
         """After ``writer.close()``: record where every document's tokens now lie."""

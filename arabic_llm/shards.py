@@ -141,6 +141,19 @@ class _GroupRows:
             self._emit_full_rows()
         return offset
 
+    def add_joined(self, stream: np.ndarray, sizes: list[int]) -> list[int]:
+        """Append documents already joined with their EOS (``sizes``: each one's tokens with its EOS);
+        returns their offsets."""
+        offsets = (self.tokens + np.cumsum([0, *sizes[:-1]])).tolist()
+        self.pending.append(stream)
+        self.pending_sizes += sizes
+        self.pending_tokens += len(stream)
+        self.tokens += len(stream)
+        self.docs += len(sizes)
+        if self.pending_tokens >= self.seq_len * self.EMIT_ROWS:
+            self._emit_full_rows()
+        return offsets
+
     def _gathered(self) -> tuple[np.ndarray, np.ndarray]:
         """The carried-over tokens and the waiting documents, joined, with each token's document number."""
         first = self.docs - len(self.pending_sizes)
@@ -211,12 +224,19 @@ class ShardWriter:
 
     def add(self, split: str, dialect: str, source: str, tokens: list[int]) -> int:
         """Append a document to its group; returns its offset in the group's token stream."""
+        return self._group(split, dialect, source).add(tokens)
+
+    def add_joined(self, split: str, dialect: str, source: str, stream: np.ndarray, sizes: list[int]) -> list[int]:
+        """Append documents already joined, each followed by EOS (``sizes`` counts it); returns their offsets."""
+        return self._group(split, dialect, source).add_joined(stream, sizes)
+
+    def _group(self, split: str, dialect: str, source: str) -> _GroupRows:
         key = (split, dialect, source)
         if key not in self.groups:
             if split not in SPLITS or dialect not in DIALECT_LABELS or source not in SOURCE_LABELS:
                 raise ValueError(f"{self.path}: unknown split/dialect/source {key}")
             self.groups[key] = _GroupRows(self.spool, f"{len(self.groups)}", self.seq_len, self.eos_id)
-        return self.groups[key].add(tokens)
+        return self.groups[key]
 
     def close(self) -> dict[str, int]:
         """Write the file; returns rows per split."""

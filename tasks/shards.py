@@ -60,23 +60,65 @@ def build_rows(docs: Path, tok, params: ShardsParams, writer: ShardWriter, held_
         for start in range(0, table.num_rows, BATCH_DOCS):
             batch = table.slice(start, BATCH_DOCS)
             ids, dialects, sources = (batch.column(c).to_pylist() for c in ("id", "dialect", "source"))
-            splits = ["eval" if is_eval_doc(i, params.shards.eval_fraction, params.seed) else "train" for i in ids]
             keys, known = reuse.lookup(batch) if reuse else ([None] * len(ids), {})
+            # A known document's split is its entry's: the same id and seed (both in the recipe) chose it.
+            splits = [known[key][1] if key in known else
+                      "eval" if is_eval_doc(doc_id, params.shards.eval_fraction, params.seed) else "train"
+                      for doc_id, key in zip(ids, keys)]
             need = [n for n, key in enumerate(keys) if key not in known or splits[n] == "eval"]
             texts = dict(zip(need, (training_text(row_doc(r), tok) for r in batch.take(need).to_pylist())))
             todo = [n for n in need if keys[n] not in known]
             fresh = dict(zip(todo, encode_texts(tok, [texts[n] for n in todo]) if todo else []))
-            for n, (doc_id, dialect, source, split, key) in enumerate(zip(ids, dialects, sources, splits, keys)):
-                doc_ids = reuse.tokens(known[key]) if key in known else fresh[n]
-                offset = writer.add(split, dialect, source, doc_ids)
-                if reuse:
-                    reuse.place(key, (split, dialect, source), offset, len(doc_ids))
-                tokens[split] += len(doc_ids)
-                if split == "eval":
-                    held_out.write(json.dumps({"dialect": dialect, "id": doc_id, "source": source, "text": texts[n]},
-                                              ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+            for n in need:
+                if splits[n] == "eval":
+                    held_out.write(json.dumps({"dialect": dialects[n], "id": ids[n], "source": sources[n],
+                                               "text": texts[n]}, ensure_ascii=False, sort_keys=True,
+                                              separators=(",", ":")))
                     held_out.write("\n")
+            members: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+            for n, group in enumerate(zip(splits, dialects, sources)):
+                members[group].append(n)
+            for group, numbers in members.items():  # a document's place depends only on those of its group
+                for run in _runs(numbers, keys, known):
+                    if keys[run[0]] in known:
+                        tokens[group[0]] += _add_known(writer, group, [keys[n] for n in run], known, reuse)
+                    else:
+                        doc_ids = fresh[run[0]]
+                        offset = writer.add(*group, doc_ids)
+                        if reuse:
+                            reuse.place([keys[run[0]]], group, [offset], [len(doc_ids)])
+                        tokens[group[0]] += len(doc_ids)
     return tokens
+
+
+def _runs(numbers: list[int], keys: list, known: dict) -> list[list[int]]:
+    """A group's documents cut into runs: each new document alone, known documents together while each
+    follows the one before in the earlier file's stream (so one read gives them all, with their EOS)."""
+    runs: list[list[int]] = []
+    end = None  # where the last known document's stream position ends (after its EOS)
+    for n in numbers:
+        entry = known.get(keys[n])
+        if entry is None:
+            runs.append([n])
+            end = None
+            continue
+        artifact, split, start, length, _ = entry
+        if end == (artifact, split, start):
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+        end = (artifact, split, start + length + 1)
+    return runs
+
+
+def _add_known(writer: ShardWriter, group: tuple[str, str, str], keys: list[bytes], known: dict, reuse) -> int:
+    """Append a run of known documents, read back in one piece; returns their tokens (without EOS)."""
+    entries = [known[key] for key in keys]
+    lengths = [entry[3] for entry in entries]
+    stream = reuse.stream(entries[0], sum(lengths) + len(lengths))  # each document and its EOS
+    offsets = writer.add_joined(*group, stream, [length + 1 for length in lengths])
+    reuse.place(keys, group, offsets, lengths)
+    return sum(lengths)
 
 
 @stage_task("shards", libraries=("h5py", "tokenizers", "transformers"))

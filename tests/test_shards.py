@@ -46,6 +46,27 @@ def test_streaming_writer_writes_what_the_reference_packer_packs(tmp_path: Path,
     assert not (tmp_path / "s.h5.spool").exists()
 
 
+def test_documents_added_joined_in_runs_land_as_added_one_by_one(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(_GroupRows, "EMIT_ROWS", 2)
+    rng = np.random.default_rng(1)
+    docs = [rng.integers(2, 100, size=int(rng.integers(0, 70))).astype(np.int32) for _ in range(80)]
+    keys = [("train", "MSA", "wikipedia"), ("train", "EGY", "wikipedia")]
+    one = ShardWriter(tmp_path / "one.h5", seq_len=SEQ_LEN, pad_id=0, eos_id=1, attrs={}, chunk_rows=4)
+    joined = ShardWriter(tmp_path / "joined.h5", seq_len=SEQ_LEN, pad_id=0, eos_id=1, attrs={}, chunk_rows=4)
+    offsets_one, offsets_joined, i = [], [], 0
+    while i < len(docs):  # runs of 1 to 6 documents, alternating groups
+        run, key = docs[i : i + int(rng.integers(1, 7))], keys[i % 2]
+        offsets_one += [one.add(*key, d.tolist()) for d in run]
+        stream = np.concatenate([np.append(d, np.int32(1)) for d in run])
+        offsets_joined += joined.add_joined(*key, stream, [len(d) + 1 for d in run])
+        i += len(run)
+    assert offsets_joined == offsets_one
+    assert joined.close() == one.close()
+    with h5py.File(tmp_path / "one.h5") as a, h5py.File(tmp_path / "joined.h5") as b:
+        for name in ("input_ids", "doc_index", "lengths", "dialect", "source"):
+            np.testing.assert_array_equal(a["train"][name][()], b["train"][name][()], err_msg=name)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The shards stage on sample documents, with a BPE trained on them."""
