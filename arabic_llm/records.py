@@ -98,10 +98,20 @@ class RecordWriter:
         if isinstance(shard, str):
             self.shard_of.extend(array("i", [self.shard_names.setdefault(shard, len(self.shard_names))]) * n)
         else:
-            self.shard_of.extend(self.shard_names.setdefault(name, len(self.shard_names)) for name in shard)
+            self.shard_of.frombytes(self._codes(shard, self.shard_names).tobytes())
         self.starts.frombytes(np.asarray(starts, dtype=np.int64).tobytes())
         self.counts.frombytes(np.asarray(counts, dtype=np.int64).tobytes())
-        self.stats_of.extend(self.stats_texts.setdefault(text, len(self.stats_texts)) for text in stats)
+        self.stats_of.frombytes(self._codes(stats, self.stats_texts).tobytes())
+
+    @staticmethod
+    def _codes(texts: list[str], values: dict[str, int]):
+        """Indices of ``texts`` into ``values`` (extended with new ones): Arrow finds the few distinct texts."""
+        import numpy as np
+        import pyarrow as pa
+
+        encoded = pa.array(texts, pa.string()).dictionary_encode()
+        codes = np.array([values.setdefault(v, len(values)) for v in encoded.dictionary.to_pylist()], dtype=np.int32)
+        return codes[encoded.indices.to_numpy(zero_copy_only=False)] if len(texts) else np.zeros(0, np.int32)
 
     def write(self) -> None:
         """Sort by key and write ``records.arrow`` into the staging directory (moved with the artifact)."""
@@ -160,14 +170,22 @@ class EarlierOutputs:
         import numpy as np
 
         wanted = np.frombuffer(keys, dtype="S32")  # compared as fixed-width bytes: trailing NULs are safe
+        wanted_prefix = key_prefixes(keys)
         which = np.full(len(wanted), -1, dtype=np.int64)
         rows = np.zeros(len(wanted), dtype=np.int64)
         todo = np.arange(len(wanted))  # positions not found yet
         for t, (_, known) in enumerate(self.tables):
             if not len(todo) or not len(known.keys):
                 continue
-            at = np.minimum(np.searchsorted(known.keys, wanted[todo]), len(known.keys) - 1)
+            last = len(known.keys) - 1
+            # Searched by the keys' first 8 bytes (integers: many times faster than 32-byte strings), then
+            # compared whole; where a key shares its prefix with another, searched again by whole key.
+            at = np.minimum(np.searchsorted(known.prefix, wanted_prefix[todo]), last)
             hit = known.keys[at] == wanted[todo]
+            again = np.flatnonzero(~hit & (known.prefix[at] == wanted_prefix[todo]))
+            if len(again):
+                at[again] = np.minimum(np.searchsorted(known.keys, wanted[todo[again]]), last)
+                hit[again] = known.keys[at[again]] == wanted[todo[again]]
             which[todo[hit]], rows[todo[hit]] = t, at[hit]
             todo = todo[~hit]
         return which, rows
@@ -206,6 +224,7 @@ class _Entries:
 
         keys = table.column("key").combine_chunks()
         self.keys = np.frombuffer(keys.buffers()[1], dtype="S32", count=len(keys), offset=keys.offset * 32)
+        self.prefix = key_prefixes(self.keys)  # sorted too: keys sort bytewise
         self.start = table.column("start").to_numpy()
         self.count = table.column("count").to_numpy()
         shards, stats = table.column("shard").combine_chunks(), table.column("stats").combine_chunks()
@@ -217,6 +236,15 @@ class _Entries:
 
     def stats(self, rows) -> list[str]:
         return [self.stats_texts[i] for i in self.stats_of[rows].tolist()]
+
+
+def key_prefixes(keys):
+    """The first 8 bytes of each 32-byte key (``keys``: bytes or an S32 array) as an unsigned integer,
+    read big-endian so that the integers sort as the keys."""
+    import numpy as np
+
+    raw = np.frombuffer(keys, dtype=np.uint8).reshape(-1, 32)[:, :8]
+    return np.ascontiguousarray(raw).view(">u8").ravel().astype(np.uint64)
 
 
 @functools.lru_cache(maxsize=8)

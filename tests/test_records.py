@@ -29,14 +29,16 @@ def _artifact(root: Path, name: str, recipe: str, entries: list[tuple]) -> str:
 def test_keys_are_found_whatever_their_bytes_and_only_under_their_recipe(tmp_path: Path):
     keys = [hashlib.sha256(str(i).encode()).digest() for i in range(300)]
     keys += [b"\x07" * 31 + b"\x00", b"\x07" * 30 + b"\x00\x00", b"\x00" * 32]  # numpy S32 drops trailing NULs
+    keys += [b"\x05" * 8 + hashlib.sha256(bytes([i])).digest()[:24] for i in range(0, 40, 2)]  # one 8-byte prefix
     entries = [(k, f"part-{i % 3:05d}.parquet", i, i % 2, f'{{"n":{i % 5}}}') for i, k in enumerate(keys)]
     artifact = _artifact(tmp_path, "a", "recipe-1", entries[::-1])  # any order in, sorted on disk
     _artifact(tmp_path, "b", "recipe-2", [(k, "x", 0, 0, "{}") for k in keys])
 
     earlier = EarlierOutputs(tmp_path, "clean", "recipe-1")
     absent = [hashlib.sha256(b"absent").digest(), b"\x07" * 31 + b"\x01"]
-    found = earlier.find(keys[::7] + absent + keys[-3:])
-    assert set(found) == set(keys[::7] + keys[-3:])
+    absent += [b"\x05" * 8 + hashlib.sha256(bytes([i])).digest()[:24] for i in range(1, 40, 2)]
+    found = earlier.find(keys[::7] + absent + keys[-23:])
+    assert set(found) == set(keys[::7] + keys[-23:])
     for i, key in enumerate(keys):
         if key in found:
             assert found[key] == (artifact, f"part-{i % 3:05d}.parquet", i, i % 2, f'{{"n":{i % 5}}}')
