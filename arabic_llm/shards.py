@@ -13,6 +13,7 @@ import json
 from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -131,24 +132,21 @@ class _GroupRows:
         self.lengths = array("i")  # tokens in each spooled row
 
     def add(self, tokens) -> int:
-        offset = self.tokens
-        self.pending += (tokens, self.eos)
-        self.pending_sizes.append(len(tokens) + 1)
-        self.pending_tokens += len(tokens) + 1
-        self.tokens += len(tokens) + 1
-        self.docs += 1
-        if self.pending_tokens >= self.seq_len * self.EMIT_ROWS:
-            self._emit_full_rows()
-        return offset
+        """Append a document (its EOS follows); returns its offset in the group's stream."""
+        return self._append((tokens, self.eos), [len(tokens) + 1])[0]
 
     def add_joined(self, stream: np.ndarray, sizes: list[int]) -> list[int]:
         """Append documents already joined with their EOS (``sizes``: each one's tokens with its EOS);
         returns their offsets."""
-        offsets = (self.tokens + np.cumsum([0, *sizes[:-1]])).tolist()
-        self.pending.append(stream)
+        return self._append((stream,), sizes)
+
+    def _append(self, pieces: tuple, sizes: list[int]) -> list[int]:
+        offsets = list(accumulate(sizes[:-1], initial=self.tokens))
+        self.pending += pieces
         self.pending_sizes += sizes
-        self.pending_tokens += len(stream)
-        self.tokens += len(stream)
+        added = sum(sizes)
+        self.pending_tokens += added
+        self.tokens += added
         self.docs += len(sizes)
         if self.pending_tokens >= self.seq_len * self.EMIT_ROWS:
             self._emit_full_rows()

@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
@@ -128,17 +129,10 @@ class Timed:
         return ref
 
 
-class ChainRun:
-    """The figures of a chain run in a child process (see :func:`run_chain_in_process`)."""
-
-    def __init__(self, figures: dict):
-        self.seconds, self.cpu, self.peaks = figures["seconds"], figures["cpu"], figures["peaks"]
-        self.paths, self.wall = figures["paths"], figures["wall"]
-        self.peak_rss, self.worker_rss = figures["peak_rss"], figures["worker_rss"]
-
-
-def run_chain_in_process(store: Path, dump: Path, tokenizer: Path, labels: Path, stop_after: str | None = None) -> ChainRun:
-    """:func:`run_chain` in a fresh Python process; its progress lines pass through."""
+def run_chain_in_process(store: Path, dump: Path, tokenizer: Path, labels: Path,
+                         stop_after: str | None = None) -> SimpleNamespace:
+    """:func:`run_chain` in a fresh Python process: its figures (as :func:`chain_main` prints them); its
+    progress lines pass through."""
     cmd = [sys.executable, __file__, "--chain", str(store), str(dump), str(tokenizer), str(labels)]
     child = subprocess.Popen(cmd + (["--stop-after", stop_after] if stop_after else []), stdout=subprocess.PIPE,
                              text=True)
@@ -150,7 +144,7 @@ def run_chain_in_process(store: Path, dump: Path, tokenizer: Path, labels: Path,
             print(line, end="", flush=True)
     if child.wait() or figures is None:
         raise SystemExit(f"the chain run on {dump} failed (exit status {child.returncode})")
-    return ChainRun(figures)
+    return SimpleNamespace(**figures)
 
 
 def chain_main(store: Path, dump: Path, tokenizer: Path, labels: Path, stop_after: str | None) -> int:
