@@ -7,6 +7,7 @@ so equal content gives equal bytes (which early cutoff relies on).
 from __future__ import annotations
 
 import bz2
+import functools
 import hashlib
 import json
 import os
@@ -413,29 +414,37 @@ class ThreadedBz2Reader:
         self.close()
 
 
-def _children_text(elem, ns: str) -> dict[str, str]:
-    """Local tag -> text ("" when empty) of an element's children, the last of each tag winning:
-    one pass over the children instead of a search per field."""
+@functools.lru_cache(maxsize=8)
+def _field_tags(ns: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    page = tuple(ns + t for t in ("title", "ns", "id", "redirect", "revision"))
+    return page, tuple(ns + t for t in ("id", "sha1", "text"))
+
+
+def _children_text(elem, tags: tuple[str, ...], keep: str = "") -> dict[str, object]:
+    """Tag -> text ("" when empty) of an element's children with these tags, the last of each tag
+    winning; a ``keep`` child is kept as the element. lxml filters the tags, so the children a page
+    has besides these (timestamp, contributor, comment...) never become Python objects."""
     out = {}
-    for child in elem:
+    for child in elem.iterchildren(*tags):
         tag = child.tag
-        if isinstance(tag, str) and tag.startswith(ns):  # comments and processing instructions have none
-            out[tag[len(ns):]] = child if tag.endswith("}revision") else (child.text or "")
+        out[tag] = child if tag == keep else (child.text or "")
     return out
 
 
 def _page_fields(page, ns: str) -> dict:
-    fields = _children_text(page, ns)
-    revision = fields.get("revision")  # the last revision is the current text
-    rev = _children_text(revision, ns) if revision is not None else {}
+    page_tags, revision_tags = _field_tags(ns)
+    fields = _children_text(page, page_tags, keep=page_tags[4])
+    revision = fields.get(page_tags[4])  # the last revision is the current text
+    rev = _children_text(revision, revision_tags) if revision is not None else {}
+    title = fields.get(page_tags[0])
     try:
-        return {"page_id": int(fields.get("id")), "namespace": int(fields.get("ns") or 0),
-                "redirect": "redirect" in fields, "title": fields.get("title"),
-                "rev_id": int(rev.get("id")) if revision is not None else None,
-                "rev_sha1": rev.get("sha1") if revision is not None else None,
-                "wikitext": rev.get("text") or ""}
+        return {"page_id": int(fields.get(page_tags[2])), "namespace": int(fields.get(page_tags[1]) or 0),
+                "redirect": page_tags[3] in fields, "title": title,
+                "rev_id": int(rev.get(revision_tags[0])) if revision is not None else None,
+                "rev_sha1": rev.get(revision_tags[1]) if revision is not None else None,
+                "wikitext": rev.get(revision_tags[2]) or ""}
     except (TypeError, ValueError):
-        raise CorpusError(f"page {fields.get('title')!r}: <id> or <ns> missing or not a number") from None
+        raise CorpusError(f"page {title!r}: <id> or <ns> missing or not a number") from None
 
 
 def wiki_document(page: dict) -> dict | None:

@@ -115,7 +115,7 @@ def test_damaged_shard_is_named(tmp_path: Path):
 
 
 def test_page_reader_yields_what_mwxml_reads(tmp_path: Path):
-    """wiki_pages reads the XML with ElementTree for speed; mwxml is the reference."""
+    """wiki_pages reads the XML with lxml for speed; mwxml is the reference."""
     import bz2
 
     import mwxml
