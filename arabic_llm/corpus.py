@@ -146,19 +146,35 @@ def read_documents(data_dir: Path) -> Iterator[dict]:
 
 
 def write_documents(out_dir: Path, docs: Iterable[dict], shard_docs: int) -> int:
-    """Cut a stream of documents into shards of ``shard_docs``; returns the document count."""
+    """Cut a stream of documents into shards of ``shard_docs``; returns the document count.
+
+    A shard is written on a thread while the next one is gathered: Arrow's take, compression and
+    writing release the GIL, so they overlap with parsing (one shard waits at most: memory stays flat).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     folder = Path(out_dir) / DOCS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     batch: list[dict] = []
     n = index = 0
-    for doc in docs:
-        batch.append(doc)
-        if len(batch) == shard_docs:
-            write_doc_shard(folder / f"part-{index:05d}.parquet", batch)
-            n, index, batch = n + len(batch), index + 1, []
-    if batch or index == 0:  # an empty corpus still has one (empty) shard
-        write_doc_shard(folder / f"part-{index:05d}.parquet", batch)
-        n += len(batch)
+    with ThreadPoolExecutor(1, thread_name_prefix="shard writer") as writer:
+        pending = None
+
+        def write(batch: list) -> None:
+            nonlocal pending, index, n
+            if pending is not None:
+                pending.result()  # the writer's error, raised here
+            pending = writer.submit(write_doc_shard, folder / f"part-{index:05d}.parquet", batch)
+            n, index = n + len(batch), index + 1
+
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) == shard_docs:
+                write(batch)
+                batch = []
+        if batch or index == 0:  # an empty corpus still has one (empty) shard
+            write(batch)
+        pending.result()
     return n
 
 

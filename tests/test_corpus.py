@@ -85,6 +85,26 @@ def test_documents_round_trip_through_shards(tmp_path: Path):
     assert list(read_documents(tmp_path)) == docs
 
 
+
+def test_shard_writer_errors_and_source_errors_reach_the_caller(tmp_path: Path):
+    """Shards are written on a thread: its error is raised to the caller, and a source that fails
+    after the first shard leaves that shard whole (no temporary file)."""
+    import pyarrow as pa
+
+    bad = _docs(15)
+    bad[12]["text"] = 5  # not a string: the second shard cannot be written
+    with pytest.raises(pa.ArrowTypeError):
+        write_documents(tmp_path / "a", bad, shard_docs=10)
+
+    def failing():
+        yield from _docs(10)
+        raise CorpusError("dump.xml.bz2: cannot read the dump after page 10")
+
+    with pytest.raises(CorpusError, match="after page 10"):
+        write_documents(tmp_path / "b", failing(), shard_docs=10)
+    assert [p.name for p in (tmp_path / "b" / corpus.DOCS_DIR).iterdir()] == ["part-00000.parquet"]
+    assert [d["id"] for d in read_documents(tmp_path / "b")] == [d["id"] for d in _docs(10)]
+
 def _tree_digest(folder: Path) -> str:
     h = hashlib.sha256()
     for path in sorted(folder.rglob("*.parquet")):
