@@ -27,6 +27,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -278,6 +279,7 @@ def main() -> int:
           f", generated in {gen_s:.1f}s; refresh: {v2['edited']} edited, {v2['deleted']} deleted, {v2['created']} created")
 
     store = work / "store"
+    shutil.rmtree(store, ignore_errors=True)  # a cold run starts from an empty store, even in a reused --work
     cold = run_chain_in_process(store, work / "dump-v1.xml.bz2", tok, labels, args.stop_after)
     cold_s, rss_cold = cold.wall, cold.peak_rss
     if args.stop_after:
