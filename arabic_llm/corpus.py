@@ -145,6 +145,18 @@ def read_documents(data_dir: Path) -> Iterator[dict]:
         yield from read_doc_shard(shard)
 
 
+def batches(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of ``size`` items (the last one shorter), streamed."""
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def write_documents(out_dir: Path, docs: Iterable[dict], shard_docs: int) -> int:
     """Cut a stream of documents into shards of ``shard_docs``; returns the document count.
 
@@ -155,26 +167,17 @@ def write_documents(out_dir: Path, docs: Iterable[dict], shard_docs: int) -> int
 
     folder = Path(out_dir) / DOCS_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    batch: list[dict] = []
-    n = index = 0
+    n, pending = 0, None
     with ThreadPoolExecutor(1, thread_name_prefix="shard writer") as writer:
-        pending = None
-
-        def write(batch: list) -> None:
-            nonlocal pending, index, n
+        for index, batch in enumerate(batches(docs, shard_docs)):
             if pending is not None:
                 pending.result()  # the writer's error, raised here
             pending = writer.submit(write_doc_shard, folder / f"part-{index:05d}.parquet", batch)
-            n, index = n + len(batch), index + 1
-
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) == shard_docs:
-                write(batch)
-                batch = []
-        if batch or index == 0:  # an empty corpus still has one (empty) shard
-            write(batch)
-        pending.result()
+            n += len(batch)
+        if pending is None:  # an empty corpus still has one (empty) shard
+            write_doc_shard(folder / "part-00000.parquet", [])
+        else:
+            pending.result()
     return n
 
 
@@ -430,37 +433,39 @@ class ThreadedBz2Reader:
         self.close()
 
 
+PAGE_FIELDS = ("title", "ns", "id", "redirect", "revision")
+REVISION_FIELDS = ("id", "sha1", "text")
+
+
 @functools.lru_cache(maxsize=8)
-def _field_tags(ns: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    page = tuple(ns + t for t in ("title", "ns", "id", "redirect", "revision"))
-    return page, tuple(ns + t for t in ("id", "sha1", "text"))
+def _qualified(ns: str, names: tuple[str, ...]) -> dict[str, str]:
+    return {ns + name: name for name in names}
 
 
-def _children_text(elem, tags: tuple[str, ...], keep: str = "") -> dict[str, object]:
-    """Tag -> text ("" when empty) of an element's children with these tags, the last of each tag
-    winning; a ``keep`` child is kept as the element. lxml filters the tags, so the children a page
-    has besides these (timestamp, contributor, comment...) never become Python objects."""
+def _children_text(elem, ns: str, names: tuple[str, ...]) -> dict[str, object]:
+    """Local name -> text ("" when empty) of an element's children with these names, the last of each
+    winning; a ``revision`` is kept as the element. lxml filters the tags, so the children a page has
+    besides these (timestamp, contributor, comment...) never become Python objects."""
+    qualified = _qualified(ns, names)
     out = {}
-    for child in elem.iterchildren(*tags):
-        tag = child.tag
-        out[tag] = child if tag == keep else (child.text or "")
+    for child in elem.iterchildren(*qualified):
+        name = qualified[child.tag]
+        out[name] = child if name == "revision" else (child.text or "")
     return out
 
 
 def _page_fields(page, ns: str) -> dict:
-    page_tags, revision_tags = _field_tags(ns)
-    fields = _children_text(page, page_tags, keep=page_tags[4])
-    revision = fields.get(page_tags[4])  # the last revision is the current text
-    rev = _children_text(revision, revision_tags) if revision is not None else {}
-    title = fields.get(page_tags[0])
+    fields = _children_text(page, ns, PAGE_FIELDS)
+    revision = fields.get("revision")  # the last revision is the current text
+    rev = _children_text(revision, ns, REVISION_FIELDS) if revision is not None else {}
     try:
-        return {"page_id": int(fields.get(page_tags[2])), "namespace": int(fields.get(page_tags[1]) or 0),
-                "redirect": page_tags[3] in fields, "title": title,
-                "rev_id": int(rev.get(revision_tags[0])) if revision is not None else None,
-                "rev_sha1": rev.get(revision_tags[1]) if revision is not None else None,
-                "wikitext": rev.get(revision_tags[2]) or ""}
+        return {"page_id": int(fields.get("id")), "namespace": int(fields.get("ns") or 0),
+                "redirect": "redirect" in fields, "title": fields.get("title"),
+                "rev_id": int(rev.get("id")) if revision is not None else None,
+                "rev_sha1": rev.get("sha1") if revision is not None else None,
+                "wikitext": rev.get("text") or ""}
     except (TypeError, ValueError):
-        raise CorpusError(f"page {title!r}: <id> or <ns> missing or not a number") from None
+        raise CorpusError(f"page {fields.get('title')!r}: <id> or <ns> missing or not a number") from None
 
 
 def wiki_document(page: dict) -> dict | None:

@@ -27,6 +27,7 @@ from arabic_llm.corpus import (
     DOCS_DIR,
     SHARD_COLUMNS,
     EarlierRow,
+    batches,
     doc_row,
     read_doc_table,
     row_doc,
@@ -386,7 +387,7 @@ def wiki_documents(pages: Iterable[dict], limit: int | None = None, on_key=None)
     job = wiki_job()
     earlier = earlier_outputs(job) if job else None
     n = 0
-    for batch in _batches(pages, BATCH):
+    for batch in batches(pages, BATCH):
         keys = record_keys(job.recipe, [page_identity(p) for p in batch]) if job else [None] * len(batch)
         found = earlier.find(keys) if earlier else {}
         rows = _earlier_rows(earlier, found)
@@ -414,17 +415,6 @@ def _earlier_rows(earlier: EarlierOutputs | None, found: dict[bytes, tuple]) -> 
         ids = table.column("id").take([start for _, start in wanted]).to_pylist()
         rows.update((key, EarlierRow(doc_id, table, start)) for (key, start), doc_id in zip(wanted, ids))
     return rows
-
-
-def _batches(items: Iterable, size: int) -> Iterator[list]:
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 # ---------------------------------------------------------------- token ids of the shards stage

@@ -85,7 +85,6 @@ def test_documents_round_trip_through_shards(tmp_path: Path):
     assert list(read_documents(tmp_path)) == docs
 
 
-
 def test_shard_writer_errors_and_source_errors_reach_the_caller(tmp_path: Path):
     """Shards are written on a thread: its error is raised to the caller, and a source that fails
     after the first shard leaves that shard whole (no temporary file)."""
@@ -104,6 +103,7 @@ def test_shard_writer_errors_and_source_errors_reach_the_caller(tmp_path: Path):
         write_documents(tmp_path / "b", failing(), shard_docs=10)
     assert [p.name for p in (tmp_path / "b" / corpus.DOCS_DIR).iterdir()] == ["part-00000.parquet"]
     assert [d["id"] for d in read_documents(tmp_path / "b")] == [d["id"] for d in _docs(10)]
+
 
 def _tree_digest(folder: Path) -> str:
     h = hashlib.sha256()
