@@ -194,6 +194,16 @@ class TrainConfig(Section):
         "adapter (e.g. {egy: [EGY], glf: [GLF]}); null trains one adapter on all `dialects` mixed")
 
 
+class TrainParams(BaseModel):
+    """What a training stage is keyed by: its section and the shared LoRA, quantisation and memory settings."""
+
+    train: TrainConfig
+    lora: LoraConfig
+    quantization: QuantizationConfig
+    memory: MemoryConfig
+    seed: int
+
+
 class ExportConfig(Section):
     merge: bool = Field(False, description="merge the final adapter into a bf16 copy of the base model")
     dtype: Literal["bfloat16", "float16", "float32"] = Field("bfloat16", description="dtype of the merged copy")

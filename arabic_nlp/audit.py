@@ -50,7 +50,12 @@ from pathlib import Path
 from types import MappingProxyType
 
 from arabic_nlp._data import DATA_DIR
-from arabic_nlp.charsets import ARABIC_WORD_CHARS, BIDI_CONTROLS, ZERO_WIDTH_CHARS, char_class
+from arabic_nlp.charsets import (
+    ARABIC_WORD_CHARS,
+    BIDI_CONTROLS,
+    ZERO_WIDTH_CHARS,
+    char_class,
+)
 from arabic_nlp.diacritics import strip_diacritics
 from arabic_nlp.normalize import normalize_text
 

@@ -33,7 +33,10 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from camel_tools.utils.normalize import normalize_alef_maksura_ar, normalize_teh_marbuta_ar
+from camel_tools.utils.normalize import (
+    normalize_alef_maksura_ar,
+    normalize_teh_marbuta_ar,
+)
 
 from arabic_nlp.charsets import (
     ALEF,

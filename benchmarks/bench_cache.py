@@ -49,7 +49,7 @@ def main() -> None:
     env = {**os.environ, "PREFECT_HOME": str(work / "prefect-home"), "PREFECT_LOGGING_LEVEL": "WARNING",
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
     env.pop("PREFECT_API_URL", None)
-    cli = [sys.executable, "-m", "arabic_llm.cli", "run", "--store", str(work / "store")]
+    cli = [sys.executable, "-m", "arabic_llm.ops.cli", "run", "--store", str(work / "store")]
     for item in args.set:
         cli += ["--set", item]
     trivial = work / "trivial_flow.py"

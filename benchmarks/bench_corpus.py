@@ -36,13 +36,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "helpers")]
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from fake_dumps import header, sample_pages  # noqa: E402
-
-from arabic_llm.sample_data.build_samples import mediawiki_sha1  # noqa: E402
+from fake_dumps import header, mediawiki_sha1, sample_pages  # noqa: E402
 
 
 def paragraphs() -> list[str]:
@@ -111,7 +109,7 @@ class Timed:
         self.stop_after = stop_after
 
     def __call__(self, stage, params, **inputs):
-        from arabic_llm.store import run_stage
+        from arabic_llm.cache.stage import run_stage
 
         name = stage.spec.name
         if name == "train_msa":
@@ -176,8 +174,10 @@ def prepare(work: Path) -> tuple[Path, Path]:
     """A fixed tokenizer and dialect training file from the sample."""
     import json
 
-    from arabic_llm.corpus import SAMPLE_DATA, parse_bactrian, parse_oasst, parse_wikipedia
-    from arabic_llm.modeling import train_bpe_tokenizer
+    from arabic_llm.data.documents import SAMPLE_DATA
+    from arabic_llm.data.instructions import parse_bactrian, parse_oasst
+    from arabic_llm.data.wikipedia import parse_wikipedia
+    from arabic_llm.model.modeling import train_bpe_tokenizer
 
     docs = list(parse_wikipedia(SAMPLE_DATA / "arwiki-sample-pages-articles.xml.bz2"))
     docs += list(parse_bactrian(SAMPLE_DATA / "bactrian-x-ar.jsonl")) + list(parse_oasst(SAMPLE_DATA / "oasst1-ar.jsonl"))
@@ -235,7 +235,7 @@ def peak_worker_rss_mb() -> float:
 
 
 def loader_throughput(shards_h5: Path, batch: int, workers: int, seconds: float = 10.0) -> float:
-    from arabic_llm.shards import ShardDataset
+    from arabic_llm.data.shards import ShardDataset
 
     data = ShardDataset(shards_h5, "train")
     tokens, started = 0, time.perf_counter()

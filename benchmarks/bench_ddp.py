@@ -26,14 +26,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import torch  # noqa: E402
-
 from bench_train import QWEN2_1_5B, SMALL, build_model, build_shards, build_tokenizer  # noqa: E402
 
 
 def run(processes: int, setup: dict, args, out: Path) -> dict:
-    from arabic_llm.config import LoraConfig, MemoryConfig, QuantizationConfig, TrainConfig
-    from arabic_llm.qlora import train_qlora
-    from arabic_llm.train_ddp import launch_training
+    from arabic_llm.config import (
+        LoraConfig,
+        MemoryConfig,
+        QuantizationConfig,
+        TrainConfig,
+    )
+    from arabic_llm.train.ddp import launch_training
+    from arabic_llm.train.qlora import train_qlora
 
     train = TrainConfig(dialects=("MSA",), max_steps=args.steps, seq_len=setup["seq"], micro_batch=1,
                         grad_accum=args.grad_accum, lr=5e-5, warmup_steps=1, gradient_checkpointing=True,

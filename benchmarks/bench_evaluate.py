@@ -31,10 +31,15 @@ def main() -> None:
     import torch
 
     from arabic_llm.config import EvaluateConfig, QuantizationConfig, TinyModelConfig
-    from arabic_llm.eval_data import load_eval_data, local_files
-    from arabic_llm.eval_suite import model_tasks
-    from arabic_llm.metrics import compute
-    from arabic_llm.modeling import build_tiny_qwen2, load_base_model, load_tokenizer, train_bpe_tokenizer
+    from arabic_llm.eval.metrics import compute
+    from arabic_llm.eval.sets import load_eval_data, local_files
+    from arabic_llm.eval.suite import model_tasks
+    from arabic_llm.model.modeling import (
+        build_tiny_qwen2,
+        load_base_model,
+        load_tokenizer,
+        train_bpe_tokenizer,
+    )
 
     files = local_files("builtin:eval/qa.json", "builtin:eval/sentiment.tsv", "builtin:eval/parallel.tsv", None, "dev")
     data = load_eval_data(files, qa=None, sentiment=None, sib200=None, sib200_split="dev")

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "tests")]
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "tests" / "helpers")]
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="bench-prefect-"))
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -28,9 +28,10 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
 
 
-from arabic_llm.scaleout import dask_task_runner  # noqa: E402
-from arabic_llm.store import Store  # noqa: E402
 from toy_flow import text_flow  # noqa: E402
+
+from arabic_llm.cache.store import Store  # noqa: E402
+from flows.runner import dask_task_runner  # noqa: E402
 
 
 def timed(fn, **kwargs) -> tuple[float, dict]:

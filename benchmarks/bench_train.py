@@ -2,7 +2,7 @@
 
 The baseline is the script most users write (as ../shared/anchors/hf_qlora_baseline.py measures):
 ``prepare_model_for_kbit_training`` + LoRA r=8 on q,k,v,o + gradient checkpointing + the model's own
-loss + paged 8-bit AdamW. The engine is ``arabic_llm.qlora.train_qlora`` itself, reading synthetic
+loss + paged 8-bit AdamW. The engine is ``arabic_llm.train.qlora.train_qlora`` itself, reading synthetic
 HDF5 shards through its loader. Random weights: speed and memory do not depend on their values.
 
     python benchmarks/bench_train.py [--out results.jsonl]
@@ -60,7 +60,7 @@ def build_tokenizer(path: Path, vocab: int) -> None:
 
 
 def build_shards(path: Path, row_len: int, rows: int, vocab: int) -> None:
-    from arabic_llm.shards import Row, ShardDataset
+    from arabic_llm.data.shards import Row, ShardDataset
 
     rng = np.random.default_rng(0)
     data = [Row(rng.integers(1, vocab, row_len).tolist(), [0] * row_len, "MSA", "wikipedia") for _ in range(rows)]
@@ -81,7 +81,7 @@ def naive(model_dir: Path, seq: int, bsz: int, device: str) -> dict:
     import peft
     from transformers import AutoModelForCausalLM, BitsAndBytesConfig
 
-    from arabic_llm.train_memory import RssWatch
+    from arabic_llm.train.memory import RssWatch
 
     _reset(device)
     with RssWatch() as rss:
@@ -115,9 +115,14 @@ def naive(model_dir: Path, seq: int, bsz: int, device: str) -> dict:
 
 def engine(model_dir: Path, tok_dir: Path, shards: Path, seq, bsz, device: str, *, gpu_cap=None,
            checkpointing=True, kernels="auto", label="engine") -> dict:
-    from arabic_llm.config import LoraConfig, MemoryConfig, QuantizationConfig, TrainConfig
-    from arabic_llm.qlora import train_qlora
-    from arabic_llm.train_memory import RssWatch
+    from arabic_llm.config import (
+        LoraConfig,
+        MemoryConfig,
+        QuantizationConfig,
+        TrainConfig,
+    )
+    from arabic_llm.train.memory import RssWatch
+    from arabic_llm.train.qlora import train_qlora
 
     _reset(device)
     train = TrainConfig(dialects=("MSA",), max_steps=STEPS, seq_len=seq, micro_batch=bsz, max_micro_batch=8,
@@ -148,7 +153,7 @@ def _result(path, seq, bsz, times, peak_gpu, peak_rss, **extra) -> dict:
 
 def check_fused_loss(vocab: int, hidden_size: int) -> dict:
     """Liger's fused loss against the chunked one on the same inputs: values and gradients."""
-    from arabic_llm.train_loss import make_loss
+    from arabic_llm.train.loss import make_loss
 
     g = torch.Generator(device="cuda").manual_seed(0)
     h = torch.randn(2, 512, hidden_size, device="cuda", dtype=torch.bfloat16, generator=g)
@@ -168,9 +173,9 @@ def check_fused_loss(vocab: int, hidden_size: int) -> dict:
 
 def loader_throughput(shards: Path, seq: int, bsz: int, device: str, batches: int = 100) -> dict:
     """Tokens/s the training loader delivers (HDF5 read, cut, positions, collate, pin), nothing else."""
-    from arabic_llm.qlora import _loader
-    from arabic_llm.shards import ShardDataset
-    from arabic_llm.train_data import ResumableOrder, TrainRows
+    from arabic_llm.data.shards import ShardDataset
+    from arabic_llm.train.qlora import _loader
+    from arabic_llm.train.rows import ResumableOrder, TrainRows
 
     dataset = TrainRows(ShardDataset(shards, "train"), seq)
     it = _loader(dataset, ResumableOrder(len(dataset), bsz, seed=0), device)

@@ -3,7 +3,7 @@
     python benchmarks/bench_wikitext.py                    # 10,000 synthetic pages
     python benchmarks/bench_wikitext.py --pages 50000 --repeat 3
 
-Both converters of arabic_llm/wikitext.py run on the same Arabic wikitext (wikiextractor, AGPL, is
+Both converters of arabic_llm/data/wikitext.py run on the same Arabic wikitext (wikiextractor, AGPL, is
 not a dependency: `pip install wikiextractor==3.1.0`):
 
 1. Gold set (tests/data/wikitext_gold.yaml): 13 snippets written for this project with the plain
@@ -33,13 +33,17 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "helpers"), str(ROOT / "benchmarks")]
 
 from bench_corpus import page_text, paragraphs  # noqa: E402
 from fake_dumps import sample_pages  # noqa: E402
 from wikitext_gold import gold_snippets, score  # noqa: E402
 
-from arabic_llm.wikitext import CONVERTERS, DEFAULT_CONVERTER, mwparserfromhell_text  # noqa: E402
+from arabic_llm.data.wikitext import (  # noqa: E402
+    CONVERTERS,
+    DEFAULT_CONVERTER,
+    mwparserfromhell_text,
+)
 
 ARABIC_LETTER = re.compile(r"[\u0621-\u063a\u0641-\u064a]")
 RESIDUES = {  # what must not survive into plain text
@@ -151,7 +155,7 @@ NO_PREPASS = f"{DEFAULT_CONVERTER} no pre-pass"
 
 
 def available_converters() -> dict:
-    """The converters of arabic_llm/wikitext.py, and the default one without its regex pre-pass."""
+    """The converters of arabic_llm/data/wikitext.py, and the default one without its regex pre-pass."""
     out = {}
     candidates = {**CONVERTERS, NO_PREPASS: functools.partial(mwparserfromhell_text, prepass=False)}
     for name, convert in candidates.items():

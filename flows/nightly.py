@@ -2,7 +2,7 @@
 
 Each scheduled run reads its config afresh, so ``download.wikipedia: latest`` resolves the newest
 finished dump at run time: when nothing changed upstream every stage is cached; after a refresh only
-what the change touches reruns (down to single records, see arabic_llm/records.py).
+what the change touches reruns (down to single records, see arabic_llm/cache/records.py).
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ import time
 
 from prefect import flow
 
+from arabic_llm.cache.keys import sha256_bytes
+from arabic_llm.cache.runs import new_run_id, write_run_record
+from arabic_llm.cache.store import Store
 from arabic_llm.config import load_config
-from arabic_llm.runs import new_run_id, write_run_record
-from arabic_llm.store import Store, sha256_bytes
-from flows.pipeline import arabic_llm_flow
+from flows.flow import arabic_llm_flow
 
 DEFAULT_CRON = "0 2 * * *"
 

@@ -1,27 +1,28 @@
 """The pipeline, on one screen.
 
 ``pipeline`` wires the stages; ``run`` decides what a stage call means: the Prefect flow runs it
-(cached by content), ``arabic-llm status`` predicts it, ``arabic-llm dag`` draws it. One wiring
-serves all three, so what ``status`` predicts is what ``run`` does.
+(cached by content, flows/flow.py), ``arabic-llm status`` predicts it, ``arabic-llm dag`` draws it.
+One wiring serves all three, so what ``status`` predicts is what ``run`` does. Nothing here imports
+Prefect, torch or transformers: predicting a run stays fast.
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
-from prefect import flow, runtime
-
-from arabic_llm.config import PipelineConfig
-from arabic_llm.report import publish as publish_report_tables
-from arabic_llm.runs import StageRunner
-from arabic_llm.store import Store
+from arabic_llm.config import PipelineConfig, TrainParams
 from tasks.base_model import BaseModelParams, base_model, weights_file
 from tasks.bias_audit import PROBES, BiasParams, bias_audit, bias_files
 from tasks.clean import clean
 from tasks.data_audit import data_audit
-from tasks.dialect import TagParams, dialect
-from tasks.dialect_model import DialectModelParams, dialect_model, labels_name_documents, training_file
 from tasks.diacritics import diacritics
+from tasks.dialect import TagParams, dialect
+from tasks.dialect_model import (
+    DialectModelParams,
+    dialect_model,
+    labels_name_documents,
+    training_file,
+)
 from tasks.download import download, plan
 from tasks.evaluate import EvaluateParams, evaluate, evaluation_files
 from tasks.export import export
@@ -31,7 +32,7 @@ from tasks.segment import segment
 from tasks.shards import ShardsParams, shards
 from tasks.tokenizer import TokenizerParams, tokenizer
 from tasks.train_dialects import train_dialects
-from tasks.train_msa import TrainParams, train_msa
+from tasks.train_msa import train_msa
 
 
 def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
@@ -72,39 +73,3 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     final = run(report, ReportParams(), evaluation=evaluation, audit=audit, data_audit=tagged, msa_adapter=msa,
                 dialect_adapter=dialects)
     return {"report": final}
-
-
-@flow(name="arabic-llm", flow_run_name="arabic-llm {run_id}")
-def arabic_llm_flow(config: PipelineConfig, store: str, run_id: str) -> dict:
-    """Run every stage as a cached Prefect task against the content-addressed store."""
-    runner = StageRunner(Store(store), run_id)
-    outputs = pipeline(config, runner)
-    publish_prefect_artifacts(Store(store), runner.stages, outputs["report"])
-    return {"flow_run_id": str(runtime.flow_run.id), "stages": runner.stages}
-
-
-def publish_prefect_artifacts(store: Store, stages: dict, report_ref) -> None:
-    """The run summary table and the report, shown on the flow run's page in the Prefect UI."""
-    from prefect.artifacts import create_markdown_artifact, create_table_artifact
-
-    from tasks.report import REPORT_MD
-
-    create_table_artifact(
-        key="arabic-llm-stages",
-        table=[{"stage": name, **{k: v for k, v in info.items() if k != "digest"}} for name, info in stages.items()],
-        description="Each stage: ran or cached, its key, its artifact in the store",
-    )
-    report_md = report_ref.data_dir(store.root) / REPORT_MD
-    create_markdown_artifact(key="arabic-llm-report", markdown=report_md.read_text(encoding="utf-8"),
-                             description=f"Report artifact: {report_ref.path}")
-    publish_report_tables(report_ref.data_dir(store.root), report_ref.path)
-
-
-def flow_with_runner(runner: str = "local", dask_address: str | None = None, dask_workers: int = 2):
-    """The flow on its task runner: ``local`` (stages in this process) or ``dask`` (a new local
-    cluster of ``dask_workers`` workers, or the scheduler at ``dask_address``)."""
-    if runner == "local" and not dask_address:
-        return arabic_llm_flow
-    from arabic_llm.scaleout import dask_task_runner
-
-    return arabic_llm_flow.with_options(task_runner=dask_task_runner(dask_address, dask_workers))

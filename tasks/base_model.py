@@ -7,23 +7,14 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from arabic_llm.cache.stage import stage_task
 from arabic_llm.config import ModelConfig
-from arabic_llm.store import stage_task
-
-REF_FILE = "model_ref.json"
+from arabic_llm.layout import MODEL_REF_FILE
 
 
 class BaseModelParams(BaseModel):
     model: ModelConfig
     seed: int
-
-
-def model_location(data_dir: Path) -> str:
-    """Where downstream stages load the base model from: the artifact, or the named model."""
-    ref = data_dir / REF_FILE
-    if ref.is_file():
-        return json.loads(ref.read_text(encoding="utf-8"))["name_or_path"]
-    return str(data_dir)
 
 
 def weights_file(cfg: ModelConfig) -> dict[str, Path]:
@@ -35,16 +26,16 @@ def weights_file(cfg: ModelConfig) -> dict[str, Path]:
 @stage_task("base_model", libraries=("transformers", "torch", "gguf"))
 def base_model(out_dir: Path, params: BaseModelParams, tokenizer: Path, gguf: Path | None = None) -> dict:
     if gguf is not None:
-        from arabic_llm.modeling import convert_gguf
+        from arabic_llm.model.modeling import convert_gguf
 
         return {"source": "gguf", **convert_gguf(gguf, out_dir)}
     if params.model.name_or_path is not None:
         # A hub id or local directory is loaded by the training stages themselves; the artifact
         # pins the name so that changing it reruns everything below.
-        (out_dir / REF_FILE).write_text(json.dumps({"name_or_path": params.model.name_or_path}) + "\n",
+        (out_dir / MODEL_REF_FILE).write_text(json.dumps({"name_or_path": params.model.name_or_path}) + "\n",
                                         encoding="utf-8")
         return {"name_or_path": params.model.name_or_path}
-    from arabic_llm.modeling import build_tiny_qwen2
+    from arabic_llm.model.modeling import build_tiny_qwen2
 
     build_tiny_qwen2(tokenizer, params.model.tiny, params.seed, out_dir)
     return {"architecture": "Qwen2 (tiny, random init)", **params.model.tiny.model_dump()}

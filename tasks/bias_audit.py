@@ -8,17 +8,19 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from arabic_llm.cache.stage import stage_task
 from arabic_llm.config import BiasAuditConfig, QuantizationConfig
-from arabic_llm.corpus import SAMPLE_DATA, read_documents, resolve_source
-from arabic_llm.shards import is_eval_doc
-from arabic_llm.store import stage_task
-from tasks.base_model import model_location
-from tasks.data_audit import SUMMARY_FILE
-from tasks.evaluate import RESULTS_FILE
-from tasks.train_msa import trained_adapters
+from arabic_llm.data.documents import SAMPLE_DATA, read_documents, resolve_source
+from arabic_llm.data.split import is_eval_doc
+from arabic_llm.layout import (
+    AUDIT_FILE,
+    AUDIT_SUMMARY_FILE,
+    MODEL_CARD_FILE,
+    RESULTS_FILE,
+    model_location,
+    trained_adapters,
+)
 
-AUDIT_FILE = "audit.json"
-MODEL_CARD_FILE = "model_card.md"
 PROBES = SAMPLE_DATA / "bias_probes.jsonl"
 
 
@@ -44,12 +46,12 @@ def bias_files(cfg: BiasAuditConfig) -> dict[str, Path]:
 def bias_audit(out_dir: Path, params: BiasParams, docs: Path, evaluation: Path, base_model: Path,
                tokenizer: Path, msa_adapter: Path, dialect_adapter: Path, probes: Path,
                crows_pairs: Path | None = None, entities: Path | None = None) -> dict:
-    from arabic_llm.bias import audit
-    from arabic_llm.evaluation import scoring_quantization
-    from arabic_llm.model_card import model_card
+    from arabic_llm.audit.bias import audit
+    from arabic_llm.audit.model_card import model_card
+    from arabic_llm.eval.models import scoring_quantization
 
     eval_results = json.loads((evaluation / RESULTS_FILE).read_text(encoding="utf-8"))
-    summary_file = docs / SUMMARY_FILE
+    summary_file = docs / AUDIT_SUMMARY_FILE
     train_docs = [d for d in read_documents(docs) if not is_eval_doc(d["id"], params.eval_fraction, params.seed)]
     report = audit(
         model_dir=model_location(base_model), tokenizer_dir=str(tokenizer),

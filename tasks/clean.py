@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from arabic_llm.config import CleanConfig
-from arabic_llm.corpus import map_documents, per_record, with_chat_fields
-from arabic_llm.store import stage_task
+from arabic_llm.cache.stage import stage_task
+from arabic_llm.config import CleanConfig, RuntimeConfig
+from arabic_llm.data.documents import with_chat_fields
+from arabic_llm.data.mapping import map_documents, per_record
 from arabic_nlp.clean import clean_text
 
 
@@ -26,5 +27,5 @@ def clean_shard(docs: list[dict], params: CleanConfig) -> list[tuple[list[dict],
 
 
 @stage_task("clean")
-def clean(out_dir: Path, params: CleanConfig, docs: Path) -> dict:
-    return map_documents(clean_shard, params, docs, out_dir, "clean")
+def clean(out_dir: Path, params: CleanConfig, docs: Path, runtime: RuntimeConfig = RuntimeConfig()) -> dict:
+    return map_documents(clean_shard, params, docs, out_dir, "clean", workers=runtime.workers)

@@ -7,12 +7,11 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from arabic_llm.config import AuditConfig
-from arabic_llm.corpus import map_documents, per_record
-from arabic_llm.store import stage_task
+from arabic_llm.cache.stage import stage_task
+from arabic_llm.config import AuditConfig, RuntimeConfig
+from arabic_llm.data.mapping import map_documents, per_record
+from arabic_llm.layout import AUDIT_SUMMARY_FILE
 from arabic_nlp.audit import ContentAuditor
-
-SUMMARY_FILE = "audit_summary.json"
 
 
 @functools.lru_cache(maxsize=4)
@@ -39,7 +38,7 @@ def audit_shard(docs: list[dict], params: AuditConfig) -> list[tuple[list[dict],
 
 
 @stage_task("data_audit")
-def data_audit(out_dir: Path, params: AuditConfig, docs: Path) -> dict:
-    summary = map_documents(audit_shard, params, docs, out_dir, "data_audit")
-    (out_dir / SUMMARY_FILE).write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+def data_audit(out_dir: Path, params: AuditConfig, docs: Path, runtime: RuntimeConfig = RuntimeConfig()) -> dict:
+    summary = map_documents(audit_shard, params, docs, out_dir, "data_audit", workers=runtime.workers)
+    (out_dir / AUDIT_SUMMARY_FILE).write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return summary

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from arabic_llm.config import DiacriticsConfig
-from arabic_llm.corpus import map_documents, per_record, with_chat_fields
-from arabic_llm.store import stage_task
+from arabic_llm.cache.stage import stage_task
+from arabic_llm.config import DiacriticsConfig, RuntimeConfig
+from arabic_llm.data.documents import with_chat_fields
+from arabic_llm.data.mapping import map_documents, per_record
 from arabic_nlp.diacritics import diacritic_ratio, strip_diacritics
 
 DIACRITISED = 0.05  # a document with more marks per letter than this counts as diacritised
@@ -25,5 +26,5 @@ def diacritics_shard(docs: list[dict], params: DiacriticsConfig) -> list[tuple[l
 
 
 @stage_task("diacritics", libraries=("camel-tools",))
-def diacritics(out_dir: Path, params: DiacriticsConfig, docs: Path) -> dict:
-    return map_documents(diacritics_shard, params, docs, out_dir, "diacritics")
+def diacritics(out_dir: Path, params: DiacriticsConfig, docs: Path, runtime: RuntimeConfig = RuntimeConfig()) -> dict:
+    return map_documents(diacritics_shard, params, docs, out_dir, "diacritics", workers=runtime.workers)

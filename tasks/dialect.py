@@ -7,8 +7,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from arabic_llm.corpus import map_documents, per_record
-from arabic_llm.store import stage_task
+from arabic_llm.cache.stage import stage_task
+from arabic_llm.config import RuntimeConfig
+from arabic_llm.data.mapping import map_documents, per_record
 from arabic_nlp.dialect import DialectTagger, tag_documents
 
 
@@ -43,5 +44,5 @@ def dialect_shard(docs: list[dict], job: tuple[str, int]) -> list[tuple[list[dic
 
 
 @stage_task("dialect")
-def dialect(out_dir: Path, params: TagParams, docs: Path, model: Path) -> dict:
-    return map_documents(dialect_shard, (str(model), params.digits), docs, out_dir, "dialect")
+def dialect(out_dir: Path, params: TagParams, docs: Path, model: Path, runtime: RuntimeConfig = RuntimeConfig()) -> dict:
+    return map_documents(dialect_shard, (str(model), params.digits), docs, out_dir, "dialect", workers=runtime.workers)

@@ -9,12 +9,11 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from arabic_llm.cache.stage import stage_task
 from arabic_llm.config import DialectConfig
-from arabic_llm.corpus import CorpusError, read_documents, resolve_source
-from arabic_llm.shards import is_eval_doc
-from arabic_llm.store import stage_task
+from arabic_llm.data.documents import CorpusError, read_documents, resolve_source
+from arabic_llm.data.split import is_eval_doc
 from arabic_nlp.dialect import DIALECTS, DialectTagger, read_labelled_tsv
-
 
 HUB_PREFIX = "hub:"  # hub:<dataset id>[:<split>] with `text` and `label` columns
 

@@ -14,20 +14,26 @@ from typing import Iterator
 
 from pydantic import BaseModel, Field
 
-from arabic_llm import hubdata, wikidump
+from arabic_llm.cache.records import RecordWriter, release
+from arabic_llm.cache.stage import stage_task
+from arabic_llm.cache.store import directory_digest
 from arabic_llm.config import DownloadConfig
-from arabic_llm.corpus import (
-    PARSERS,
-    CorpusError,
+from arabic_llm.data import hubdata, wikidump
+from arabic_llm.data.documents import CorpusError, read_jsonl, resolve_source
+from arabic_llm.data.instructions import (
     bactrian_documents,
     oasst_documents,
-    read_jsonl,
-    resolve_source,
+    parse_bactrian,
+    parse_oasst,
+)
+from arabic_llm.data.wikipedia import (
+    parse_wikipedia,
+    wiki_documents,
+    wiki_job,
     wiki_pages,
 )
-from arabic_llm.records import RecordWriter, release, wiki_documents, wiki_job
-from arabic_llm.store import directory_digest, stage_task
 
+PARSERS = {"wikipedia": parse_wikipedia, "bactrian_x": parse_bactrian, "oasst1": parse_oasst}
 _PUBLISHED = re.compile(r"^(latest|\d{8}|https?://.+)$")
 
 
@@ -112,7 +118,7 @@ def source_documents(name: str, params: DownloadParams, path: Path | None, on_ke
 @stage_task("download", libraries=("mwparserfromhell", "datasets"))
 def download(out_dir: Path, params: DownloadParams, **sources: Path) -> dict:
     """Parse every source into document shards (sources in name order, records in source order)."""
-    from arabic_llm.corpus import write_documents
+    from arabic_llm.data.documents import write_documents
 
     counts: dict[str, int] = {}
     job = wiki_job()

@@ -8,15 +8,17 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from arabic_llm.cache.stage import stage_task
 from arabic_llm.config import EvaluateConfig, QuantizationConfig
-from arabic_llm.corpus import read_jsonl
-from arabic_llm.eval_data import is_hub, load_eval_data, local_files
-from arabic_llm.store import stage_task
-from tasks.base_model import model_location
-from tasks.shards import EVAL_DOCS_FILE
-from tasks.train_msa import trained_adapters
+from arabic_llm.data.documents import read_jsonl
+from arabic_llm.eval.sets import is_hub, load_eval_data, local_files
+from arabic_llm.layout import (
+    EVAL_DOCS_FILE,
+    RESULTS_FILE,
+    model_location,
+    trained_adapters,
+)
 
-RESULTS_FILE = "results.json"
 LOCAL = "local"  # stands for a local evaluation file in the key: the file itself is keyed by content
 
 
@@ -45,7 +47,8 @@ def evaluation_files(cfg: EvaluateConfig) -> dict[str, Path]:
 @stage_task("evaluate", libraries=("torch", "transformers", "peft", "bitsandbytes", "evaluate", "sacrebleu"))
 def evaluate(out_dir: Path, params: EvaluateParams, shards: Path, base_model: Path, tokenizer: Path,
              msa_adapter: Path, dialect_adapter: Path, dialect_tagger: Path | None = None, **files: Path) -> dict:
-    from arabic_llm.evaluation import evaluate_models, scoring_quantization
+    from arabic_llm.eval.models import scoring_quantization
+    from arabic_llm.eval.run import evaluate_models
 
     cfg = params.evaluate
     data = load_eval_data(files, qa=cfg.qa, sentiment=cfg.sentiment, sib200=cfg.sib200, sib200_split=cfg.sib200_split)

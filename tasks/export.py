@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from arabic_llm.cache.stage import stage_task
 from arabic_llm.config import ExportConfig
-from arabic_llm.store import stage_task
-from tasks.base_model import model_location
-from tasks.train_msa import ADAPTERS_FILE
+from arabic_llm.layout import ADAPTERS_FILE, model_location
 
 
 @stage_task("export", libraries=("torch", "transformers", "peft"))
 def export(out_dir: Path, params: ExportConfig, base_model: Path, adapters: Path) -> dict:
-    from arabic_llm.export import merge_adapter
+    from arabic_llm.model.export import merge_adapter
 
     listed = json.loads((adapters / ADAPTERS_FILE).read_text(encoding="utf-8"))
     return {name: merge_adapter(model_location(base_model), adapters / rel, out_dir / name, params.dtype)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from arabic_llm.config import NormalizeConfig
-from arabic_llm.corpus import map_documents, per_record, with_chat_fields
-from arabic_llm.store import stage_task
+from arabic_llm.cache.stage import stage_task
+from arabic_llm.config import NormalizeConfig, RuntimeConfig
+from arabic_llm.data.documents import with_chat_fields
+from arabic_llm.data.mapping import map_documents, per_record
 from arabic_nlp.normalize import normalize_text
 
 
@@ -22,5 +23,5 @@ def normalize_shard(docs: list[dict], params: NormalizeConfig) -> list[tuple[lis
 
 
 @stage_task("normalize", libraries=("camel-tools",))
-def normalize(out_dir: Path, params: NormalizeConfig, docs: Path) -> dict:
-    return map_documents(normalize_shard, params, docs, out_dir, "normalize")
+def normalize(out_dir: Path, params: NormalizeConfig, docs: Path, runtime: RuntimeConfig = RuntimeConfig()) -> dict:
+    return map_documents(normalize_shard, params, docs, out_dir, "normalize", workers=runtime.workers)

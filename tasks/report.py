@@ -8,16 +8,26 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from arabic_llm.report import TABLES_FILE, draw_figures, render_html, render_markdown, tables, training_records
-from arabic_llm.store import stage_task
-from tasks.bias_audit import AUDIT_FILE, MODEL_CARD_FILE
-from tasks.data_audit import SUMMARY_FILE
-from tasks.evaluate import RESULTS_FILE
-from tasks.train_msa import trained_adapters
+from arabic_llm.audit.report import (
+    TABLES_FILE,
+    draw_figures,
+    render_html,
+    render_markdown,
+    tables,
+    training_records,
+)
+from arabic_llm.cache.stage import stage_task
+from arabic_llm.layout import (
+    AUDIT_FILE,
+    AUDIT_SUMMARY_FILE,
+    MODEL_CARD_FILE,
+    REPORT_HTML,
+    REPORT_JSON,
+    REPORT_MD,
+    RESULTS_FILE,
+    trained_adapters,
+)
 
-REPORT_MD = "report.md"
-REPORT_HTML = "report.html"
-REPORT_JSON = "report.json"
 COPIED = ("predictions.jsonl", "human_eval.csv", "human_eval_key.csv")
 
 
@@ -30,7 +40,7 @@ def report(out_dir: Path, params: ReportParams, evaluation: Path, audit: Path, d
            msa_adapter: Path, dialect_adapter: Path) -> dict:
     results = json.loads((evaluation / RESULTS_FILE).read_text(encoding="utf-8"))
     bias = json.loads((audit / AUDIT_FILE).read_text(encoding="utf-8"))
-    filtered = json.loads((data_audit / SUMMARY_FILE).read_text(encoding="utf-8"))
+    filtered = json.loads((data_audit / AUDIT_SUMMARY_FILE).read_text(encoding="utf-8"))
     bias.setdefault("data_removed", filtered)
     card_file = audit / MODEL_CARD_FILE
     card = card_file.read_text(encoding="utf-8") if card_file.is_file() else ""

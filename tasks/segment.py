@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from arabic_llm.config import SegmentConfig
-from arabic_llm.corpus import map_documents, per_record
-from arabic_llm.store import stage_task
+from arabic_llm.cache.stage import stage_task
+from arabic_llm.config import RuntimeConfig, SegmentConfig
+from arabic_llm.data.mapping import map_documents, per_record
 from arabic_nlp.segment import split_sentences
 
 
@@ -21,5 +21,5 @@ def segment_shard(docs: list[dict], params: SegmentConfig) -> list[tuple[list[di
 
 
 @stage_task("segment")
-def segment(out_dir: Path, params: SegmentConfig, docs: Path) -> dict:
-    return map_documents(segment_shard, params, docs, out_dir, "segment")
+def segment(out_dir: Path, params: SegmentConfig, docs: Path, runtime: RuntimeConfig = RuntimeConfig()) -> dict:
+    return map_documents(segment_shard, params, docs, out_dir, "segment", workers=runtime.workers)

@@ -12,14 +12,17 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from arabic_llm.cache.keys import canonical_json, sha256_bytes
+from arabic_llm.cache.records import current_job
+from arabic_llm.cache.stage import stage_task
+from arabic_llm.cache.store import directory_digest
 from arabic_llm.config import ShardsConfig
-from arabic_llm.corpus import CHAT_FIELDS, doc_shards, read_doc_table, row_doc
-from arabic_llm.records import TokenReuse, current_job
-from arabic_llm.shards import ShardWriter, is_eval_doc
-from arabic_llm.store import canonical_json, directory_digest, sha256_bytes, stage_task
+from arabic_llm.data.documents import CHAT_FIELDS, doc_shards, read_doc_table, row_doc
+from arabic_llm.data.shards import ShardWriter
+from arabic_llm.data.split import is_eval_doc
+from arabic_llm.data.token_reuse import TokenReuse
+from arabic_llm.layout import EVAL_DOCS_FILE, SHARDS_FILE
 
-SHARDS_FILE = "shards.h5"
-EVAL_DOCS_FILE = "eval_docs.jsonl"
 BATCH_DOCS = 1000  # documents tokenised per call
 
 
@@ -123,7 +126,7 @@ def _add_known(writer: ShardWriter, group: tuple[str, str, str], keys: list[byte
 
 @stage_task("shards", libraries=("h5py", "tokenizers", "transformers"))
 def shards(out_dir: Path, params: ShardsParams, docs: Path, tokenizer: Path) -> dict:
-    from arabic_llm.modeling import load_tokenizer
+    from arabic_llm.model.modeling import load_tokenizer
     tok = load_tokenizer(str(tokenizer))
     tokenizer_digest = directory_digest(tokenizer)[0]
     recipe = canonical_json(params)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from arabic_llm.cache.stage import stage_task
 from arabic_llm.config import TokenizerConfig
-from arabic_llm.corpus import read_documents
-from arabic_llm.shards import is_eval_doc
-from arabic_llm.store import stage_task
+from arabic_llm.data.documents import read_documents
+from arabic_llm.data.split import is_eval_doc
 
 
 class TokenizerParams(BaseModel):
@@ -26,7 +26,7 @@ def training_texts(docs: Path, eval_fraction: float, seed: int):
 
 @stage_task("tokenizer", libraries=("tokenizers", "transformers"))
 def tokenizer(out_dir: Path, params: TokenizerParams, docs: Path) -> dict:
-    from arabic_llm.modeling import load_tokenizer, train_bpe_tokenizer
+    from arabic_llm.model.modeling import load_tokenizer, train_bpe_tokenizer
 
     if params.tokenizer.name_or_path is None:
         texts = training_texts(docs, params.eval_fraction, params.seed)

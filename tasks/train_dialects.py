@@ -11,17 +11,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from arabic_llm.store import stage_task
-from tasks.train_msa import ADAPTER_DIR, ADAPTERS_FILE, TrainParams, train_adapter
+from arabic_llm.cache.stage import progress_reporter, stage_task
+from arabic_llm.config import RuntimeConfig, TrainParams
+from arabic_llm.layout import ADAPTER_DIR, ADAPTERS_FILE
+from arabic_llm.train.adapter import train_adapter
 
 
 @stage_task("train_dialects", libraries=("torch", "transformers", "peft", "bitsandbytes", "liger_kernel"))
 def train_dialects(out_dir: Path, params: TrainParams, shards: Path, base_model: Path, tokenizer: Path,
-                   msa_adapter: Path, work_dir: Path | None = None) -> dict:
+                   msa_adapter: Path, work_dir: Path | None = None, runtime: RuntimeConfig = RuntimeConfig()) -> dict:
     parent = msa_adapter / ADAPTER_DIR
     if not params.train.branches:
         summary = train_adapter(out_dir, params, shards, base_model, tokenizer, work_dir, "train_dialects",
-                                init_adapter=parent)
+                                init_adapter=parent, processes=runtime.train_processes,
+                                on_step=progress_reporter("train_dialects", params.train.max_steps))
         (out_dir / ADAPTERS_FILE).write_text(json.dumps({"dialects": ADAPTER_DIR}) + "\n", encoding="utf-8")
         return summary
     summaries, adapters = {}, {}
@@ -30,7 +33,8 @@ def train_dialects(out_dir: Path, params: TrainParams, shards: Path, base_model:
         branch_out = out_dir / "branches" / name
         summaries[name] = train_adapter(branch_out, params, shards, base_model, tokenizer,
                                         None if work_dir is None else work_dir / name, f"train_dialects[{name}]",
-                                        init_adapter=parent, train=branch_train)
+                                        init_adapter=parent, train=branch_train, processes=runtime.train_processes,
+                                        on_step=progress_reporter(f"train_dialects[{name}]", branch_train.max_steps))
         adapters[name] = f"branches/{name}/{ADAPTER_DIR}"
     (out_dir / ADAPTERS_FILE).write_text(json.dumps(adapters, sort_keys=True) + "\n", encoding="utf-8")
     return {"branches": summaries}

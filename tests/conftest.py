@@ -1,24 +1,9 @@
 """Test settings: a private PREFECT_HOME per session, quiet Prefect, no network, no telemetry."""
 
-import os
-import tempfile
 from pathlib import Path
 
 import pytest
-
-# Before anything imports Prefect: its settings are read from the environment.
-_PREFECT_HOME = tempfile.mkdtemp(prefix="arabic-llm-prefect-")
-os.environ["PREFECT_HOME"] = _PREFECT_HOME
-os.environ.pop("PREFECT_API_URL", None)
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "120"
-os.environ["DO_NOT_TRACK"] = "1"
-os.environ["HF_HUB_OFFLINE"] = "1"
-os.environ["TRANSFORMERS_OFFLINE"] = "1"
-os.environ["TOKENIZERS_PARALLELISM"] = "false"
-
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+from env_settings import SHARED_DATA  # noqa: E402,F401  (before anything imports Prefect)
 
 
 # The toy stages' source file and call log, shared by the store tests (local and remote).
@@ -36,3 +21,17 @@ def calls(tmp_path: Path, monkeypatch) -> Path:
     path = tmp_path / "calls.txt"
     monkeypatch.setenv(CALLS_ENV, str(path))
     return path
+
+
+def pytest_collection_modifyitems(config, items):
+    """``gpu`` tests run where a CUDA device is visible and are skipped, with the reason, elsewhere."""
+    if not any(item.get_closest_marker("gpu") for item in items):
+        return
+    import torch
+
+    if torch.cuda.is_available():
+        return
+    skip = pytest.mark.skip(reason="needs a CUDA GPU (none visible here)")
+    for item in items:
+        if item.get_closest_marker("gpu"):
+            item.add_marker(skip)

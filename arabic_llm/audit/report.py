@@ -1,0 +1,244 @@
+"""The run's report: tables, the paper's figures 2-6, Markdown and HTML, and the Prefect artifacts.
+
+- Fig. 2 GPU memory, Fig. 3 RAM (process RSS) and Fig. 4 loss over training time, from the
+  ``metrics.jsonl`` of both training stages (the dialect stage continues the MSA stage's clock);
+- Fig. 5 perplexity, base against each adapter, per dialect (the dialect table's parallel texts);
+- Fig. 6 robustness: perplexity, classification accuracy and chrF to the clean-input outputs
+  against the noise level.
+
+Tables are lists of row dicts, so the same table becomes Markdown, HTML and a Prefect table artifact.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from arabic_llm.data.documents import read_jsonl
+
+TABLES_FILE = "tables.json"
+FIGURES = {
+    "fig2_gpu_memory.png": "Fig. 2: GPU memory over training time",
+    "fig3_ram.png": "Fig. 3: RAM (process RSS) over training time",
+    "fig4_loss.png": "Fig. 4: training loss over time",
+    "fig5_perplexity_per_dialect.png": "Fig. 5: perplexity per dialect, base against fine-tuned",
+    "fig6_robustness.png": "Fig. 6: robustness to input noise",
+}
+
+
+def _r(value, digits: int = 3):
+    return round(value, digits) if isinstance(value, float) else value
+
+
+# ---------------------------------------------------------------------------------------------- training curves
+
+
+def training_records(metrics_files: dict[str, Path]) -> dict[str, list[dict]]:
+    """stage -> per-step records with ``time_s``: seconds since the first stage started (cumulative step time)."""
+    out, clock = {}, 0.0
+    for stage, path in metrics_files.items():
+        records = list(read_jsonl(path)) if path.is_file() else []
+        for i, rec in enumerate(records):
+            missing = [k for k in ("step", "loss", "step_seconds", "rss_bytes") if k not in rec]
+            if missing:
+                raise KeyError(f"{path}: record {i + 1} lacks {missing}")
+            clock += rec["step_seconds"]
+            rec["time_s"] = clock
+        out[stage] = records
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- tables
+
+
+def tables(results: dict, audit: dict, training: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """Every report table, name -> rows."""
+    models = results["models"]
+    out: dict[str, list[dict]] = {}
+    out["training"] = [{"stage": s, "steps": len(r), "first_loss": _r(r[0]["loss"]) if r else None,
+                        "last_loss": _r(r[-1]["loss"]) if r else None,
+                        "seconds": _r(r[-1]["time_s"] - (r[0]["time_s"] - r[0]["step_seconds"]), 1) if r else None,
+                        "peak_rss_mb": round(max(x["rss_bytes"] for x in r) / 2**20) if r else None,
+                        "peak_gpu_mb": round(max(x.get("gpu_mem_peak_bytes", 0) for x in r) / 2**20) if r else None}
+                       for s, r in training.items()]
+    out["main_results"] = []
+    for name, m in models.items():
+        row = {"model": name, "perplexity": _r(m["overall"].get("perplexity"), 1),
+               "bits_per_char": _r(m["overall"].get("bits_per_char")),
+               "next_word_top1": _r(m["overall"].get("next_word_top1")),
+               f"next_word_top{m['overall'].get('top_k')}": _r(m["overall"].get("next_word_topk"))}
+        if "qa" in m:
+            row |= {"qa_f1": _r(m["qa"]["f1"], 1), "qa_em": _r(m["qa"]["exact_match"], 1)}
+        for task in ("sentiment", "topic"):
+            if task in m:
+                for shot in ("zero_shot", "k_shot"):
+                    row[f"{task}_{shot}_acc"] = _r(m[task][shot]["accuracy"])
+                    row[f"{task}_{shot}_f1"] = _r(m[task][shot]["macro_f1"])
+        for direction, scores in m.get("translation", {}).items():
+            if isinstance(scores, dict):
+                row |= {f"bleu_{direction}": _r(scores["bleu"], 1), f"chrf_{direction}": _r(scores["chrf"], 1)}
+        out["main_results"].append(row)
+    out["held_out_per_dialect"] = [
+        {"model": name, "dialect": d, "n_docs": v["n_docs"], "perplexity": _r(v["perplexity"], 1),
+         "bits_per_char": _r(v["bits_per_char"]), "next_word_top1": _r(v["next_word_top1"])}
+        for name, m in models.items() for d, v in m["per_dialect"].items()]
+    # Table 4 of the paper: per dialect, perplexity, BLEU (dialect -> English) and topic F1, base against fine-tuned.
+    dialects = list(next(iter(models.values())).get("dialect_table", {}))
+    out["dialect_table"] = []
+    for d in dialects:
+        row = {"dialect": d}
+        for name, m in models.items():
+            t = m["dialect_table"][d]
+            row |= {f"{name}_ppl": _r(t["perplexity"], 1), f"{name}_bpc": _r(t["bits_per_char"]),
+                    f"{name}_bleu": _r(t["bleu_to_en"], 1), f"{name}_topic_f1": _r(t["topic_macro_f1"])}
+        out["dialect_table"].append(row)
+    did = [{"classifier": "pipeline tagger", **_did(results["dialect_id_tagger"])}] if "dialect_id_tagger" in results else []
+    did += [{"classifier": f"model {name}", **_did(m["dialect_id"])} for name, m in models.items() if "dialect_id" in m]
+    if did:
+        out["dialect_id"] = did
+    out["robustness"] = []
+    for name, m in models.items():
+        rob = m.get("robustness")
+        for i, level in enumerate(rob["levels"] if rob else []):
+            out["robustness"].append({"model": name, "noise": level, "perplexity": _r(rob["perplexity"][i], 1),
+                                      "sentiment_acc": _r(rob["sentiment_accuracy"][i]),
+                                      "topic_acc": _r(rob["topic_accuracy"][i]), "chrf_vs_clean": _r(rob["chrf_vs_clean"][i], 1)})
+    crows = audit.get("crows_pairs", {}).get("models", {})
+    out["stereotype_share"] = [{"model": name, **{c: _r(v["stereotype_share"]) for c, v in m["per_category"].items()},
+                                "all": _r(m["overall"]["stereotype_share"])} for name, m in crows.items()]
+    out["entities"] = [{"model": name, "arab_positive": _r(m["groups"]["arab"]["overall"]["positive_share"]),
+                        "western_positive": _r(m["groups"]["western"]["overall"]["positive_share"]),
+                        "gap": _r(m["positive_share_gap"]), "loglik_gap": _r(m["loglik_gap"])}
+                       for name, m in audit.get("entities", {}).get("models", {}).items()]
+    removed = audit.get("data_removed") or {}
+    out["data_removed"] = [{"reason": r, "documents": n} for r, n in sorted((removed.get("dropped_by_reason") or {}).items())]
+    return {k: v for k, v in out.items() if v}
+
+
+def _did(scores: dict) -> dict:
+    return {"accuracy": _r(scores["accuracy"]), "macro_f1": _r(scores["macro_f1"]),
+            **{d: _r(a) for d, a in scores["per_dialect"].items()}}
+
+
+def markdown_table(rows: list[dict]) -> list[str]:
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join("" if row.get(c) is None else str(row.get(c)) for c in columns) + " |" for row in rows]
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------- figures
+
+
+def _figure():
+    # The object-oriented Agg API: no pyplot global state, no display needed.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7, 4))
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def draw_figures(results: dict, training: dict[str, list[dict]], out_dir: Path) -> list[str]:
+    """Write the PNG figures that have data; returns their file names."""
+    written = []
+
+    def over_time(name: str, ylabel: str, series: dict[str, str], scale: float = 1.0) -> None:
+        fig = _figure()
+        ax = fig.add_subplot()
+        for stage, records in training.items():
+            for key, label in series.items():
+                ax.plot([r["time_s"] for r in records], [r.get(key, 0) / scale for r in records], marker=".",
+                        label=f"{stage}: {label}")
+        ax.set_xlabel("training time (s)")
+        ax.set_ylabel(ylabel)
+        ax.set_title(FIGURES[name])
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
+        fig.tight_layout()
+        fig.savefig(out_dir / name, dpi=100)
+        written.append(name)
+
+    if any(training.values()):
+        over_time("fig2_gpu_memory.png", "GPU memory (MiB; 0 on CPU)", {"gpu_mem_allocated_bytes": "allocated",
+                  "gpu_mem_reserved_bytes": "reserved", "gpu_mem_peak_bytes": "peak"}, 2**20)
+        over_time("fig3_ram.png", "process RSS (MiB)", {"rss_bytes": "RSS"}, 2**20)
+        over_time("fig4_loss.png", "loss (nats/token)", {"loss": "loss"})
+    models = results["models"]
+    first = next(iter(models.values()))
+    per_dialect = {n: {d: r["perplexity"] for d, r in m.get("dialect_table", m["per_dialect"]).items()} for n, m in models.items()}
+    dialects = list(per_dialect[next(iter(models))])
+    if dialects:
+        fig = _figure()
+        ax = fig.add_subplot()
+        width = 0.8 / len(models)
+        for i, (name, values) in enumerate(per_dialect.items()):
+            ax.bar([x + i * width for x in range(len(dialects))], [values.get(d) or 0 for d in dialects], width, label=name)
+        ax.set_xticks([x + width * (len(models) - 1) / 2 for x in range(len(dialects))], dialects)
+        ax.set_ylabel("perplexity")
+        ax.set_title(FIGURES["fig5_perplexity_per_dialect.png"])
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(out_dir / "fig5_perplexity_per_dialect.png", dpi=100)
+        written.append("fig5_perplexity_per_dialect.png")
+    if "robustness" in first:
+        fig = _figure()
+        fig.set_size_inches(10, 3.5)
+        panels = (("perplexity", "perplexity"), ("sentiment_accuracy", "sentiment accuracy"),
+                  ("topic_accuracy", "topic accuracy"), ("chrf_vs_clean", "chrF to clean outputs"))
+        for j, (key, label) in enumerate(panels, 1):
+            ax = fig.add_subplot(1, len(panels), j)
+            for name, m in models.items():
+                rob = m["robustness"]
+                ax.plot(rob["levels"], [v if v is not None else float("nan") for v in rob[key]], marker="o", label=name)
+            ax.set_xlabel("noise level")
+            ax.set_title(label, fontsize=9)
+            ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
+        fig.suptitle(FIGURES["fig6_robustness.png"])
+        fig.tight_layout()
+        fig.savefig(out_dir / "fig6_robustness.png", dpi=100)
+        written.append("fig6_robustness.png")
+    return written
+
+
+# ---------------------------------------------------------------------------------------------- documents
+
+TABLE_TITLES = {
+    "training": "Training",
+    "main_results": "Evaluation: base against fine-tuned",
+    "held_out_per_dialect": "Held-out corpus documents per dialect",
+    "dialect_table": "Per dialect (like the paper's Table 4): perplexity, bits/char, BLEU dialect->English, topic macro-F1",
+    "dialect_id": "Dialect identification accuracy",
+    "robustness": "Robustness to input noise",
+    "stereotype_share": "Bias: share of CrowS-style pairs preferring the stereotype (0.5 = none)",
+    "entities": "Bias: Arab against Western entities (positive-sentiment share)",
+    "data_removed": "Bias: documents removed by the data-audit filter, by reason",
+}
+
+
+def render_markdown(title: str, all_tables: dict[str, list[dict]], figures: list[str], model_card: str,
+                    warnings: list[str]) -> str:
+    lines = [f"# {title}", ""]
+    if warnings:
+        lines += ["**Bias audit warnings:**", ""] + [f"- {w}" for w in warnings] + [""]
+    for name, rows in all_tables.items():
+        lines += [f"## {TABLE_TITLES.get(name, name)}", ""] + markdown_table(rows) + [""]
+    if figures:
+        lines += ["## Figures", ""]
+        lines += [f"![{FIGURES[f]}]({f})" + "\n" for f in figures]
+    lines += ["Files: `evaluation/results.json` (every number), `predictions.jsonl` (every generated output), "
+              "`human_eval.csv` (a blind rating sheet; `human_eval_key.csv` maps systems to models).", ""]
+    # The card's sections one level down, under the report's own "Model card" section.
+    lines += ["#" + line if line.startswith("#") else line for line in model_card.splitlines()]
+    return "\n".join(lines)
+
+
+def render_html(markdown_text: str, title: str) -> str:
+    import markdown
+
+    body = markdown.markdown(markdown_text, extensions=["tables"])
+    style = ("body{font-family:sans-serif;max-width:1100px;margin:auto}table{border-collapse:collapse;font-size:12px}"
+             "td,th{border:1px solid #ccc;padding:2px 6px}img{max-width:100%}")
+    return (f"<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title><style>{style}</style></head>"
+            f"<body>\n{body}\n</body></html>\n")

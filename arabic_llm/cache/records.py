@@ -1,0 +1,250 @@
+"""Record-level reuse: after a refresh, a stage processes only new or changed records.
+
+Each artifact of a stage that maps records one by one carries, beside its ``data/``, a table
+``records.arrow`` (Arrow IPC, sorted by key): for every input record, its key (see
+:func:`arabic_llm.cache.keys.record_key`: the stage's recipe and the record's identity), where the
+record's output lies in that artifact (shard file, first row, row count) and its share of the
+stage's figures. A later run of the stage with the same recipe looks its records up in the newest
+such tables (a binary search over memory-mapped keys), copies the known records' rows and runs its
+function on the others only; output bytes and figures are those of a cold run.
+
+The table is a cache: it is not part of the artifact's content (``data/``), goes when the artifact
+is collected, and a record it does not find is simply computed.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from array import array
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from arabic_llm.cache.stage import running_stage
+from arabic_llm.cache.store import Store
+
+RECORDS_FILE = "records.arrow"
+NEWEST = 2  # earlier artifacts consulted: the last run's has every record still in use
+
+
+@dataclass(frozen=True)
+class ReuseJob:
+    """What a worker process needs to reuse records: picklable, no open handles."""
+
+    root: str
+    stage: str
+    key: str  # the artifact being built
+    recipe: str
+    staged: str  # its staging directory: the records table is written there
+
+
+def current_job(recipe: str | None = None) -> ReuseJob | None:
+    """The reuse job of the stage being built (None outside a stage run: no reuse)."""
+    ctx = running_stage()
+    if ctx is None:
+        return None
+    return ReuseJob(ctx.root, ctx.stage, ctx.key, recipe or ctx.recipe, ctx.staged)
+
+
+# ---------------------------------------------------------------- the records table of an artifact
+
+
+class RecordWriter:
+    """Collects entries ``(key, shard, start, count, stats)`` and writes them as the artifact's table.
+
+    Held compactly (a corpus has millions of records): keys as bytes, numbers in typed arrays, shard
+    names and figures as indices into their few distinct values.
+    """
+
+    def __init__(self, job: ReuseJob):
+        self.job = job
+        self.keys = bytearray()  # 32 bytes a record
+        self.starts, self.counts = array("q"), array("q")
+        self.shard_of, self.stats_of = array("i"), array("i")
+        self.shard_names: dict[str, int] = {}  # value -> index, in first-seen order
+        self.stats_texts: dict[str, int] = {}
+
+    def add(self, entries: Iterable[tuple]) -> None:
+        for key, shard, start, count, stats in entries:
+            self.add_one(key, shard, start, count, stats)
+
+    def add_one(self, key: bytes, shard: str, start: int, count: int, stats: str) -> None:
+        self.keys += key
+        self.shard_of.append(self.shard_names.setdefault(shard, len(self.shard_names)))
+        self.starts.append(start)
+        self.counts.append(count)
+        self.stats_of.append(self.stats_texts.setdefault(stats, len(self.stats_texts)))
+
+    def add_columns(self, keys: bytes, shard: str | list[str], starts, counts, stats: list[str]) -> None:
+        """Entries of records ``keys`` (concatenated), in one ``shard`` or one each."""
+        import numpy as np
+
+        n = len(keys) // 32
+        self.keys += keys
+        if isinstance(shard, str):
+            self.shard_of.extend(array("i", [self.shard_names.setdefault(shard, len(self.shard_names))]) * n)
+        else:
+            self.shard_of.frombytes(self._codes(shard, self.shard_names).tobytes())
+        self.starts.frombytes(np.asarray(starts, dtype=np.int64).tobytes())
+        self.counts.frombytes(np.asarray(counts, dtype=np.int64).tobytes())
+        self.stats_of.frombytes(self._codes(stats, self.stats_texts).tobytes())
+
+    @staticmethod
+    def _codes(texts: list[str], values: dict[str, int]):
+        """Indices of ``texts`` into ``values`` (extended with new ones): Arrow finds the few distinct texts."""
+        import numpy as np
+        import pyarrow as pa
+
+        encoded = pa.array(texts, pa.string()).dictionary_encode()
+        codes = np.array([values.setdefault(v, len(values)) for v in encoded.dictionary.to_pylist()], dtype=np.int32)
+        return codes[encoded.indices.to_numpy(zero_copy_only=False)] if len(texts) else np.zeros(0, np.int32)
+
+    def write(self) -> None:
+        """Sort by key and write ``records.arrow`` into the staging directory (moved with the artifact)."""
+        import numpy as np
+        import pyarrow as pa
+
+        def encoded(indices: array, values: dict[str, int]):
+            return pa.DictionaryArray.from_arrays(pa.array(np.frombuffer(indices, dtype=np.int32)),
+                                                  pa.array(list(values), pa.string()))
+
+        keys = np.frombuffer(bytes(self.keys), dtype="S32")
+        order = pa.array(np.argsort(keys, kind="stable"))
+        table = pa.table({
+            "key": pa.FixedSizeBinaryArray.from_buffers(pa.binary(32), len(keys), [None, pa.py_buffer(keys.tobytes())]),
+            "shard": encoded(self.shard_of, self.shard_names),
+            "start": pa.array(np.frombuffer(self.starts, dtype=np.int64)),
+            "count": pa.array(np.frombuffer(self.counts, dtype=np.int64)),
+            "stats": encoded(self.stats_of, self.stats_texts),
+        }).take(order)
+        meta = {"recipe": self.job.recipe, "stage": self.job.stage, "artifact": self.job.key}
+        path = Path(self.job.staged) / RECORDS_FILE
+        tmp = path.with_suffix(".tmp")
+        with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema.with_metadata(meta)) as out:
+            out.write_table(table)
+        tmp.replace(path)
+
+
+class EarlierOutputs:
+    """Where the newest earlier artifacts of a stage, built under the same recipe, hold each record's output."""
+
+    def __init__(self, root: str | Path, stage: str, recipe: str):
+        import pyarrow as pa
+
+        self.store = Store(root)
+        self.stage = stage
+        found = []
+        for path in (self.store.root / "artifacts" / stage).glob(f"*/{RECORDS_FILE}"):
+            try:
+                reader = pa.ipc.open_file(pa.memory_map(str(path)))
+                meta = reader.schema.metadata or {}
+            except (OSError, pa.ArrowInvalid):
+                continue  # an unreadable cache entry is a miss, never an error
+            if meta.get(b"recipe") == recipe.encode():
+                found.append((path.stat().st_mtime, path.parent.name, reader))
+        self.tables = []  # (artifact, its entries), newest first
+        for _, artifact, reader in sorted(found, key=lambda f: f[0], reverse=True):
+            if len(self.tables) == NEWEST:
+                break
+            if self.store.verify(stage, artifact).ok:  # an altered artifact lends nothing
+                self.tables.append((artifact, _Entries(reader.read_all())))
+        self._loaded: OrderedDict[tuple[str, str], object] = OrderedDict()
+
+    def locate(self, keys: bytes):
+        """For each of ``keys`` (32 bytes each, concatenated): which table holds it (an index into
+        :attr:`tables`, -1 for none: the newest wins) and its row there, as two numpy arrays."""
+        import numpy as np
+
+        wanted = np.frombuffer(keys, dtype="S32")  # compared as fixed-width bytes: trailing NULs are safe
+        wanted_prefix = key_prefixes(keys)
+        which = np.full(len(wanted), -1, dtype=np.int64)
+        rows = np.zeros(len(wanted), dtype=np.int64)
+        todo = np.arange(len(wanted))  # positions not found yet
+        for t, (_, known) in enumerate(self.tables):
+            if not len(todo) or not len(known.keys):
+                continue
+            last = len(known.keys) - 1
+            # Searched by the keys' first 8 bytes (integers: many times faster than 32-byte strings), then
+            # compared whole; where a key shares its prefix with another, searched again by whole key.
+            at = np.minimum(np.searchsorted(known.prefix, wanted_prefix[todo]), last)
+            hit = known.keys[at] == wanted[todo]
+            again = np.flatnonzero(~hit & (known.prefix[at] == wanted_prefix[todo]))
+            if len(again):
+                at[again] = np.minimum(np.searchsorted(known.keys, wanted[todo[again]]), last)
+                hit[again] = known.keys[at[again]] == wanted[todo[again]]
+            which[todo[hit]], rows[todo[hit]] = t, at[hit]
+            todo = todo[~hit]
+        return which, rows
+
+    def find(self, keys: list[bytes]) -> dict[bytes, tuple]:
+        """Entries of the keys found: key -> (artifact, shard, start, count, stats)."""
+        import numpy as np
+
+        which, rows = self.locate(b"".join(keys))
+        found: dict[bytes, tuple] = {}
+        for t, (artifact, known) in enumerate(self.tables):
+            at = np.flatnonzero(which == t)
+            picked = rows[at]
+            for i, shard, start, count, stats in zip(at.tolist(), known.shard(picked), known.start[picked].tolist(),
+                                                     known.count[picked].tolist(), known.stats(picked)):
+                found[keys[i]] = (artifact, shard, start, count, stats)
+        return found
+
+    def loaded(self, artifact: str, rel: str, load):
+        """``load(path)`` of the file ``rel`` under an earlier artifact's ``data/``, the last few kept
+        (reads are mostly in order: a shard's records come from the earlier shards around it)."""
+        value = self._loaded.get((artifact, rel))
+        if value is None:
+            value = load(self.store.artifact_path(self.stage, artifact) / "data" / rel)
+            self._loaded[(artifact, rel)] = value
+            if len(self._loaded) > 3:
+                self._loaded.popitem(last=False)
+        return value
+
+
+class _Entries:
+    """A records table as numpy columns: sorted keys, and row -> shard, start, count, stats."""
+
+    def __init__(self, table):
+        import numpy as np
+
+        keys = table.column("key").combine_chunks()
+        self.keys = np.frombuffer(keys.buffers()[1], dtype="S32", count=len(keys), offset=keys.offset * 32)
+        self.prefix = key_prefixes(self.keys)  # sorted too: keys sort bytewise
+        self.start = table.column("start").to_numpy()
+        self.count = table.column("count").to_numpy()
+        shards, stats = table.column("shard").combine_chunks(), table.column("stats").combine_chunks()
+        self.shard_names, self.shard_of = shards.dictionary.to_pylist(), shards.indices.to_numpy()
+        self.stats_texts, self.stats_of = stats.dictionary.to_pylist(), stats.indices.to_numpy()
+
+    def shard(self, rows) -> list[str]:
+        return [self.shard_names[i] for i in self.shard_of[rows].tolist()]
+
+    def stats(self, rows) -> list[str]:
+        return [self.stats_texts[i] for i in self.stats_of[rows].tolist()]
+
+
+def key_prefixes(keys):
+    """The first 8 bytes of each 32-byte key (``keys``: bytes or an S32 array) as an unsigned integer,
+    read big-endian so that the integers sort as the keys."""
+    import numpy as np
+
+    raw = np.frombuffer(keys, dtype=np.uint8).reshape(-1, 32)[:, :8]
+    return np.ascontiguousarray(raw).view(">u8").ravel().astype(np.uint64)
+
+
+@functools.lru_cache(maxsize=8)
+def _earlier(root: str, stage: str, recipe: str, pid: int) -> EarlierOutputs:  # per process: no map crosses a fork
+    return EarlierOutputs(root, stage, recipe)
+
+
+def earlier_outputs(job: ReuseJob) -> EarlierOutputs:
+    return _earlier(job.root, job.stage, job.recipe, os.getpid())
+
+
+def release(job: ReuseJob | None) -> None:
+    """Forget the earlier artifacts a finished stage looked at (memory maps and cached shards)."""
+    if job is not None:
+        _earlier.cache_clear()

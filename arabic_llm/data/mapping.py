@@ -1,0 +1,186 @@
+"""Mapping a stage's function over document shards, in parallel, reusing unchanged records."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from arabic_llm.cache.keys import record_keys
+from arabic_llm.cache.records import (
+    RecordWriter,
+    ReuseJob,
+    current_job,
+    earlier_outputs,
+    release,
+)
+from arabic_llm.data.documents import (
+    DOCS_DIR,
+    SHARD_COLUMNS,
+    doc_row,
+    doc_shards,
+    progress,
+    read_doc_shard,
+    read_doc_table,
+    read_earlier_shard,
+    row_doc,
+    shard_schema,
+    write_doc_shard,
+    write_doc_table,
+)
+from arabic_llm.data.pool import shard_pool
+
+
+def per_record(fn):
+    """Mark a shard function that returns one ``(output docs, figures)`` pair per input document:
+    :func:`map_documents` then reuses earlier outputs of unchanged records (arabic_llm/cache/records.py)."""
+    fn.per_record = True
+    return fn
+
+
+def _map_one(fn, params, src: Path, dst: Path, job) -> tuple[dict, tuple | list]:
+    if getattr(fn, "per_record", False):
+        return map_shard_records(fn, params, src, dst, job)
+    docs, stats = fn(read_doc_shard(src), params)
+    write_doc_shard(dst, docs)
+    return {"documents": len(docs), **stats}, []
+
+
+def map_documents(fn, params, in_dir: Path, out_dir: Path, desc: str, workers: int = 1) -> dict:
+    """Apply ``fn`` to every shard, in parallel across processes.
+
+    ``fn(docs, params) -> (docs, stats)`` maps a shard; a :func:`per_record` function maps
+    documents one by one, and inside a stage run only new or changed records reach it. ``workers``
+    processes share the shards (on a Dask worker: the cluster); the output does not depend on it.
+
+    Returns:
+        The stats of all shards summed (numbers) per key.
+    """
+    shards = doc_shards(in_dir)
+    folder = Path(out_dir) / DOCS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    job = current_job() if getattr(fn, "per_record", False) else None
+    jobs = [(src, folder / src.name) for src in shards]
+    records = RecordWriter(job) if job else None
+    results = []
+
+    def collect(result):
+        stats, columns = result
+        results.append(stats)
+        if records:
+            records.add_columns(*columns)
+
+    with shard_pool(min(workers, len(jobs))) as pool:  # local processes, or the Dask cluster
+        if pool is None:
+            for src, dst in progress(jobs, desc, unit="shard"):
+                collect(_map_one(fn, params, src, dst, job))
+        else:
+            futures = [pool.submit(_map_one, fn, params, src, dst, job) for src, dst in jobs]
+            for future in progress(futures, desc, unit="shard"):
+                collect(future.result())
+    if records:
+        records.write()
+    release(job)
+    return sum_stats(results)
+
+
+def sum_stats(results: list[dict]) -> dict:
+    total: dict = {}
+    for stats in results:
+        for key, value in stats.items():
+            if isinstance(value, dict):
+                total[key] = sum_stats([total.get(key, {}), value])
+            else:
+                total[key] = total.get(key, 0) + value
+    return dict(sorted(total.items()))
+
+
+def row_identities(table) -> list[bytes]:
+    """What a content hash of each stored document row covers: every column, in a fixed order
+    (joined by Arrow, a null as empty)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = [table.column(c).cast(pa.large_binary()) for c in SHARD_COLUMNS]
+    return pc.binary_join_element_wise(*columns, pa.scalar(b"\x1f", pa.large_binary()), null_handling="replace",
+                                       null_replacement="").to_pylist()
+
+
+def add_figures(total: dict, figures: dict, times: int = 1) -> None:
+    """Add a record's figures ``times`` times into ``total`` in place (numbers summed, nested dicts likewise)."""
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            add_figures(total.setdefault(key, {}), value, times)
+        else:
+            total[key] = total.get(key, 0) + value * times
+
+
+def _sorted(figures: dict) -> dict:
+    return {k: _sorted(v) if isinstance(v, dict) else v for k, v in sorted(figures.items())}
+
+
+
+def map_shard_records(fn, params, src: Path, dst: Path, job: ReuseJob | None) -> tuple[dict, list[tuple]]:
+    """Map one document shard with a per-record ``fn``, reusing known records' outputs.
+
+    ``fn(docs, params)`` returns one ``(output docs, figures)`` pair per input document. The output
+    is one Arrow ``take`` over the new rows and the earlier shards that hold the known ones, in
+    input order: the same rows, and bytes, as mapping every record.
+
+    Returns:
+        (the shard's figures, records-table columns for every record of the shard, or ``[]``).
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    table = read_doc_table(src)
+    n = table.num_rows
+    earlier = earlier_outputs(job) if job else None
+    keys = b"".join(record_keys(job.recipe, row_identities(table))) if job else b""
+    which, rows = earlier.locate(keys) if job else (np.full(n, -1), np.zeros(n, np.int64))
+    missing = np.flatnonzero(which < 0)
+    misses = [row_doc(r) for r in table.take(missing).to_pylist()] if len(missing) else []
+
+    schema = shard_schema()
+    new_rows, new_counts, stats = [], [], [""] * n
+    figures: dict = {}
+    results = list(fn(misses, params))
+    if len(results) != len(misses):
+        raise RuntimeError(f"{src}: {getattr(fn, '__name__', fn)} gave {len(results)} results for {len(misses)} "
+                           "documents; a per-record function gives one (docs, figures) pair per document")
+    for i, (docs, record_figures) in zip(missing.tolist(), results):
+        new_rows.extend(doc_row(d) for d in docs)
+        new_counts.append(len(docs))
+        stats[i] = json.dumps(record_figures, sort_keys=True, separators=(",", ":"))
+        add_figures(figures, record_figures)
+    counts = np.zeros(n, dtype=np.int64)
+    first = np.zeros(n, dtype=np.int64)  # each record's first row in the sources, one after another
+    counts[missing] = new_counts
+    first[missing] = np.cumsum(counts[missing]) - counts[missing]
+    sources = [pa.Table.from_pylist(new_rows, schema=schema)]
+    base = len(new_rows)
+    for t, (artifact, known) in enumerate(earlier.tables if earlier else []):
+        mine = np.flatnonzero(which == t)
+        if not len(mine):
+            continue
+        at = rows[mine]
+        counts[mine] = known.count[at]
+        shard_of = known.shard_of[at]
+        for s in np.unique(shard_of).tolist():
+            part = shard_of == s
+            if counts[mine[part]].any():
+                earlier_shard = earlier.loaded(artifact, f"{DOCS_DIR}/{known.shard_names[s]}", read_earlier_shard)
+                first[mine[part]] = base + known.start[at[part]]
+                sources.append(earlier_shard)
+                base += earlier_shard.num_rows
+        stats_of = known.stats_of[at]
+        for i, text in zip(mine.tolist(), known.stats(at)):
+            stats[i] = text
+        for s, times in zip(*np.unique(stats_of, return_counts=True)):  # figures as stored: a handful of kinds
+            add_figures(figures, json.loads(known.stats_texts[s]), int(times))
+
+    starts = np.cumsum(counts) - counts  # each record's first row in the output
+    total = int(counts.sum())
+    out = pa.concat_tables(sources).take(np.repeat(first - starts, counts) + np.arange(total))
+    write_doc_table(dst, out.combine_chunks())
+    columns = (keys, dst.name, starts, counts, stats) if job else []
+    return {"documents": total, **_sorted(figures)}, columns

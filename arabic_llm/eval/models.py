@@ -1,0 +1,59 @@
+"""The models an evaluation scores: the base model once, with each LoRA adapter switched on in turn."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from arabic_llm.config import QuantizationConfig
+
+
+def scoring_quantization(quant: QuantizationConfig, compute_dtype: str) -> QuantizationConfig:
+    """The quantization settings to score with: ``compute_dtype`` "auto" is float32 on CPU (where bf16
+    matmuls are emulated and several times slower; float32 is also the more exact) and the training's
+    compute dtype on a GPU. The 4-bit weights are the same either way."""
+    from arabic_llm.model.modeling import pick_device
+
+    if compute_dtype == "auto":
+        compute_dtype = "float32" if pick_device() == "cpu" else quant.compute_dtype
+    return quant.model_copy(update={"compute_dtype": compute_dtype})
+
+
+def iter_models(model_dir: str, adapters: dict[str, Path], quant: QuantizationConfig) -> Iterator[tuple[str, object]]:
+    """Yield ("base", model) then (name, model with that adapter active) for each adapter.
+
+    The base model is loaded once (4-bit when ``quant.load_in_4bit``); adapters are loaded onto it
+    side by side and switched, and "base" is scored with the adapters disabled, so the GPU never
+    holds two base models.
+
+    Args:
+        model_dir: base model directory or hub id.
+        adapters: adapter name -> directory written by ``train_qlora`` (``.../adapter``).
+        quant: 4-bit settings.
+    Yields:
+        (name, model) in eval mode; consume each before asking for the next.
+    """
+    from peft import PeftModel
+
+    from arabic_llm.model.modeling import load_base_model, quiet_peft_deprecations
+
+    if "base" in adapters:
+        raise ValueError("adapters: the name 'base' is reserved for the model without adapter; rename it")
+    for name, path in adapters.items():
+        if not (Path(path) / "adapter_config.json").is_file():
+            raise FileNotFoundError(f"adapter {name!r}: {path} has no adapter_config.json (expected a train_qlora 'adapter' dir)")
+    base = load_base_model(model_dir, quant, for_training=False)
+    if not adapters:
+        yield "base", base
+        return
+    names = list(adapters)
+    with quiet_peft_deprecations():
+        model = PeftModel.from_pretrained(base, str(adapters[names[0]]), adapter_name=names[0])
+        for name in names[1:]:
+            model.load_adapter(str(adapters[name]), adapter_name=name)
+    model.eval()
+    with model.disable_adapter():
+        yield "base", model
+    for name in names:
+        model.set_adapter(name)
+        yield name, model

@@ -1,0 +1,37 @@
+"""Merge a trained LoRA adapter into a full-precision copy of its base model.
+
+The merge happens on a bf16 (or fp16/fp32) load of the base weights, never on the 4-bit ones:
+adding a LoRA delta to NF4 codes would requantise it and lose most of what training learned.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def merge_adapter(model_dir: str, adapter_dir: Path, out_dir: Path, dtype: str = "bfloat16") -> dict:
+    """Write ``out_dir`` (config, safetensors, tokenizer): the base with the adapter merged in.
+
+    Args:
+        model_dir: the base model (directory or hub id) the adapter was trained on.
+        adapter_dir: a peft adapter directory (``adapter_config.json`` + safetensors).
+        out_dir: where the merged model goes; loads with ``AutoModelForCausalLM.from_pretrained``.
+        dtype: the merged copy's dtype.
+    """
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    from arabic_llm.model.modeling import load_tokenizer, quiet_peft_deprecations
+
+    adapter_dir = Path(adapter_dir)
+    if not (adapter_dir / "adapter_config.json").is_file():
+        raise FileNotFoundError(f"{adapter_dir}: no adapter_config.json; not a peft adapter directory")
+    base = AutoModelForCausalLM.from_pretrained(str(model_dir), dtype=getattr(torch, dtype), device_map={"": "cpu"})
+    with quiet_peft_deprecations():
+        merged = PeftModel.from_pretrained(base, str(adapter_dir)).merge_and_unload()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    merged.save_pretrained(str(out_dir), safe_serialization=True)
+    load_tokenizer(str(model_dir)).save_pretrained(str(out_dir))
+    return {"dtype": dtype, "parameters": sum(p.numel() for p in merged.parameters())}

@@ -1,0 +1,1 @@
+"""Operating the pipeline: the `arabic-llm` command line, `status`, the text tools."""

@@ -1,0 +1,385 @@
+"""The `arabic-llm` command: run, status, dag, gc, verify, ui."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+DEFAULT_STORE = "artifacts"
+
+
+def _quiet_libraries() -> None:
+    # Set before Prefect and transformers are imported: their INFO lines and per-model progress
+    # bars would bury the stage table, and a temporary server needs no telemetry.
+    # Users can override any of these in the environment.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # The temporary server can take more than its default 20 s to start on a busy two-core machine.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # a Dask cluster's INFO lines, per worker
+
+
+def prepare_local_prefect() -> None:
+    """Create Prefect's local database once, under a lock, before any temporary server starts.
+
+    Without a server (no PREFECT_API_URL) each run starts a temporary one on the SQLite database under
+    PREFECT_HOME; runs started together on a fresh database would each migrate it and register
+    blocks at once, printing SQLite tracebacks ("table already exists", "database is locked").
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        return
+    import fcntl
+
+    import prefect
+    from prefect.settings import get_current_settings
+
+    home = Path(get_current_settings().home).expanduser()
+    home.mkdir(parents=True, exist_ok=True)
+    ready = home / f".arabic-llm-database-ready-{prefect.__version__}"
+    if ready.exists():
+        return
+    with open(home / ".arabic-llm-database.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not ready.exists():
+            from prefect.server.api.server import SubprocessASGIServer
+
+            server = SubprocessASGIServer()  # its start-up migrates the database and registers blocks
+            server.start()
+            server.stop()
+            ready.touch()
+
+
+def _open_store(args):
+    """The local store, or the local cache in front of a remote store URL (s3://, gs://, ...)."""
+    from arabic_llm.cache.remote import RemoteStoreError
+    from arabic_llm.cache.store import Store, StoreError
+
+    try:
+        return Store.open(args.store, getattr(args, "store_cache", None))
+    except (StoreError, RemoteStoreError, ValueError, ImportError) as exc:
+        print(f"arabic-llm: --store {args.store}: {exc}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _load(args):
+    from arabic_llm.config import ConfigError, load_config
+
+    try:
+        return load_config(args.config, args.set or [])
+    except ConfigError as exc:
+        head, *keys = str(exc).splitlines()  # one line: "invalid configuration (FILE): KEY: why; KEY: why"
+        print(f"arabic-llm: {head} {'; '.join(k.strip() for k in keys)}".rstrip(), file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _preflight(cfg) -> None:
+    """Every file and local model the config names exists, or exit 2 before any work starts."""
+    from arabic_llm.data.documents import CorpusError
+    from arabic_llm.ops.status import DagRecorder
+    from flows.pipeline import pipeline
+
+    problems = []
+    processes = cfg.runtime.train_processes
+    for section in ("train_msa", "train_dialects"):
+        accum = getattr(cfg, section).grad_accum
+        if accum % processes:
+            problems.append(f"{section}.grad_accum: {accum} is not a multiple of runtime.train_processes={processes} "
+                            "(each optimiser step's micro-batches are split over the processes)")
+    for section in ("model", "tokenizer"):
+        value = getattr(cfg, section).name_or_path
+        local = value and (value.startswith(("/", "./", "../", "~")) or value.endswith(".gguf"))
+        if local and not Path(value).expanduser().exists():  # a hub id is checked where it is loaded
+            problems.append(f"{section}.name_or_path: no such local model {value}")
+    try:
+        pipeline(cfg, DagRecorder())  # resolves every source file a stage will read
+    except (CorpusError, FileNotFoundError) as exc:
+        problems.append(str(exc))
+    if problems:
+        print(f"arabic-llm: {'; '.join(problems)}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _refuse_distributed_launch() -> None:
+    """Under ``accelerate launch``/``torchrun`` every rank would run the whole pipeline."""
+    world = os.environ.get("WORLD_SIZE", "1")
+    if world not in ("", "1"):
+        print(f"arabic-llm: run was started by a distributed launcher (WORLD_SIZE={world}); the pipeline is one "
+              "process and launches its training ranks itself. Fix: run it plainly with "
+              f"--set runtime.train_processes={world}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def cmd_run(args) -> int:
+    _refuse_distributed_launch()
+    _quiet_libraries()
+    cfg = _load(args)
+    _preflight(cfg)
+    prepare_local_prefect()
+    from arabic_llm.cache.keys import sha256_bytes
+    from arabic_llm.cache.runs import new_run_id, write_run_record
+    from arabic_llm.cache.store import StoreError
+    from arabic_llm.data.documents import CorpusError
+    from flows.flow import flow_with_runner
+    from flows.runner import STAGE_LISTENERS
+
+    store = _open_store(args)
+    run_id = new_run_id()
+    print(f"run {run_id}  store {store.root}")
+
+    def echo(stage: str, outcome: str, seconds: float) -> None:
+        # Written to stdout directly: Prefect would route print() inside a flow to its logger.
+        sys.stdout.write(f"  {stage:<15} {outcome:<7} {seconds:8.2f}s\n")
+        sys.stdout.flush()
+
+    STAGE_LISTENERS.append(echo)
+    started = time.time()
+    try:
+        flow = flow_with_runner(args.runner, args.dask_address, args.dask_workers)
+        result = flow(config=cfg, store=str(store.root), run_id=run_id)
+    except CorpusError as exc:
+        print(f"arabic-llm: bad input: {exc}", file=sys.stderr)
+        return 1
+    except StoreError as exc:  # a full disk, a path outside the store
+        print(f"arabic-llm: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the stage's error, after Prefect recorded the failed run
+        print(f"arabic-llm: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        STAGE_LISTENERS.remove(echo)
+    record = {
+        "run_id": run_id,
+        "flow_run_id": result["flow_run_id"],
+        "config_digest": sha256_bytes(cfg.digest_source().encode()),
+        "started": started,
+        "finished": time.time(),
+        "stages": result["stages"],
+    }
+    path = write_run_record(store, record)
+    ran = sum(s["outcome"] == "ran" for s in record["stages"].values())
+    print(f"done: {ran} ran, {len(record['stages']) - ran} cached; record {path}")
+    report = store.root / record["stages"]["report"]["artifact"] / "data" / "report.md"
+    print(f"report: {report}")
+    return 0
+
+
+def cmd_status(args) -> int:
+    cfg = _load(args)
+    if args.explain:
+        return explain_stage(cfg, args.explain)
+    from arabic_llm.ops.status import StatusPredictor
+    from flows.pipeline import pipeline
+
+    predictor = StatusPredictor(_open_store(args))
+    pipeline(cfg, predictor)
+    if args.json:
+        print(json.dumps({"stages": predictor.stages}, indent=2, ensure_ascii=False))
+        return 0
+    for stage, info in predictor.stages.items():
+        mark = "~" if info["conditional"] else ("*" if info["state"] == "will-run" else " ")
+        print(f"{mark} {stage:<15} {info['state']:<11} {info['reason']}")
+    print("\n* will run   ~ will run unless its upstream output comes out identical")
+    return 0
+
+
+def explain_stage(cfg, name: str) -> int:
+    """Print what a stage's code fingerprint covers: its modules, data files and library versions."""
+    from arabic_llm.cache.fingerprint import explain
+    from arabic_llm.ops.status import DagRecorder
+    from flows.pipeline import pipeline
+
+    recorder = DagRecorder()
+    pipeline(cfg, recorder)
+    spec = recorder.specs.get(name)
+    if spec is None:
+        print(f"arabic-llm: status --explain {name}: no such stage; stages: {', '.join(recorder.stages)}", file=sys.stderr)
+        return 2
+    print(f"{name}: code fingerprint {spec.code()}\n  (an edit to any of these reruns {name}; nothing else does)")
+    for kind, what, digest in explain(spec.module, spec.libraries):
+        print(f"  {kind:<8} {what:<48} {digest[:19] if kind != 'library' else digest}")
+    return 0
+
+
+def cmd_dag(args) -> int:
+    from arabic_llm.config import load_config
+    from arabic_llm.ops.status import DagRecorder
+    from flows.pipeline import pipeline
+
+    recorder = DagRecorder()
+    pipeline(load_config(args.config), recorder)
+    print(recorder.as_mermaid() if args.mermaid else recorder.as_text())
+    return 0
+
+
+def cmd_gc(args) -> int:
+    from arabic_llm.cache.runs import read_run_records
+
+    store = _open_store(args)  # a remote store's local cache; the remote itself is never collected
+    records = read_run_records(store)
+    keep_records = records[-args.keep_last:] if args.keep_last > 0 else []
+    reachable = {info["artifact"] for r in keep_records for info in r.get("stages", {}).values()}
+    removed, freed = [], 0
+    artifacts = store.root / "artifacts"
+    for path in sorted(artifacts.glob("*/*")) if artifacts.is_dir() else []:
+        rel = path.relative_to(store.root).as_posix()
+        if rel in reachable:
+            continue
+        size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+        removed.append((rel, size))
+        freed += size
+        if not args.dry_run:
+            store.forget_prefect_record(path.name)
+            shutil.rmtree(path)
+    # Staging directories of runs that crashed or were killed (live runs touch theirs constantly).
+    cutoff = time.time() - args.tmp_hours * 3600
+    for path in sorted((store.root / "tmp").glob("*")) if (store.root / "tmp").is_dir() else []:
+        if path.stat().st_mtime < cutoff:
+            size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+            removed.append((path.relative_to(store.root).as_posix(), size))
+            freed += size
+            if not args.dry_run:
+                shutil.rmtree(path, ignore_errors=True)
+    verb = "would remove" if args.dry_run else "removed"
+    for rel, size in removed:
+        print(f"{verb} {rel} ({size / 1e6:.2f} MB)")
+    print(f"{verb} {len(removed)} artifacts and staging directories, {freed / 1e6:.2f} MB; kept those of the last "
+          f"{len(keep_records)} run(s)")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    """Re-hash every artifact; list those whose content no longer matches the manifest."""
+    store = _open_store(args)
+    if not (store.root / "artifacts").is_dir():
+        print(f"arabic-llm: no artifacts under {store.root}", file=sys.stderr)
+        return 2
+    bad = 0
+    checked = 0
+    for stage, key in store.artifacts():
+        checked += 1
+        verdict = store.verify(stage, key, rehash=True)
+        if not verdict.ok:
+            bad += 1
+            print(f"BAD  artifacts/{stage}/{key}: {verdict.reason}")
+        elif args.verbose:
+            print(f"ok   artifacts/{stage}/{key}")
+    print(f"verified {checked} artifacts: {checked - bad} ok, {bad} bad")
+    return 1 if bad else 0
+
+
+def cmd_ui(args) -> int:
+    _quiet_libraries()
+    if args.database_url:  # Postgres for a team server; SQLite under PREFECT_HOME otherwise
+        os.environ["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = args.database_url
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"arabic-llm: warning: the Prefect API on {args.host} has no authentication; anyone who reaches "
+              f"port {args.port} can read and start runs", file=sys.stderr)
+    url = f"http://{args.host}:{args.port}"
+    os.environ.setdefault("PREFECT_UI_API_URL", f"{url}/api")  # for the browser; Prefect assumes port 4200
+    print(f"Prefect UI: {url}\nRuns started with `arabic-llm run` show there (same PREFECT_HOME database);\n"
+          f"to send runs to this server from elsewhere: export PREFECT_API_URL={url}/api")
+    sys.stdout.flush()
+    prefect = shutil.which("prefect") or str(Path(sys.executable).with_name("prefect"))
+    os.execv(prefect, [prefect, "server", "start", "--host", args.host, "--port", str(args.port)])
+    return 0
+
+
+def cmd_serve(args) -> int:
+    """Register the nightly deployment and serve it (runs on schedule until interrupted)."""
+    _quiet_libraries()
+    cfg = _load(args)
+    from tasks.download import is_published_dump
+
+    overrides = list(args.set or [])
+    if cfg.download.wikipedia is None or not is_published_dump(cfg.download.wikipedia):
+        overrides.append("download.wikipedia=latest")  # nightly means the newest published dump
+    from flows.nightly import build_deployment
+
+    deployment = build_deployment(str(args.config) if args.config else None, overrides, args.store, args.cron,
+                                  args.name)
+    print(f"deployment {deployment.flow_name}/{deployment.name}: cron {args.cron!r}, store {deployment.parameters['store']}")
+    if args.dry_run:
+        return 0
+    from prefect import serve
+
+    serve(deployment)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="arabic-llm", description=__doc__.splitlines()[0].split(": ")[0] +
+                                     ": adapt a causal LM to Arabic with cached Prefect stages")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_config(p):
+        p.add_argument("-c", "--config", type=Path, default=None, help="YAML config (default: configs/default.yaml)")
+        p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override one key, e.g. normalize.alef=false")
+        p.add_argument("--store", default=DEFAULT_STORE,
+                       help="artifact store directory, or a shared remote store URL such as s3://bucket/prefix "
+                            "(default: ./artifacts)")
+        p.add_argument("--store-cache", metavar="DIR", help="local cache in front of a remote --store "
+                       "(default: ~/.cache/arabic-llm/<hash of the URL>)")
+        return p
+
+    run = with_config(sub.add_parser("run", help="run the pipeline; unchanged stages come from the cache"))
+    run.add_argument("--runner", choices=("local", "dask"), default="local",
+                     help="where stages run: this process, or Dask (shard-parallel stages spread over its workers)")
+    run.add_argument("--dask-address", metavar="tcp://HOST:8786", help="join this Dask scheduler (implies --runner dask)")
+    run.add_argument("--dask-workers", type=int, default=2, metavar="N",
+                     help="workers of the local Dask cluster --runner dask starts (default 2)")
+    run.set_defaults(fn=cmd_run)
+    status = with_config(sub.add_parser("status", help="say which stages would rerun and why; runs nothing"))
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.add_argument("--explain", metavar="STAGE", help="list the files and library versions that make up STAGE's "
+                        "code fingerprint (what an edit must touch to rerun it)")
+    status.set_defaults(fn=cmd_status)
+    dag = sub.add_parser("dag", help="print the DAG")
+    dag.add_argument("-c", "--config", type=Path, default=None)
+    dag.add_argument("--mermaid", action="store_true", help="Mermaid flowchart instead of text")
+    dag.set_defaults(fn=cmd_dag)
+    gc = sub.add_parser("gc", help="remove artifacts no run among the last N refers to")
+    gc.add_argument("--store", default=DEFAULT_STORE)
+    gc.add_argument("--keep-last", type=int, default=5, metavar="N", help="runs whose artifacts are kept (default 5)")
+    gc.add_argument("--dry-run", action="store_true", help="list what would go, remove nothing")
+    gc.add_argument("--tmp-hours", type=float, default=24, metavar="H",
+                    help="also remove staging directories older than H hours (left by killed runs)")
+    gc.set_defaults(fn=cmd_gc)
+    verify = sub.add_parser("verify", help="re-hash the store; report artifacts that no longer match their manifest")
+    verify.add_argument("--store", default=DEFAULT_STORE)
+    verify.add_argument("--store-cache", metavar="DIR")
+    verify.add_argument("-v", "--verbose", action="store_true", help="list the good artifacts too")
+    verify.set_defaults(fn=cmd_verify)
+    ui = sub.add_parser("ui", help="start the Prefect server and UI on 127.0.0.1")
+    ui.add_argument("--host", default="127.0.0.1")
+    ui.add_argument("--port", type=int, default=4200)
+    ui.add_argument("--database-url", metavar="URL", default=os.environ.get("ARABIC_LLM_DATABASE_URL"),
+                    help="Postgres instead of SQLite, e.g. postgresql+asyncpg://USER:PASSWORD@HOST:5432/prefect "
+                         "(default: $ARABIC_LLM_DATABASE_URL, else SQLite under PREFECT_HOME)")
+    ui.set_defaults(fn=cmd_ui)
+    serve = with_config(sub.add_parser("serve", help="serve a Prefect deployment that reruns on the latest dump on a schedule"))
+    serve.add_argument("--cron", default="0 2 * * *", help='schedule (default "0 2 * * *": every night at 02:00)')
+    serve.add_argument("--name", default="nightly", help="deployment name")
+    serve.add_argument("--dry-run", action="store_true", help="build and describe the deployment, serve nothing")
+    serve.set_defaults(fn=cmd_serve)
+    from arabic_llm.ops.text_cli import add_text_commands
+
+    add_text_commands(sub)  # `arabic-llm text clean|normalize|segment|dialect|train-dialect|audit`
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.fn(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

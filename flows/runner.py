@@ -1,0 +1,72 @@
+"""How the flow runs its stages: :class:`StageRunner` calls each stage's task bound to the store, on
+the flow's task runner (in process, or on Dask with ``--runner dask``).
+
+With prefect-dask's ``DaskTaskRunner`` each stage task runs on a Dask worker; there, the per-shard
+jobs of a shard-parallel stage (:func:`arabic_llm.data.mapping.map_documents`) go to the whole cluster
+instead of local processes. What a stage computes does not depend on where it runs, so the
+artifacts and their digests are those of a local run. Workers read and write the store by path:
+on several machines it must be mounted at the same path on each (or use a remote store per machine).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from arabic_llm.cache.stage import Stage, bind_to_store
+from arabic_llm.cache.store import ArtifactRef, Store
+from arabic_llm.config import RuntimeConfig
+
+
+def dask_task_runner(address: str | None = None, workers: int = 2):
+    """A ``DaskTaskRunner`` joining the scheduler at ``address`` (``tcp://HOST:8786``), or starting a
+    local cluster of ``workers`` single-threaded worker processes bound to 127.0.0.1."""
+    from prefect_dask import DaskTaskRunner
+
+    if address:
+        return DaskTaskRunner(address=address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                          "host": "127.0.0.1", "dashboard_address": "127.0.0.1:0"})
+
+
+def flow_runs_on_dask() -> bool:
+    """Is the current flow run's task runner Dask? Then stages are submitted to it, not called inline."""
+    from prefect.context import FlowRunContext
+    from prefect_dask import DaskTaskRunner
+
+    ctx = FlowRunContext.get()
+    return ctx is not None and isinstance(ctx.task_runner, DaskTaskRunner)
+
+
+# Called as listener(stage, outcome, seconds) after each stage; the CLI prints progress with it.
+STAGE_LISTENERS: list = []
+
+
+class StageRunner:
+    """Calls stage tasks bound to one store and remembers each stage's outcome."""
+
+    def __init__(self, store: Store, run_id: str, runtime: RuntimeConfig | None = None):
+        self.store = store
+        self.run_id = run_id
+        self.runtime = runtime or RuntimeConfig()  # passed to every stage, never keyed
+        self.stages: dict[str, dict[str, Any]] = {}
+
+    def __call__(self, stage: Stage, params, **inputs) -> ArtifactRef:
+        started = time.perf_counter()
+        bound = bind_to_store(stage, self.store)
+        call = dict(params=params, inputs=inputs, store_root=str(self.store.root), run_id=self.run_id,
+                    runtime=self.runtime)
+        if flow_runs_on_dask():  # run on a Dask worker; its shard jobs spread over the cluster
+            future = bound.submit(**call)
+            future.wait()
+            state = future.state
+        else:
+            state = bound(**call, return_state=True)
+        ref: ArtifactRef = state.result()  # raises the stage's own error if it failed
+        outcome = "cached" if state.name == "Cached" or ref.reused else "ran"
+        seconds = round(time.perf_counter() - started, 3)
+        self.stages[stage.spec.name] = {"outcome": outcome, "key": ref.key, "artifact": ref.path,
+                                        "digest": ref.digest, "seconds": seconds}
+        for listener in STAGE_LISTENERS:
+            listener(stage.spec.name, outcome, seconds)
+        return ref

@@ -1,0 +1,19 @@
+"""Settings every test process shares, the pytest process and the scripts tests start alike: a private
+PREFECT_HOME, quiet Prefect, no network, no telemetry; and where the shared development data lies."""
+
+import os
+import tempfile
+from pathlib import Path
+
+# Before anything imports Prefect: its settings are read from the environment.
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="arabic-llm-prefect-")  # one per process
+os.environ.pop("PREFECT_API_URL", None)
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "120"
+os.environ["DO_NOT_TRACK"] = "1"
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["TOKENIZERS_PARALLELISM"] = "false"
+
+SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"  # beside the project; CI has it too
