@@ -18,7 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 DIALECTS = ("MSA", "EGY", "GLF", "LEV", "MGR")
 Dialect = Literal["MSA", "EGY", "GLF", "LEV", "MGR"]
 # configs/ is a package so the embedded default ships with a non-editable install too.
-DEFAULT_CONFIG = Path(importlib.util.find_spec("configs").origin).parent / "default.yaml"
+CONFIGS_DIR = Path(importlib.util.find_spec("configs").origin).parent
+DEFAULT_CONFIG = CONFIGS_DIR / "default.yaml"
+TINY_CONFIG = CONFIGS_DIR / "tiny.yaml"  # the whole pipeline in about a minute: tests, quick checks
 
 
 class Section(BaseModel):
