@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING, Callable
 
 from arabic_llm.config import TrainConfig
 from arabic_llm.train.artifacts import (
-    ADAPTER_DIR,
     ADAPTER_CONFIG,
+    ADAPTER_DIR,
     METRICS_FILE,
     draw_loss_curve,
     draw_run_curves,

@@ -14,9 +14,9 @@ from tiny_training import build_tiny_training_setup
 
 from arabic_llm.config import LoraConfig, QuantizationConfig, TrainConfig
 from arabic_llm.model.modeling import resolve_compute_dtype
-from arabic_llm.train.loss import chunked_causal_lm_loss
 from arabic_llm.train.artifacts import MEASUREMENT_FIELDS, METRIC_FIELDS
 from arabic_llm.train.job import TrainingJob
+from arabic_llm.train.loss import chunked_causal_lm_loss
 from arabic_llm.train.qlora import lr_at, train_qlora
 
 SEQ_LEN = 32

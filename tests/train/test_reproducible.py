@@ -90,3 +90,13 @@ def test_two_cold_runs_write_byte_identical_training_artifacts(tmp_path):
         assert [m["step"] for m in manifest["summary"]["per_step"]] == [1, 2, 3]
         assert manifest["summary"]["metrics_file"] == "metrics.jsonl"
         assert (tmp_path / "a" / "store" / "artifacts" / stage / key / "run" / "memory.png").is_file()
+
+    # The report joins each step's metrics with the run's measurements from the manifest.
+    from arabic_llm.audit.report import training_records
+
+    artifacts = tmp_path / "a" / "store" / "artifacts"
+    training = training_records({stage: artifacts / stage / key / "data" / "metrics.jsonl"
+                                 for stage, (key, _) in first.items()})
+    steps = [(r["step"], r["step_seconds"] > 0, r["rss_bytes"] > 0) for r in training["train_dialects"]]
+    assert steps == [(1, True, True), (2, True, True), (3, True, True)]
+    assert training["train_dialects"][0]["time_s"] > training["train_msa"][-1]["time_s"]  # one clock for both

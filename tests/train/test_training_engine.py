@@ -14,8 +14,8 @@ from tiny_training import build_tiny_training_setup
 
 from arabic_llm.config import LoraConfig, MemoryConfig, QuantizationConfig, TrainConfig
 from arabic_llm.data.shards import ShardDataset
-from arabic_llm.train.memory import Caps, MemoryCapError, fit_shape
 from arabic_llm.train.job import TrainingJob
+from arabic_llm.train.memory import Caps, MemoryCapError, fit_shape
 from arabic_llm.train.qlora import QLoRARecipe, train_qlora
 from arabic_llm.train.rows import (
     ResumableOrder,
