@@ -16,8 +16,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-METRICS_FILE = "metrics.jsonl"
-ADAPTER_DIR = "adapter"
 ADAPTER_CONFIG = "adapter_config.json"
 # One line per optimiser step in metrics.jsonl: a deterministic function of the job.
 METRIC_FIELDS = ("step", "loss", "perplexity", "lr", "grad_norm", "tokens")

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from arabic_llm.train.artifacts import METRICS_FILE
+from arabic_llm.layout import METRICS_FILE
 from arabic_llm.train.job import TrainingJob
 from arabic_llm.train.parallel import die_with_parent
 

@@ -34,10 +34,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from arabic_llm.config import TrainConfig
+from arabic_llm.layout import ADAPTER_DIR, METRICS_FILE
 from arabic_llm.train.artifacts import (
     ADAPTER_CONFIG,
-    ADAPTER_DIR,
-    METRICS_FILE,
     draw_loss_curve,
     draw_run_curves,
     metrics_line,
