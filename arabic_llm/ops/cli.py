@@ -129,7 +129,7 @@ def prefect_server_for_run(ephemeral: bool = False) -> str | None:
 
     if os.environ.get("PREFECT_API_URL"):
         return None
-    running = server.recorded_server()
+    running = None if ephemeral else server.recorded_server()
     if running is not None:
         return f"{running['url']}/api"
     mode = "temporary" if ephemeral else os.environ.get("ARABIC_LLM_PREFECT_SERVER") or (
@@ -138,7 +138,7 @@ def prefect_server_for_run(ephemeral: bool = False) -> str | None:
     if mode == "background":
         try:
             started = server.start_background()
-        except server.ServerError as exc:
+        except (server.ServerError, OSError) as exc:
             print(f"arabic-llm: no background Prefect server ({exc}); this run uses a temporary one", file=sys.stderr)
         else:
             print(f"Prefect server started in the background: {started['url']} (runs and UI; it stays for the next "

@@ -141,3 +141,14 @@ def test_a_temporary_server_dies_with_a_killed_run(home):
         run.send_signal(signal.SIGKILL)  # no exit handler runs
         run.wait()
     assert _gone(int(pid), within=20), "the temporary server outlived the killed run"
+
+
+def test_ephemeral_never_reports_to_the_recorded_server(home, health_endpoint, holder):
+    server.write_record(health_endpoint, holder, "ui")
+    try:
+        url = cli.prefect_server_for_run(ephemeral=True)
+        assert url != f"{health_endpoint}/api" and url == f"{server._TEMPORARY.url}/api"
+        assert server.healthy(server._TEMPORARY.url)  # a real temporary server of this process
+    finally:
+        if server._TEMPORARY is not None:
+            server._TEMPORARY.stop()
