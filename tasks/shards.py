@@ -18,9 +18,7 @@ from arabic_llm.cache.stage import stage_task
 from arabic_llm.cache.store import directory_digest
 from arabic_llm.config import ShardsConfig
 from arabic_llm.data.documents import CHAT_FIELDS, doc_shards, read_doc_table, row_doc
-from arabic_llm.data.shards import ShardWriter
 from arabic_llm.data.split import is_eval_doc
-from arabic_llm.data.token_reuse import TokenReuse
 from arabic_llm.layout import EVAL_DOCS_FILE, SHARDS_FILE
 
 BATCH_DOCS = 1000  # documents tokenised per call
@@ -126,7 +124,10 @@ def _add_known(writer: ShardWriter, group: tuple[str, str, str], keys: list[byte
 
 @stage_task("shards", libraries=("h5py", "tokenizers", "transformers"))
 def shards(out_dir: Path, params: ShardsParams, docs: Path, tokenizer: Path) -> dict:
+    from arabic_llm.data.shards import ShardWriter
+    from arabic_llm.data.token_reuse import TokenReuse
     from arabic_llm.model.modeling import load_tokenizer
+
     tok = load_tokenizer(str(tokenizer))
     tokenizer_digest = directory_digest(tokenizer)[0]
     recipe = canonical_json(params)

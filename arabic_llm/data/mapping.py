@@ -27,7 +27,6 @@ from arabic_llm.data.documents import (
     write_doc_shard,
     write_doc_table,
 )
-from arabic_llm.data.pool import shard_pool
 
 
 def per_record(fn):
@@ -55,6 +54,8 @@ def map_documents(fn, params, in_dir: Path, out_dir: Path, desc: str, workers: i
     Returns:
         The stats of all shards summed (numbers) per key.
     """
+    from arabic_llm.data.pool import shard_pool
+
     shards = doc_shards(in_dir)
     folder = Path(out_dir) / DOCS_DIR
     folder.mkdir(parents=True, exist_ok=True)
@@ -116,7 +117,6 @@ def add_figures(total: dict, figures: dict, times: int = 1) -> None:
 
 def _sorted(figures: dict) -> dict:
     return {k: _sorted(v) if isinstance(v, dict) else v for k, v in sorted(figures.items())}
-
 
 
 def map_shard_records(fn, params, src: Path, dst: Path, job: ReuseJob | None) -> tuple[dict, list[tuple]]:
