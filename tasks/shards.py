@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from arabic_llm.cache.keys import canonical_json, sha256_bytes
-from arabic_llm.cache.records import current_job
+from arabic_llm.cache.records import current_job, tokens_digest
 from arabic_llm.cache.stage import stage_task
 from arabic_llm.cache.store import directory_digest
 from arabic_llm.config import ShardsConfig
@@ -89,7 +89,7 @@ def build_rows(docs: Path, tok, params: ShardsParams, writer: ShardWriter, held_
                         doc_ids = fresh[run[0]]
                         offset = writer.add(*group, doc_ids)
                         if reuse:
-                            reuse.place([keys[run[0]]], group, [offset], [len(doc_ids)])
+                            reuse.place([keys[run[0]]], group, [offset], [len(doc_ids)], [tokens_digest(doc_ids)])
                         tokens[group[0]] += len(doc_ids)
     return tokens
 
@@ -105,7 +105,7 @@ def _runs(numbers: list[int], keys: list, known: dict) -> list[list[int]]:
             runs.append([n])
             end = None
             continue
-        artifact, split, start, length, _ = entry
+        artifact, split, start, length, _, _ = entry
         if end == (artifact, split, start):
             runs[-1].append(n)
         else:
@@ -120,7 +120,7 @@ def _add_known(writer: ShardWriter, group: tuple[str, str, str], keys: list[byte
     lengths = [entry[3] for entry in entries]
     stream = reuse.stream(entries[0], sum(lengths) + len(lengths))  # each document and its EOS
     offsets = writer.add_joined(*group, stream, [length + 1 for length in lengths])
-    reuse.place(keys, group, offsets, lengths)
+    reuse.place(keys, group, offsets, lengths, [entry[5] for entry in entries])  # digests proved at lookup
     return sum(lengths)
 
 
