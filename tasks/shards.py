@@ -69,7 +69,8 @@ def build_rows(docs: Path, tok, params: ShardsParams, writer: ShardWriter, held_
                       "eval" if is_eval_doc(doc_id, params.shards.eval_fraction, params.seed) else "train"
                       for doc_id, key in zip(ids, keys)]
             need = [n for n, key in enumerate(keys) if key not in known or splits[n] == "eval"]
-            texts = dict(zip(need, (training_text(row_doc(r), tok) for r in batch.take(need).to_pylist())))
+            needed = batch.take(need).to_pylist() if need else []  # (an empty take has no type)
+            texts = dict(zip(need, (training_text(row_doc(r), tok) for r in needed)))
             todo = [n for n in need if keys[n] not in known]
             fresh = dict(zip(todo, encode_texts(tok, [texts[n] for n in todo]) if todo else []))
             for n in need:
