@@ -266,6 +266,10 @@ class Store:
             if _STAGE_NAME.fullmatch(path.parent.name) and _KEY.fullmatch(path.name):
                 yield path.parent.name, path.name
 
+    def artifacts_of(self, stage: str) -> list[str]:
+        """Keys of a stage's artifacts."""
+        return [k for s, k in self.artifacts() if s == stage]
+
     def ref(self, stage: str, key: str, reused: bool = False) -> ArtifactRef:
         manifest = self.manifest(stage, key)
         assert manifest is not None, f"no manifest for {stage}/{key}"
