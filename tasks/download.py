@@ -9,8 +9,8 @@ Articles whose page id and revision sha1 were parsed before are taken from that 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from pydantic import BaseModel, Field
 

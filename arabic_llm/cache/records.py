@@ -26,9 +26,9 @@ import struct
 import warnings
 from array import array
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from arabic_llm.cache.stage import running_stage
 from arabic_llm.cache.store import Store

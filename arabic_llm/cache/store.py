@@ -17,9 +17,9 @@ import os
 import re
 import shutil
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -98,7 +98,7 @@ class Store:
             self.remote = RemoteStore(json.loads(remote_file.read_text(encoding="utf-8"))["url"])
 
     @classmethod
-    def open(cls, location: str | Path, cache: str | Path | None = None) -> "Store":
+    def open(cls, location: str | Path, cache: str | Path | None = None) -> Store:
         """A local store at a path, or the local cache of a remote store at an fsspec URL.
 
         The cache defaults to ``$XDG_CACHE_HOME/arabic-llm/<hash of the URL>``; it records its remote's

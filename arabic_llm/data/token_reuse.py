@@ -5,7 +5,13 @@ from __future__ import annotations
 from array import array
 
 from arabic_llm.cache.keys import record_keys
-from arabic_llm.cache.records import RecordWriter, ReuseJob, earlier_outputs, release, tokens_digest
+from arabic_llm.cache.records import (
+    RecordWriter,
+    ReuseJob,
+    earlier_outputs,
+    release,
+    tokens_digest,
+)
 from arabic_llm.data.mapping import row_identities
 from arabic_llm.data.shards import TokenReader
 

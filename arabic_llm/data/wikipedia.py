@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import bz2
 import functools
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from arabic_llm.cache.keys import record_keys, stage_key
 from arabic_llm.cache.records import (

@@ -79,10 +79,9 @@ def test_verify_quarantines_a_bad_artifact_and_lists_or_quarantines_what_was_bui
 def _clean_artifact(store: Path, n: int = 12):
     import hashlib
 
-    from tasks.clean import clean
-
     from arabic_llm.config import load_config
     from arabic_llm.data import documents
+    from tasks.clean import clean
 
     s = Store(store)
     docs = [{"id": f"d{i}", "source": "wikipedia", "text": f"نص المقالة رقم {i} عن تاريخ المدينة وسكانها"}

@@ -5,7 +5,6 @@ another machine confirms a result)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from test_pipeline import FAST, STAGES
