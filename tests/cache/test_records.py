@@ -99,7 +99,7 @@ def test_a_moved_page_is_a_new_record_though_its_text_is_the_same():
 def test_reused_records_of_any_output_count_and_either_earlier_artifact_give_a_cold_runs_bytes(tmp_path: Path):
     """Records giving 0, 1 or 2 rows; edits, deletions, additions; a text that comes back from two runs ago."""
     import toy_stages
-    from test_refresh import _docs_artifact
+    from docs_artifacts import docs_artifact as _docs_artifact
     from toy_stages import ToyParams, toy_split
 
     from arabic_llm.cache.stage import run_stage

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from docs_artifacts import docs_artifact as _docs_artifact
 from records_damage import DAMAGES, damage
 
 from arabic_llm.cache.records import RECORDS_FILE, record_digests, rows_digest
@@ -15,16 +16,6 @@ from arabic_llm.cache.stage import run_stage
 from arabic_llm.cache.store import Store
 from arabic_llm.config import load_config
 from arabic_llm.data import documents
-
-
-def _docs_artifact(store: Path, docs: list[dict], name: str):
-    """Documents committed as a `download` artifact, the form a processing stage takes them in."""
-    import hashlib
-
-    s = Store(store)
-    with s.staging("download") as staged:
-        documents.write_documents(staged / "data", docs, 10)
-        return s.commit("download", hashlib.sha256(name.encode()).hexdigest(), staged, {})
 
 
 def _docs(n: int) -> list[dict]:
