@@ -289,23 +289,16 @@ def cmd_gc(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    """Re-hash every artifact; list those whose content no longer matches the manifest."""
+    """Re-hash every artifact and repair the store (arabic_llm/ops/verify.py); or reproduce one artifact."""
+    from arabic_llm.ops.verify import reproduce, verify_store
+
     store = _open_store(args)
     if not (store.root / "artifacts").is_dir():
         print(f"arabic-llm: no artifacts under {store.root}", file=sys.stderr)
         return 2
-    bad = 0
-    checked = 0
-    for stage, key in store.artifacts():
-        checked += 1
-        verdict = store.verify(stage, key, rehash=True)
-        if not verdict.ok:
-            bad += 1
-            print(f"BAD  artifacts/{stage}/{key}: {verdict.reason}")
-        elif args.verbose:
-            print(f"ok   artifacts/{stage}/{key}")
-    print(f"verified {checked} artifacts: {checked - bad} ok, {bad} bad")
-    return 1 if bad else 0
+    if args.reproduce:
+        return 0 if reproduce(store, args.reproduce) else 1
+    return 1 if verify_store(store, cascade=args.cascade, verbose=args.verbose) else 0
 
 
 def cmd_ui(args) -> int:
@@ -429,10 +422,14 @@ def build_parser() -> argparse.ArgumentParser:
     gc.add_argument("--tmp-hours", type=float, default=24, metavar="H",
                     help="also remove staging directories older than H hours (left by killed runs)")
     gc.set_defaults(fn=cmd_gc)
-    verify = sub.add_parser("verify", help="re-hash the store; report artifacts that no longer match their manifest")
+    verify = sub.add_parser("verify", help="re-hash the store; quarantine artifacts that no longer match their "
+                            "manifest and list those built from them")
     verify.add_argument("--store", default=DEFAULT_STORE)
     verify.add_argument("--store-cache", metavar="DIR")
     verify.add_argument("-v", "--verbose", action="store_true", help="list the good artifacts too")
+    verify.add_argument("--cascade", action="store_true", help="also quarantine the artifacts built from a bad one")
+    verify.add_argument("--reproduce", metavar="STAGE[/KEY]", help="recompute STAGE's newest artifact (or KEY) from "
+                        "its inputs in a temporary store and compare digests")
     verify.set_defaults(fn=cmd_verify)
     ui = sub.add_parser("ui", help="start the Prefect server and UI on 127.0.0.1")
     ui.add_argument("--host", default="127.0.0.1")
