@@ -57,6 +57,7 @@ import os
 import re
 import sys
 import zipfile
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -357,6 +358,41 @@ def _parse_cue(dialect: str, cue: str, weight: float) -> Cue:
 
 
 @dataclass(frozen=True)
+class _AffixIndex:
+    """Affix cues by their first or last letters, so a token is checked only against cues it may match."""
+
+    by_head: Mapping[str, tuple[Cue, ...]]  # prefix and circumfix cues
+    by_tail: Mapping[str, tuple[Cue, ...]]  # suffix cues
+    anywhere: tuple[Cue, ...]  # infix cues
+    longest_head: int
+    longest_tail: int
+
+    @classmethod
+    def of(cls, affixes: Iterable[Cue]) -> _AffixIndex:
+        by_head: dict[str, tuple[Cue, ...]] = {}
+        by_tail: dict[str, tuple[Cue, ...]] = {}
+        anywhere: list[Cue] = []
+        for cue in affixes:
+            if cue.kind == "infix":
+                anywhere.append(cue)
+            elif cue.head:
+                by_head[cue.head] = (*by_head.get(cue.head, ()), cue)
+            else:
+                by_tail[cue.tail] = (*by_tail.get(cue.tail, ()), cue)
+        return cls(by_head, by_tail, tuple(anywhere), max(map(len, by_head), default=0),
+                   max(map(len, by_tail), default=0))  # fmt: skip
+
+    def candidates(self, token: str) -> list[Cue]:
+        """Every affix cue that can match ``token`` (a superset: :meth:`Cue.matches` decides)."""
+        found = list(self.anywhere)
+        for size in range(1, min(self.longest_head, len(token)) + 1):
+            found += self.by_head.get(token[:size], ())
+        for size in range(1, min(self.longest_tail, len(token)) + 1):
+            found += self.by_tail.get(token[-size:], ())
+        return found
+
+
+@dataclass(frozen=True)
 class CueLexicon:
     """Validated cue lexicon.
 
@@ -370,6 +406,10 @@ class CueLexicon:
     _cache: dict[str, tuple[tuple[int, float], ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )  # token -> evidence; tokens follow Zipf's law, so most lookups hit
+    _affix_index: _AffixIndex = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_affix_index", _AffixIndex.of(self.affixes))
 
     @classmethod
     def from_lines(cls, lines: Iterable[str], source: str = "<cues>") -> CueLexicon:
@@ -490,7 +530,7 @@ class CueLexicon:
         if entry is not None:
             best = {_INDEX[dialect]: weight for dialect, weight in entry.items()}
         else:
-            for cue in self.affixes:
+            for cue in self._affix_index.candidates(token):  # the largest weight wins: order does not matter
                 if cue.weight > best.get(_INDEX[cue.dialect], 0.0) and cue.matches(token):
                     best[_INDEX[cue.dialect]] = cue.weight
         result = tuple(sorted(best.items()))
@@ -575,6 +615,22 @@ def _tfidf(counts: Any, idf: np.ndarray) -> Any:
     return matrix
 
 
+def _char_wb_ngrams(token: str, low: int, high: int) -> list[str]:
+    """scikit-learn's ``char_wb`` n-grams of one token (``_char_wb_ngrams``, for text without spaces).
+
+    The token is padded with a space on each side; an n-gram longer than the
+    padded token is the padded token itself, counted once for all such n.
+    """
+    padded = f" {token} "
+    grams = []
+    for n in range(low, high + 1):
+        if n >= len(padded):
+            grams.append(padded)
+            break
+        grams += [padded[i : i + n] for i in range(len(padded) - n + 1)]
+    return grams
+
+
 def _product_sorted(left: Any, right: Any) -> Any:
     """``left @ right`` as CSR with the columns sorted in every row, as ``CountVectorizer`` returns counts.
 
@@ -620,9 +676,8 @@ class _NgramModel:
     intercept: np.ndarray  # (5,)
     settings: Mapping[str, Any]  # JSON-able: ranges, C, weights, seed, versions, counts
     _vectorizers: tuple[Any, Any] = field(init=False, repr=False)
-    # token -> (char n-gram columns as int32 bytes, a column repeated per occurrence; word column or -1)
+    # token -> (char n-gram columns as C int bytes, a column repeated per occurrence; word column or -1)
     _token_cache: dict[str, tuple[bytes, int]] = field(init=False, repr=False)
-    _char_analyzer: Any = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         char = tuple(self.settings["char_ngram_range"])
@@ -639,7 +694,6 @@ class _NgramModel:
         )
         object.__setattr__(self, "_vectorizers", (char_vec, word_vec))
         object.__setattr__(self, "_token_cache", {})
-        object.__setattr__(self, "_char_analyzer", char_vec.build_analyzer() if char_vec is not None else None)
 
     @property
     def lexicon_weight(self) -> float:
@@ -696,7 +750,7 @@ class _NgramModel:
         records = [self._token_record(token) for token in batch.types]
         blocks = []
         if char_vec is not None:
-            columns = np.frombuffer(b"".join(r[0] for r in records), dtype=np.int32)
+            columns = np.frombuffer(b"".join(r[0] for r in records), dtype=np.intc)
             indptr = np.zeros(len(records) + 1, dtype=np.int64)
             np.cumsum([len(r[0]) // 4 for r in records], out=indptr[1:])
             grams = sparse.csr_matrix(
@@ -722,14 +776,14 @@ class _NgramModel:
         return sparse.hstack(blocks, format="csr")
 
     def _token_record(self, token: str) -> tuple[bytes, int]:
-        """A token's char n-gram columns (as int32 bytes, repeated per occurrence) and word column (-1: none)."""
+        """A token's char n-gram columns (as C int bytes, repeated per occurrence) and word column (-1: none)."""
         record = self._token_cache.get(token)
         if record is None:
             columns = b""
-            if self._char_analyzer is not None:
-                vocabulary = self._vectorizers[0].vocabulary
-                grams = [vocabulary[g] for g in self._char_analyzer(token) if g in vocabulary]
-                columns = np.array(grams, dtype=np.int32).tobytes()
+            if self._vectorizers[0] is not None:
+                low, high = self.settings["char_ngram_range"]
+                found = map(self._vectorizers[0].vocabulary.get, _char_wb_ngrams(token, low, high))
+                columns = array("i", [column for column in found if column is not None]).tobytes()
             word = -1
             if self._vectorizers[1] is not None:
                 word = self._vectorizers[1].vocabulary.get(token, -1)

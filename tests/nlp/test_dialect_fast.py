@@ -197,3 +197,34 @@ def test_document_batch_layout():
     assert batch.types == ["a", "b", "c"]
     texts = [[batch.types[i] for i in batch.ids[batch.offsets[t] : batch.offsets[t + 1]]] for t in range(len(batch))]
     assert texts == [["a", "b"], [], ["c"], ["a", "b", "c"], [], ["b"], ["b"]]
+
+
+def test_affix_index_finds_what_a_linear_scan_finds(sample_documents):
+    """token_evidence checks only indexed candidates; the result is the linear scan's (largest weight per dialect)."""
+    lexicon = DialectTagger.default().lexicon
+    tokens = {t for sentences in sample_documents[0] for s in sentences for t in tokenize(s)}
+    tokens |= {t for sentences in _random_documents(seed=5, n=500) for s in sentences for t in tokenize(s)}
+    tokens |= {head + "كتب" + tail for head in ("", "بي", "ما", "ح", "تي") for tail in ("", "ش", "و", "ها")}
+    assert len(tokens) > 3000
+    matched = 0
+    for token in sorted(tokens):
+        if lexicon.words.get(token) is not None or (len(token) > 2 and lexicon.words.get(token[1:]) and token[0] in "وف"):
+            continue  # whole-word entries win before any affix is looked at
+        best: dict[int, float] = {}
+        for cue in lexicon.affixes:
+            if cue.matches(token):
+                best[DIALECTS.index(cue.dialect)] = max(cue.weight, best.get(DIALECTS.index(cue.dialect), 0.0))
+        assert lexicon.token_evidence(token) == tuple(sorted(best.items())), token
+        matched += bool(best)
+    assert matched > 50
+
+
+@pytest.mark.parametrize("low,high", [(1, 4), (2, 3), (1, 1), (3, 6)])
+def test_char_ngrams_equal_scikit_learn(low, high):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    analyzer = CountVectorizer(analyzer="char_wb", ngram_range=(low, high), lowercase=False).build_analyzer()
+    rng = random.Random(6)
+    for _ in range(300):
+        token = "".join(rng.choice("ابتثجحخدذرزسشصض") for _ in range(rng.randint(1, 9)))
+        assert dialect._char_wb_ngrams(token, low, high) == analyzer(token), token
