@@ -60,6 +60,7 @@ import zipfile
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -236,11 +237,12 @@ class _TokenBatch:
 
     @classmethod
     def of(cls, token_lists: Sequence[Sequence[str]]) -> _TokenBatch:
-        index: dict[str, int] = {}
-        ids = [index.setdefault(token, len(index)) for tokens in token_lists for token in tokens]
+        flat = list(chain.from_iterable(token_lists))
+        index = dict.fromkeys(flat, 0)  # distinct tokens in order of first occurrence (all in C)
+        index.update(zip(index, range(len(index))))
         offsets = np.zeros(len(token_lists) + 1, dtype=np.int64)
         np.cumsum([len(tokens) for tokens in token_lists], out=offsets[1:])
-        return cls(list(index), np.array(ids, dtype=np.int64), offsets)
+        return cls(list(index), np.fromiter(map(index.__getitem__, flat), np.int64, len(flat)), offsets)
 
     @classmethod
     def of_documents(cls, documents: Sequence[Sequence[Sequence[str]]]) -> _TokenBatch:
@@ -631,14 +633,19 @@ def _char_wb_ngrams(token: str, low: int, high: int) -> list[str]:
     return grams
 
 
-def _product_sorted(left: Any, right: Any) -> Any:
-    """``left @ right`` as CSR with the columns sorted in every row, as ``CountVectorizer`` returns counts.
+def _counts_sorted(columns_t: Any, texts_t: Any) -> Any:
+    """(texts x n-grams) counts as CSR with sorted columns, as ``CountVectorizer`` returns them.
 
-    Computed as the transpose of ``right.T @ left.T``: converting that
-    product to CSC sorts every column in one linear pass, faster than sorting
-    the rows of ``left @ right``.
+    Args:
+        columns_t: (n-grams x tokens) counts, CSR.
+        texts_t: (tokens x texts) counts, CSR.
+
+    Returns:
+        The transpose of ``columns_t @ texts_t``: converting that product to
+        CSC sorts every column in one linear pass, faster than sorting the
+        rows of ``texts @ columns``.
     """
-    product = (right.T.tocsr() @ left.T.tocsr()).tocsc().T
+    product = (columns_t @ texts_t).tocsc().T
     product.sort_indices()  # only checks: already sorted
     return product
 
@@ -657,6 +664,17 @@ def _count_vectorizer(kind: str, ngram_range: tuple[int, int], **kwargs: Any) ->
     return CountVectorizer(
         analyzer="word", token_pattern=r"\S+", ngram_range=ngram_range, lowercase=False, dtype=np.float64, **kwargs
     )
+
+
+@dataclass(frozen=True)
+class _TokenColumns:
+    """N-gram counts of the distinct tokens of a :class:`_TokenBatch`, transposed (n-grams x tokens, CSR).
+
+    ``word`` is None when the model has no word features or word n-grams longer than one token.
+    """
+
+    char: Any
+    word: Any
 
 
 @dataclass(frozen=True, eq=False)  # holds numpy arrays: compare by identity
@@ -727,11 +745,37 @@ class _NgramModel:
         logits = np.asarray(features @ self.coef.T) + self.intercept
         return _log_softmax(logits)
 
-    def batch_log_proba(self, batch: _TokenBatch, start: int, stop: int, lexicon_logits: np.ndarray) -> np.ndarray:
+    def batch_log_proba(
+        self, batch: _TokenBatch, columns: _TokenColumns, start: int, stop: int, lexicon_logits: np.ndarray
+    ) -> np.ndarray:
         """:meth:`log_proba` of texts ``start:stop`` of a token batch (bit-identical, much faster)."""
-        return self._log_proba_of(self.batch_features(batch, start, stop, lexicon_logits))
+        return self._log_proba_of(self.batch_features(batch, columns, start, stop, lexicon_logits))
 
-    def batch_features(self, batch: _TokenBatch, start: int, stop: int, lexicon_logits: np.ndarray) -> Any:
+    def token_columns(self, batch: _TokenBatch) -> _TokenColumns:
+        """The n-gram counts of every distinct token of a batch (from the per-token cache)."""
+        from scipy import sparse
+
+        records = [self._token_record(token) for token in batch.types]
+        char = word = None
+        if self._vectorizers[0] is not None:
+            columns = np.frombuffer(b"".join([r[0] for r in records]), dtype=np.intc)
+            indptr = np.zeros(len(records) + 1, dtype=np.int64)
+            np.cumsum([len(r[0]) for r in records], out=indptr[1:])
+            indptr //= columns.itemsize
+            char = sparse.csr_matrix(
+                (np.ones(len(columns)), columns, indptr), shape=(len(records), len(self.char_features))
+            ).T.tocsr()
+        if self._vectorizers[1] is not None and tuple(self.settings["word_ngram_range"]) == (1, 1):
+            column = np.array([r[1] for r in records], dtype=np.int64)
+            known = np.flatnonzero(column >= 0)
+            word = sparse.csr_matrix(
+                (np.ones(len(known)), (column[known], known)), shape=(len(self.word_features), len(records))
+            )
+        return _TokenColumns(char, word)
+
+    def batch_features(
+        self, batch: _TokenBatch, columns: _TokenColumns, start: int, stop: int, lexicon_logits: np.ndarray
+    ) -> Any:
         """:meth:`features` of texts ``start:stop`` of a token batch, without scikit-learn's analyzers.
 
         A text's n-gram counts are the sums of its tokens' (``char_wb``
@@ -745,28 +789,15 @@ class _NgramModel:
         """
         from scipy import sparse
 
-        char_vec, word_vec = self._vectorizers
-        texts = batch.counts(start, stop)
-        records = [self._token_record(token) for token in batch.types]
+        texts_t = batch.counts(start, stop).T.tocsr()
         blocks = []
-        if char_vec is not None:
-            columns = np.frombuffer(b"".join(r[0] for r in records), dtype=np.intc)
-            indptr = np.zeros(len(records) + 1, dtype=np.int64)
-            np.cumsum([len(r[0]) // 4 for r in records], out=indptr[1:])
-            grams = sparse.csr_matrix(
-                (np.ones(len(columns)), columns, indptr), shape=(len(records), len(self.char_features))
-            )
-            blocks.append(_tfidf(_product_sorted(texts, grams), self.char_idf))
-        if word_vec is not None:
-            if tuple(self.settings["word_ngram_range"]) == (1, 1):
-                word = np.array([r[1] for r in records], dtype=np.int64)
-                known = np.flatnonzero(word >= 0)
-                words = sparse.csr_matrix(
-                    (np.ones(len(known)), (known, word[known])), shape=(len(records), len(self.word_features))
-                )
-                counts = _product_sorted(texts, words)
+        if columns.char is not None:
+            blocks.append(_tfidf(_counts_sorted(columns.char, texts_t), self.char_idf))
+        if self._vectorizers[1] is not None:
+            if columns.word is not None:
+                counts = _counts_sorted(columns.word, texts_t)
             else:  # word n-grams cross tokens: scikit-learn's analyzer on the joined text
-                counts = word_vec.transform(
+                counts = self._vectorizers[1].transform(
                     [" ".join(batch.types[i] for i in batch.ids[batch.offsets[t] : batch.offsets[t + 1]])
                      for t in range(start, stop)]
                 )  # fmt: skip
@@ -1220,9 +1251,10 @@ class DialectTagger:
         out = np.empty((len(batch), len(DIALECTS)))
         # Chunks of _BATCH texts as before: every array below is then the one the
         # scikit-learn path computed, so vectorised maths cannot round differently.
+        columns = self.model.token_columns(batch)
         for start in range(0, len(batch), _BATCH):
             stop = min(start + _BATCH, len(batch))
-            log_p = self.model.batch_log_proba(batch, start, stop, lexicon_logits[start:stop])
+            log_p = self.model.batch_log_proba(batch, columns, start, stop, lexicon_logits[start:stop])
             out[start:stop] = _softmax(log_p + self.model.lexicon_weight * lexicon_logits[start:stop])
         return out
 
