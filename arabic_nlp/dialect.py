@@ -39,6 +39,15 @@ Arabic-letter tokens are kept (Latin, digits, URLs, emoji are ignored).
 
 Ties are broken by the order of :data:`DIALECTS` (MSA first).
 
+Speed: :meth:`DialectTagger.predict_batch` and :func:`tag_documents` work on
+token ids (:class:`_TokenBatch`): cue evidence and n-gram columns are looked
+up once per distinct token (and cached), per-text counts are sparse matrix
+products, and a document's sentences are folded in one call. The results are
+bit-identical to the plain per-text computation (scikit-learn's
+``CountVectorizer`` on each folded text, cue weights added token by token),
+which training still uses; ``tests/nlp/test_dialect_fast.py`` holds the two
+to each other and ``benchmarks/bench_dialect.py --speed`` times them.
+
 Documents: :func:`tag_document` tags every sentence and combines them (see
 there for the rule); :func:`tag_documents` does the same for many documents
 in one batch. Persistence: :meth:`DialectTagger.save` writes a directory of
@@ -60,8 +69,8 @@ import zipfile
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import chain
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any

@@ -166,7 +166,8 @@ def speed(args: argparse.Namespace) -> None:
         implementations[f"baseline {args.baseline}"] = load_baseline(args.baseline)
     inputs = speed_inputs(args.docs)
     taggers = speed_taggers(args.seed)
-    print(f"tag_documents, {args.rounds} rounds after a fresh tagger's first call; wall clock (CPU in brackets)")
+    print(f"tag_documents, best of {args.rounds} rounds after a fresh tagger's first call; wall clock, and the CPU "
+          f"time of the best round (the CPU figure is the steadier one on a shared machine)")
     header = f"{'tagger':24s}{'input':28s}{'docs':>6s}{'sents':>7s}  {'implementation':22s}"
     print(f"\n{header}{'first ms/doc':>14s}{'best ms/doc':>13s}{'docs/s':>9s}{'CPU ms/doc':>12s}{'identical':>11s}")
     for tagger_name, directory in taggers.items():
