@@ -1,4 +1,4 @@
-"""The same inputs give the same bytes: two cold runs of the default config, in two stores, give every
+"""The same inputs give the same bytes: two cold runs of the tiny config, in two stores, give every
 stage the same key and the same digest (so a shared remote store shares everything, and a rerun on
 another machine confirms a result)."""
 
@@ -10,20 +10,12 @@ import pytest
 from test_pipeline import FAST, STAGES
 
 from arabic_llm.cache.store import Store
+from arabic_llm.config import TINY_CONFIG
 from arabic_llm.ops import cli
 
 pytestmark = pytest.mark.slow  # the whole pipeline, twice
 
-# Stages whose artifacts still hold set-ordered or timed content (adapter_config.json's target_modules,
-# timing figures): fixed in the training stages separately; strict, so the fix turns these red until
-# the marks go.
-NOT_YET_REPRODUCIBLE = {
-    "train_msa": "adapter_config.json lists target_modules in set order, and training figures hold timings",
-    "train_dialects": "its inputs include train_msa's artifact (and it writes the same adapter_config.json)",
-    "evaluate": "its inputs include the training stages' artifacts",
-    "bias_audit": "its inputs include the training stages' artifacts",
-    "report": "its inputs include the training stages' artifacts",
-}
+NOT_YET_REPRODUCIBLE: dict[str, str] = {}  # stage -> why (strict xfail): none left
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +23,7 @@ def two_cold_runs(tmp_path_factory) -> list[tuple[Store, dict]]:
     runs = []
     for name in ("first", "second"):
         store = tmp_path_factory.mktemp(name) / "store"
-        args = ["run", "--store", str(store)]
+        args = ["run", "-c", str(TINY_CONFIG), "--store", str(store)]
         for item in FAST:
             args += ["--set", item]
         assert cli.main(args) == 0
