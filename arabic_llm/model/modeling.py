@@ -255,6 +255,24 @@ def resolve_compute_dtype(requested: str, device: str) -> torch.dtype:
     return torch.float32  # unreachable: float32 is always supported
 
 
+def uses_4bit(quant: QuantizationConfig, device: str) -> bool:
+    """Whether the base weights load in 4 bit: on a GPU whenever ``load_in_4bit``; on a CPU only when
+    ``quantization.on_cpu`` is ``4bit`` (bitsandbytes' CPU 4-bit matmuls are no faster than bf16 ones there,
+    and a GGUF's already-quantised weights would be quantised a second time)."""
+    return quant.load_in_4bit and (device.split(":")[0] != "cpu" or quant.on_cpu == "4bit")
+
+
+def precision_note(quant: QuantizationConfig, device: str) -> str:
+    """One line for the run output, manifests and the model card: how the base weights were held."""
+    dtype = str(resolve_compute_dtype(quant.compute_dtype, device.split(":")[0])).removeprefix("torch.")
+    if uses_4bit(quant, device):
+        return f"{quant.quant_type.upper()} 4-bit base weights (QLoRA), {dtype} compute"
+    if quant.load_in_4bit:
+        return (f"{dtype} base weights, not 4-bit: no GPU, and quantization.on_cpu=unquantized (4-bit matmuls are "
+                "no faster on a CPU); on a GPU the same config trains QLoRA (NF4)")
+    return f"{dtype} base weights (quantization.load_in_4bit=false)"
+
+
 def load_base_model(name_or_path: str, quant: QuantizationConfig, *, for_training: bool,
                     attn_implementation: str = "sdpa", device: str | None = None) -> PreTrainedModel:
     """Load a causal LM, in NF4 4-bit (QLoRA) when ``quant.load_in_4bit``, with every base weight frozen.
@@ -280,7 +298,9 @@ def load_base_model(name_or_path: str, quant: QuantizationConfig, *, for_trainin
     device = device or pick_device()
     dtype = resolve_compute_dtype(quant.compute_dtype, device.split(":")[0])  # "cuda:1" -> "cuda"
     kwargs = {}
-    if quant.load_in_4bit:
+    if quant.load_in_4bit and not uses_4bit(quant, device):
+        _say_once(f"base model {Path(str(name_or_path)).name}: {precision_note(quant, device)}")
+    if uses_4bit(quant, device):
         kwargs["quantization_config"] = BitsAndBytesConfig(
             load_in_4bit=True,
             bnb_4bit_quant_type=quant.quant_type,
@@ -311,6 +331,16 @@ def load_base_model(name_or_path: str, quant: QuantizationConfig, *, for_trainin
     else:
         model.eval()
     return model
+
+
+_SAID: set[str] = set()
+
+
+def _say_once(message: str) -> None:
+    """Print a precision notice once per process (every stage that loads the model would repeat it)."""
+    if message not in _SAID:
+        _SAID.add(message)
+        print(message, flush=True)
 
 
 @contextlib.contextmanager
