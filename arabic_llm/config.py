@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DIALECTS = ("MSA", "EGY", "GLF", "LEV", "MGR")
 Dialect = Literal["MSA", "EGY", "GLF", "LEV", "MGR"]
@@ -25,6 +25,25 @@ TINY_CONFIG = CONFIGS_DIR / "tiny.yaml"  # the whole pipeline in about a minute:
 
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TextFilesSource(Section):
+    """One local labelled text file as a corpus source (arabic_llm.data.textfiles)."""
+
+    path: str = Field(description="the file: a path (relative to the working directory) or builtin:<file>")
+    format: Literal["lines", "tsv", "csv"] = Field("lines", description="lines: one text a line; tsv/csv with a header")
+    text_column: str | None = Field(None, description="tsv/csv: the column holding the text")
+    dialect: Dialect | None = Field(None, description="the dialect of every row (when there is no dialect_column)")
+    dialect_column: str | None = Field(None, description="tsv/csv: the column holding each row's dialect")
+    dialect_map: dict[str, Dialect] = Field(default_factory=dict, description="raw dialect value -> MSA EGY GLF LEV MGR")
+    skip_unmapped: bool = Field(True, description="drop rows whose dialect the map does not name (else: an error)")
+    rows_per_doc: int = Field(1, ge=1, description="consecutive rows of one dialect joined into one document")
+
+    @model_validator(mode="after")
+    def _needs_a_dialect(self):
+        if self.dialect_column is None and self.dialect is None:
+            raise ValueError("give dialect (every row's) or dialect_column (each row's)")
+        return self
 
 
 class DownloadConfig(Section):
@@ -41,6 +60,9 @@ class DownloadConfig(Section):
         "builtin:oasst1-ar.jsonl", description="oasst1 message trees: JSONL path, builtin:<file>, a local "
         "dataset directory (a hub mirror), or hub:<id>[:<config>] (e.g. hub:OpenAssistant/oasst1)"
     )
+    text_files: dict[str, TextFilesSource] = Field(
+        default_factory=dict, description="more sources: name -> a local labelled text file (lines, TSV or CSV with "
+        "a fixed dialect or a dialect column); their documents keep that dialect label")
     max_docs_per_source: int | None = Field(None, ge=1, description="cap per source, for quick trials")
     shard_docs: int = Field(10_000, ge=1, description="documents per Parquet shard (the unit of parallel work)")
     # Wikipedia as Wikimedia publishes it: `wikipedia: latest` (or a date YYYYMMDD, or a mirror URL).

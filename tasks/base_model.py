@@ -39,7 +39,7 @@ def base_model(out_dir: Path, params: BaseModelParams, tokenizer: Path, gguf: Pa
     if gguf is not None:
         from arabic_llm.model.modeling import convert_gguf
 
-        return {"source": "gguf", "file": gguf.name, **convert_gguf(gguf, out_dir)}
+        return {"source": "gguf", "file": gguf.name, **convert_gguf(gguf, out_dir, tokenizer_dir=tokenizer)}
     if params.model.name_or_path is not None:
         # A hub id or local directory is loaded by the training stages themselves; the artifact
         # pins the name so that changing it reruns everything below.
