@@ -20,13 +20,13 @@ from arabic_llm.cache.store import directory_digest
 from arabic_llm.config import DownloadConfig, TextFilesSource
 from arabic_llm.data import hubdata, wikidump
 from arabic_llm.data.documents import CorpusError, read_jsonl, resolve_source
-from arabic_llm.data.textfiles import text_file_documents
 from arabic_llm.data.instructions import (
     bactrian_documents,
     oasst_documents,
     parse_bactrian,
     parse_oasst,
 )
+from arabic_llm.data.textfiles import text_file_documents
 from arabic_llm.data.wikipedia import (
     parse_wikipedia,
     wiki_documents,

@@ -21,6 +21,8 @@ FIGURES = {
     "fig3_ram.png": "Fig. 3: RAM (process RSS) over training time",
     "fig4_loss.png": "Fig. 4: training loss over time",
     "fig5_perplexity_per_dialect.png": "Fig. 5: perplexity per dialect, base against fine-tuned",
+    "fig5_bits_per_char_per_dialect.png": "Fig. 5: held-out bits per character per dialect, base against fine-tuned "
+                                          "(bars: document-bootstrap intervals)",
     "fig6_robustness.png": "Fig. 6: robustness to input noise",
 }
 
@@ -258,7 +260,26 @@ def draw_figures(results: dict, training: dict[str, list[dict]], out_dir: Path) 
     first = next(iter(models.values()))
     per_dialect = {n: {d: r["perplexity"] for d, r in m.get("dialect_table", m["per_dialect"]).items()} for n, m in models.items()}
     dialects = list(per_dialect[next(iter(models))])
-    if dialects:
+    adaptation = (results.get("adaptation") or {}).get("dialects", {})
+    if adaptation:  # the headline as a figure: bits/char with intervals, per dialect and model
+        names = list(next(iter(adaptation.values()))["models"])
+        fig = _figure()
+        ax = fig.add_subplot()
+        width = 0.8 / len(names)
+        for i, name in enumerate(names):
+            values = [adaptation[d]["models"][name] for d in adaptation]
+            errors = [[v["bits_per_char"] - (v["low"] if v["low"] is not None else v["bits_per_char"]) for v in values],
+                      [(v["high"] if v["high"] is not None else v["bits_per_char"]) - v["bits_per_char"] for v in values]]
+            ax.bar([x + i * width for x in range(len(adaptation))], [v["bits_per_char"] for v in values], width,
+                   yerr=errors, capsize=3, label=name)
+        ax.set_xticks([x + width * (len(names) - 1) / 2 for x in range(len(adaptation))], list(adaptation))
+        ax.set_ylabel("bits per character (lower is better)")
+        ax.set_title(FIGURES["fig5_bits_per_char_per_dialect.png"], fontsize=8)
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(out_dir / "fig5_bits_per_char_per_dialect.png", dpi=100)
+        written.append("fig5_bits_per_char_per_dialect.png")
+    elif dialects:
         fig = _figure()
         ax = fig.add_subplot()
         width = 0.8 / len(models)

@@ -151,3 +151,13 @@ def test_adaptation_table_and_sentences_come_from_the_per_document_figures():
     examples = {"examples": [{"dialect": "EGY", "id": "e0", "prompt": "p", "reference": "r",
                               "outputs": {"base": "x", "dialects": "y"}}]}
     assert example_rows(examples) == [{"dialect": "EGY", "prompt": "p", "document continues": "r", "base": "x", "dialects": "y"}]
+
+
+def test_the_headline_figure_draws_bits_per_char_with_intervals(tmp_path):
+    row = {"n_docs": 3, "n_chars": 300, "n_tokens": 150, "differences": [],
+           "models": {"base": {"bits_per_char": 2.0, "low": 1.8, "high": 2.2, "perplexity": 9.0},
+                      "msa": {"bits_per_char": 1.7, "low": None, "high": None, "perplexity": 7.0}}}
+    results = {"models": {"base": {"per_dialect": {"MSA": {"perplexity": 5.0}}, "overall": {}}},
+               "adaptation": {"dialects": {"MSA": row, "EGY": row}}}
+    assert draw_figures(results, {}, tmp_path) == ["fig5_bits_per_char_per_dialect.png"]
+    assert (tmp_path / "fig5_bits_per_char_per_dialect.png").read_bytes()[:4] == b"\x89PNG"
