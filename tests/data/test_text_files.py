@@ -52,7 +52,7 @@ def test_text_files_go_through_the_download_stage_keyed_by_content(tmp_path):
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data (the development data) is absent on this machine")
 def test_the_real_data_config_reads_the_development_data(tmp_path, monkeypatch):
-    monkeypatch.chdir(SHARED.parents[1] / "main")  # its paths are relative to a checkout beside ../shared
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])  # its paths are relative to the checkout, beside ../shared
     cfg = load_config(CONFIGS_DIR / "smollm2-arabic.yaml", ["download.max_docs_per_source=5"])
     params, files = plan(cfg.download)
     assert {f.name for f in files.values()} >= {"training_data.csv", "train.tsv", "Lebanees.txt", "val.txt"}
