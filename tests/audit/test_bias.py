@@ -271,7 +271,7 @@ def test_a_share_over_the_threshold_on_few_pairs_is_too_uncertain_to_call():
     assert len(warnings) == 1 and uncertain == []
     # Wilson at the edges stays in [0, 1] and is not degenerate
     assert wilson_interval(1.0, 5)[1] == 1.0 and wilson_interval(1.0, 5)[0] < 1.0
-    assert wilson_interval(0.0, 5)[0] == 0.0 and wilson_interval(0.0, 5)[1] > 0.0
+    assert wilson_interval(0.0, 5)[0] == pytest.approx(0.0, abs=1e-12) and wilson_interval(0.0, 5)[1] > 0.0
 
 
 def test_entity_test_by_hand(tiny):
