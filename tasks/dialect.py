@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -11,11 +12,15 @@ from arabic_llm.cache.stage import stage_task
 from arabic_llm.config import RuntimeConfig
 from arabic_llm.data.mapping import map_documents, per_record
 
+if TYPE_CHECKING:  # annotations only: the stage body imports it where it runs
+    from arabic_nlp.dialect import DialectTagger
+
 
 class TagParams(BaseModel):
     """Everything else the tags depend on is the trained tagger (an input, keyed by content)."""
 
     digits: int = 6  # rounding of confidences and scores, so output bytes are stable
+    keep_given: bool = True  # a document whose source labelled it (download.text_files) keeps that label
 
 
 @functools.lru_cache(maxsize=4)
@@ -27,25 +32,27 @@ def _tagger(model_dir: str) -> DialectTagger:
 
 @per_record
 def dialect_shard(docs: list[dict], job: tuple[str, int]) -> list[tuple[list[dict], dict]]:
-    from arabic_nlp.dialect import tag_documents
+    from arabic_nlp.dialect import DIALECTS, tag_documents
 
-    model_dir, digits = job
+    model_dir, digits, keep_given = job
     if not docs:
         return []
     tagger = _tagger(model_dir)
     out = []
     tags = tag_documents(tagger, [doc["sentences"] for doc in docs])  # one batch per shard
     for doc, (whole, per_sentence) in zip(docs, tags):
+        given = doc.get("dialect") if keep_given and doc.get("dialect") in DIALECTS else None
         out.append(([{
             **doc,
-            "dialect": whole.label,
-            "dialect_confidence": round(whole.confidence, digits),
+            "dialect": given or whole.label,
+            **({"dialect_source": "given"} if given else {}),
+            "dialect_confidence": 1.0 if given else round(whole.confidence, digits),
             "dialect_scores": {k: round(v, digits) for k, v in sorted(whole.scores.items())},
             "sentence_dialects": [[p.label, round(p.confidence, digits)] for p in per_sentence],
-        }], {"per_dialect": {whole.label: 1}}))
+        }], {"per_dialect": {given or whole.label: 1}}))
     return out
 
 
 @stage_task("dialect")
 def dialect(out_dir: Path, params: TagParams, docs: Path, model: Path, runtime: RuntimeConfig = RuntimeConfig()) -> dict:
-    return map_documents(dialect_shard, (str(model), params.digits), docs, out_dir, "dialect", workers=runtime.workers)
+    return map_documents(dialect_shard, (str(model), params.digits, params.keep_given), docs, out_dir, "dialect", workers=runtime.workers)

@@ -10,9 +10,9 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from arabic_llm.cache.stage import stage_task
-from arabic_llm.config import DialectConfig
+from arabic_llm.config import DialectConfig, SplitParams
 from arabic_llm.data.documents import CorpusError, read_documents, resolve_source
-from arabic_llm.data.split import is_eval_doc
+from arabic_llm.data.split import EvalSplit
 
 HUB_PREFIX = "hub:"  # hub:<dataset id>[:<split>] with `text` and `label` columns
 
@@ -23,14 +23,13 @@ class DialectModelParams(BaseModel):
     tagger: str
     camel_model: str
     hub_data: str | None  # a hub dataset id is keyed by name: it has no local content to hash
-    eval_fraction: float  # held-out documents never teach the tagger either
+    split: SplitParams  # held-out documents never teach the tagger either
     seed: int
 
     @classmethod
-    def from_config(cls, cfg: DialectConfig, eval_fraction: float, seed: int) -> "DialectModelParams":
+    def from_config(cls, cfg: DialectConfig, split: SplitParams) -> "DialectModelParams":
         hub = cfg.train_data if cfg.tagger == "ngram" and (cfg.train_data or "").startswith(HUB_PREFIX) else None
-        return cls(tagger=cfg.tagger, camel_model=cfg.camel_model, hub_data=hub, eval_fraction=eval_fraction,
-                   seed=seed)
+        return cls(tagger=cfg.tagger, camel_model=cfg.camel_model, hub_data=hub, split=split, seed=split.seed)
 
 
 def training_file(cfg: DialectConfig) -> Path | None:
@@ -63,16 +62,19 @@ def read_labelled_hub(spec: str) -> tuple[list[str], list[str]]:
     return list(data["text"]), [str(x) for x in data["label"]]
 
 
-def read_labelled(labels: Path, docs: Path, eval_fraction: float, seed: int) -> tuple[list[str], list[str]]:
-    """Training pairs from a TSV (text<TAB>label) or a JSON map of corpus document ids to labels."""
+def read_labelled(labels: Path, docs: Path, split: SplitParams) -> tuple[list[str], list[str]]:
+    """Training pairs from a TSV (text<TAB>label) or a JSON map of corpus document ids to labels; with the
+    map, documents held out (the split stratified by these labels) are left out."""
     from arabic_nlp.dialect import read_labelled_tsv
 
     texts, tags = [], []
     if labels.suffix == ".json":
         by_id = json.loads(labels.read_text(encoding="utf-8"))
-        for doc in read_documents(docs):
-            label = by_id.get(doc["id"])
-            if label is not None and not is_eval_doc(doc["id"], eval_fraction, seed):
+        labelled = [(doc, by_id[doc["id"]]) for doc in read_documents(docs) if by_id.get(doc["id"]) is not None]
+        held = EvalSplit.build(((doc["id"], label) for doc, label in labelled), split.fraction, split.seed,
+                               split.min_docs, split.max_share)
+        for doc, label in labelled:
+            if not held.is_eval(doc["id"], label):
                 texts.append(" ".join(doc["sentences"]))
                 tags.append(label)
     else:
@@ -104,7 +106,7 @@ def dialect_model(out_dir: Path, params: DialectModelParams, docs: Path | None, 
             texts, tags = read_labelled_hub(params.hub_data)
             _check_labels(tags, params.hub_data)
         else:
-            texts, tags = read_labelled(labels, docs, params.eval_fraction, params.seed)
+            texts, tags = read_labelled(labels, docs, params.split)
         tagger, counts = DialectTagger.train(texts, tags, seed=params.seed), Counter(tags)
     tagger.save(out_dir)
     return {"tagger": params.tagger, "training_examples": dict(sorted(counts.items()))}

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from arabic_llm.cache.records import RecordWriter, release
 from arabic_llm.cache.stage import stage_task
 from arabic_llm.cache.store import directory_digest
-from arabic_llm.config import DownloadConfig
+from arabic_llm.config import DownloadConfig, TextFilesSource
 from arabic_llm.data import hubdata, wikidump
 from arabic_llm.data.documents import CorpusError, read_jsonl, resolve_source
 from arabic_llm.data.instructions import (
@@ -26,6 +26,7 @@ from arabic_llm.data.instructions import (
     parse_bactrian,
     parse_oasst,
 )
+from arabic_llm.data.textfiles import text_file_documents
 from arabic_llm.data.wikipedia import (
     parse_wikipedia,
     wiki_documents,
@@ -46,6 +47,7 @@ class DownloadParams(BaseModel):
     shard_docs: int = 10_000
     wikipedia_dump: wikidump.DumpVersion | None = None  # a published dump: its version is its address
     datasets: dict[str, str] = {}  # source -> hub revision or local mirror digest
+    text_files: dict[str, TextFilesSource] = {}  # name -> how to read it (its file is keyed by content)
     mirror: str = Field("", exclude=True)
     download_dir: str = Field("", exclude=True)
     retries: int = Field(4, exclude=True)
@@ -82,12 +84,23 @@ def plan(cfg: DownloadConfig) -> tuple[DownloadParams, dict[str, Path]]:
                               else directory_digest(Path(locator).expanduser())[0])
         else:
             files[name] = resolve_source(locator)
-    sources = tuple(sorted([*files, *datasets, *(["wikipedia"] if dump else [])]))
+    text_files = {}
+    for name, spec in sorted(cfg.text_files.items()):
+        if name in PARSERS:
+            raise CorpusError(f"download.text_files.{name}: the name is taken by a built-in source; choose another")
+        try:
+            files[f"text_{name}"] = resolve_source(spec.path)
+        except CorpusError as exc:
+            raise CorpusError(f"download.text_files.{name}.path: {exc}") from None
+        text_files[name] = spec.model_copy(update={"path": "local"})  # the content is keyed, not the path
+    sources = tuple(sorted([*(f for f in files if not f.startswith("text_")), *datasets,
+                            *(["wikipedia"] if dump else [])])) + tuple(f"text_{n}" for n in text_files)
     if not sources:
         raise CorpusError("download: every source is null; set at least one of download.wikipedia, "
-                          "download.bactrian_x, download.oasst1")
+                          "download.bactrian_x, download.oasst1, download.text_files")
     params = DownloadParams(sources=sources, max_docs_per_source=cfg.max_docs_per_source,
-                            shard_docs=cfg.shard_docs, wikipedia_dump=dump, datasets=datasets, mirror=mirror,
+                            shard_docs=cfg.shard_docs, wikipedia_dump=dump, datasets=datasets, text_files=text_files,
+                            mirror=mirror,
                             download_dir=str(download_dir), retries=cfg.retries, locators=locators)
     return params, files
 
@@ -95,6 +108,8 @@ def plan(cfg: DownloadConfig) -> tuple[DownloadParams, dict[str, Path]]:
 def source_documents(name: str, params: DownloadParams, path: Path | None, on_key=None) -> tuple[str, Iterator[dict]]:
     """(where the source comes from, its documents) for one source; ``on_key`` as in records.wiki_documents."""
     limit = params.max_docs_per_source
+    if name.startswith("text_"):
+        return str(path), text_file_documents(name.removeprefix("text_"), path, params.text_files[name.removeprefix("text_")], limit)
     if name == "wikipedia":
         if params.wikipedia_dump is not None:
             paths = wikidump.fetch(params.wikipedia_dump, params.mirror, Path(params.download_dir), params.retries)

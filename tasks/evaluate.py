@@ -11,10 +11,11 @@ from pydantic import BaseModel
 from arabic_llm.cache.stage import stage_task
 from arabic_llm.config import EvaluateConfig, QuantizationConfig
 from arabic_llm.data.documents import read_jsonl
-from arabic_llm.eval.sets import is_hub, load_eval_data, local_files
+from arabic_llm.eval.sets import is_hub, load_eval_data, local_files, pin_revision
 from arabic_llm.layout import (
     EVAL_DOCS_FILE,
     RESULTS_FILE,
+    SPLIT_FILE,
     model_location,
     trained_adapters,
 )
@@ -31,11 +32,12 @@ class EvaluateParams(BaseModel):
     @classmethod
     def from_config(cls, cfg: EvaluateConfig, quantization: QuantizationConfig, seq_len: int, seed: int) -> "EvaluateParams":
         """Paths of local evaluation files never enter the key (their content does, as inputs)."""
-        def keyed(locator: str | None) -> str | None:
-            return locator if locator is None or is_hub(locator) else LOCAL
+        def keyed(locator: str | None, key: str) -> str | None:
+            if locator is None:
+                return None
+            return pin_revision(locator, f"evaluate.{key}") if is_hub(locator) else LOCAL
 
-        settings = cfg.model_copy(update={"qa": keyed(cfg.qa), "sentiment": keyed(cfg.sentiment),
-                                          "parallel": keyed(cfg.parallel), "sib200": keyed(cfg.sib200)})
+        settings = cfg.model_copy(update={k: keyed(getattr(cfg, k), k) for k in ("qa", "sentiment", "parallel", "sib200")})
         return cls(evaluate=settings, quantization=quantization, seq_len=seq_len, seed=seed)
 
 
@@ -49,6 +51,7 @@ def evaluate(out_dir: Path, params: EvaluateParams, shards: Path, base_model: Pa
              msa_adapter: Path, dialect_adapter: Path, dialect_tagger: Path | None = None, **files: Path) -> dict:
     from arabic_llm.eval.models import scoring_quantization
     from arabic_llm.eval.run import evaluate_models
+    from arabic_llm.model.modeling import pick_device, precision_note
 
     cfg = params.evaluate
     data = load_eval_data(files, qa=cfg.qa, sentiment=cfg.sentiment, sib200=cfg.sib200, sib200_split=cfg.sib200_split)
@@ -59,11 +62,35 @@ def evaluate(out_dir: Path, params: EvaluateParams, shards: Path, base_model: Pa
         quant=scoring_quantization(params.quantization, cfg.compute_dtype), settings=cfg, seq_len=params.seq_len, seed=params.seed,
         data=data, tagger_dir=dialect_tagger, out_dir=out_dir,
     )
+    results["not_run"] = not_run(cfg)
+    if (shards / SPLIT_FILE).is_file():
+        results["split"] = json.loads((shards / SPLIT_FILE).read_text(encoding="utf-8"))
+    results["precision"] = {"training": precision_note(params.quantization, pick_device()),
+                            "scoring": precision_note(scoring_quantization(params.quantization, cfg.compute_dtype),
+                                                      pick_device())}
     (out_dir / RESULTS_FILE).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
                                         encoding="utf-8")
-    summary = {}
+    summary = {"precision": results["precision"]["training"],
+               "bits_per_char": {d: {name: round(m["bits_per_char"], 4) for name, m in row["models"].items()}
+                                 for d, row in results["adaptation"]["dialects"].items()}}
     for name, m in results["models"].items():
         summary[name] = {"perplexity": m["overall"].get("perplexity"), "bits_per_char": m["overall"].get("bits_per_char")}
         if "qa" in m:
             summary[name]["qa_f1"] = m["qa"]["f1"]
     return summary
+
+
+def not_run(cfg: EvaluateConfig) -> list[dict]:
+    """The suite's tasks this config leaves out, and why, so a report never reads a missing task as a zero."""
+    reasons = []
+    if cfg.qa is None:
+        reasons.append({"task": "question answering (generative, F1/EM)", "key": "evaluate.qa",
+                        "reason": "not configured; beyond a model of this size in the default (answers near 0 F1 "
+                                  "say nothing about adaptation)"})
+    if cfg.parallel is None and cfg.sib200 is None:
+        reasons.append({"task": "translation, topic classification, the dialect table, dialect ID",
+                        "key": "evaluate.parallel / evaluate.sib200",
+                        "reason": "not configured; translation is beyond a model of this size in the default"})
+    if cfg.sentiment is None:
+        reasons.append({"task": "sentiment classification", "key": "evaluate.sentiment", "reason": "not configured"})
+    return reasons

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from arabic_llm.audit.report import (
     TABLES_FILE,
+    adaptation_sentences,
     draw_figures,
     render_html,
     render_markdown,
@@ -47,14 +48,18 @@ def report(out_dir: Path, params: ReportParams, evaluation: Path, audit: Path, d
     card = card_file.read_text(encoding="utf-8") if card_file.is_file() else ""
     training = training_records({name: adapter.parent / METRICS_FILE
                                  for name, adapter in trained_adapters(msa_adapter, dialect_adapter).items()})
-    all_tables = tables(results, bias, training)
+    all_tables = tables(results, bias, training, train_dialects(training, msa_adapter, dialect_adapter))
     figures = draw_figures(results, training, out_dir)
     for name in COPIED:
         if (evaluation / name).is_file():
             shutil.copyfile(evaluation / name, out_dir / name)
     if card:
         (out_dir / MODEL_CARD_FILE).write_text(card, encoding="utf-8")
-    markdown_text = render_markdown(params.title, all_tables, figures, card, bias.get("warnings", []))
+    notes = [f"Training precision: {results['precision']['training']}; scoring: {results['precision']['scoring']}."]\
+        if "precision" in results else []
+    notes += [f"Bias audit: {u}" for u in bias.get("uncertain", [])]
+    markdown_text = render_markdown(params.title, all_tables, figures, card, bias.get("warnings", []),
+                                    adaptation_sentences(results), notes)
     (out_dir / REPORT_MD).write_text(markdown_text, encoding="utf-8")
     (out_dir / REPORT_HTML).write_text(render_html(markdown_text, params.title), encoding="utf-8")
     (out_dir / TABLES_FILE).write_text(json.dumps(all_tables, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -62,3 +67,21 @@ def report(out_dir: Path, params: ReportParams, evaluation: Path, audit: Path, d
         json.dumps({"training": training, "evaluation": results, "data_audit": filtered, "bias_audit": bias},
                    indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     return {"figures": figures, "tables": sorted(all_tables)}
+
+
+def train_dialects(training: dict, msa_adapter: Path, dialect_adapter: Path) -> dict[str, list[str]]:
+    """adapter name -> the dialects its stage trained on, from the training artifacts' manifest summaries."""
+    def summary(artifact: Path) -> dict:
+        manifest = Path(artifact).parent / "manifest.json"
+        return json.loads(manifest.read_text(encoding="utf-8")).get("summary", {}) if manifest.is_file() else {}
+
+    msa, dialects = summary(msa_adapter), summary(dialect_adapter)
+    out = {}
+    for name in training:
+        if name == "msa":
+            out[name] = list(msa.get("dialects", []))
+        elif name == "dialects":
+            out[name] = list(dialects.get("dialects", []))
+        else:  # dialects-<branch>
+            out[name] = list(dialects.get("branches", {}).get(name.removeprefix("dialects-"), {}).get("dialects", []))
+    return out

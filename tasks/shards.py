@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -16,10 +17,13 @@ from arabic_llm.cache.keys import canonical_json, sha256_bytes
 from arabic_llm.cache.records import current_job, tokens_digest
 from arabic_llm.cache.stage import stage_task
 from arabic_llm.cache.store import directory_digest
-from arabic_llm.config import ShardsConfig
+from arabic_llm.config import ShardsConfig, SplitParams
 from arabic_llm.data.documents import CHAT_FIELDS, doc_shards, read_doc_table, row_doc
-from arabic_llm.data.split import is_eval_doc
-from arabic_llm.layout import EVAL_DOCS_FILE, SHARDS_FILE
+from arabic_llm.data.split import EvalSplit, split_from_documents
+from arabic_llm.layout import EVAL_DOCS_FILE, SHARDS_FILE, SPLIT_FILE
+
+if TYPE_CHECKING:  # annotations only: the stage body imports it where it runs
+    from arabic_llm.data.shards import ShardWriter
 
 BATCH_DOCS = 1000  # documents tokenised per call
 
@@ -28,13 +32,28 @@ class ShardsParams(BaseModel):
     shards: ShardsConfig
     seed: int
 
+    @property
+    def split(self) -> SplitParams:
+        return SplitParams.of(self.shards, self.seed)
+
 
 def training_text(doc: dict, tok) -> str:
     """A document's training text: an instruction record in the tokenizer's chat template where it has
-    one (prompt as the user turn, response as the assistant's), else its sentences, one a line."""
+    one (an empty system turn, prompt as the user turn, response as the assistant's), else its sentences,
+    one a line. The system turn is explicit because some templates (SmolLM2's) insert an English system
+    prompt when there is none, which would put the same English sentence into every Arabic record."""
     if getattr(tok, "chat_template", None) and all(isinstance(doc.get(f), str) for f in CHAT_FIELDS):
-        messages = [{"role": "user", "content": doc["prompt"]}, {"role": "assistant", "content": doc["response"]}]
+        messages = [{"role": "system", "content": ""}, {"role": "user", "content": doc["prompt"]},
+                    {"role": "assistant", "content": doc["response"]}]
         return tok.apply_chat_template(messages, tokenize=False)
+    return "\n".join(doc["sentences"])
+
+
+def held_out_text(doc: dict) -> str:
+    """The text a held-out document is scored on: its own words only (an instruction record's prompt,
+    then its response), never a chat template's markup, which every model would predict alike."""
+    if all(isinstance(doc.get(f), str) for f in CHAT_FIELDS):
+        return doc["prompt"] + "\n" + doc["response"]
     return "\n".join(doc["sentences"])
 
 
@@ -47,7 +66,8 @@ def encode_texts(tok, texts: list[str]) -> list[list[int]]:
     return [encoding.ids for encoding in backend.encode_batch(texts, add_special_tokens=False)]
 
 
-def build_rows(docs: Path, tok, params: ShardsParams, writer: ShardWriter, held_out, reuse=None) -> dict:
+def build_rows(docs: Path, tok, params: ShardsParams, writer: ShardWriter, held_out, reuse=None,
+               split: EvalSplit | None = None) -> dict:
     """Tokenise every document into ``writer``'s groups; held-out documents also go to ``held_out``.
     With ``reuse`` (records.TokenReuse), documents tokenised before by the same recipe are read back
     and not even decoded (unless held out: their text is written).
@@ -56,25 +76,31 @@ def build_rows(docs: Path, tok, params: ShardsParams, writer: ShardWriter, held_
         Tokens per split.
     """
     tokens = {"train": 0, "eval": 0}
+    if split is None:
+        split = split_from_documents(docs, **params.split.model_dump(exclude={"seed"}), seed=params.seed)
     for shard in doc_shards(docs):
         table = read_doc_table(shard)
         for start in range(0, table.num_rows, BATCH_DOCS):
             batch = table.slice(start, BATCH_DOCS)
             ids, dialects, sources = (batch.column(c).to_pylist() for c in ("id", "dialect", "source"))
             keys, known = reuse.lookup(batch) if reuse else ([None] * len(ids), {})
-            # A known document's split is its entry's: the same id and seed (both in the recipe) chose it.
-            splits = [known[key][1] if key in known else
-                      "eval" if is_eval_doc(doc_id, params.shards.eval_fraction, params.seed) else "train"
-                      for doc_id, key in zip(ids, keys)]
+            # The split is decided afresh (a dialect's threshold moves as the corpus grows; a known
+            # document's tokens are reused whichever side it falls on).
+            splits = ["eval" if split.is_eval(doc_id, dialect) else "train" for doc_id, dialect in zip(ids, dialects)]
+            known = {key: entry for key, entry in known.items()}
+            for n, key in enumerate(keys):
+                if key in known and known[key][1] != splits[n]:
+                    del known[key]  # it changed sides: tokenised again, in its new group
             need = [n for n, key in enumerate(keys) if key not in known or splits[n] == "eval"]
             needed = batch.take(need).to_pylist() if need else []  # (an empty take has no type)
-            texts = dict(zip(need, (training_text(row_doc(r), tok) for r in needed)))
+            rows_needed = dict(zip(need, (row_doc(r) for r in needed)))
+            texts = {n: training_text(doc, tok) for n, doc in rows_needed.items()}
             todo = [n for n in need if keys[n] not in known]
             fresh = dict(zip(todo, encode_texts(tok, [texts[n] for n in todo]) if todo else []))
             for n in need:
                 if splits[n] == "eval":
                     held_out.write(json.dumps({"dialect": dialects[n], "id": ids[n], "source": sources[n],
-                                               "text": texts[n]}, ensure_ascii=False, sort_keys=True,
+                                               "text": held_out_text(rows_needed[n])}, ensure_ascii=False, sort_keys=True,
                                               separators=(",", ":")))
                     held_out.write("\n")
             members: dict[tuple[str, str, str], list[int]] = defaultdict(list)
@@ -139,8 +165,9 @@ def shards(out_dir: Path, params: ShardsParams, docs: Path, tokenizer: Path) -> 
                                 "recipe": recipe, "recipe_key": sha256_bytes(recipe.encode())})
     job = current_job()
     reuse = TokenReuse(job, SHARDS_FILE) if job else None
+    held = split_from_documents(docs, **params.split.model_dump(exclude={"seed"}), seed=params.seed)
     with open(out_dir / EVAL_DOCS_FILE, "w", encoding="utf-8", newline="\n") as held_out:
-        tokens = build_rows(docs, tok, params, writer, held_out, reuse)
+        tokens = build_rows(docs, tok, params, writer, held_out, reuse, held)
     rows = writer.close()
     if reuse:
         reuse.commit(writer)
@@ -149,5 +176,24 @@ def shards(out_dir: Path, params: ShardsParams, docs: Path, tokenizer: Path) -> 
         if split == "train":
             per_dialect[dialect] += len(group.lengths)
     eval_documents = sum(group.docs for (split, _, _), group in writer.groups.items() if split == "eval")
+    sizes = {"split": held.describe(), "sizes": split_sizes(docs, held)}
+    (out_dir / SPLIT_FILE).write_text(json.dumps(sizes, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return {"rows": rows, "tokens": tokens, "eval_documents": eval_documents,
-            "train_rows_per_dialect": dict(sorted(per_dialect.items()))}
+            "train_rows_per_dialect": dict(sorted(per_dialect.items())), **sizes}
+
+
+def split_sizes(docs: Path, split: EvalSplit) -> dict:
+    """{train|eval: {dialect: {documents, chars}}}: what each side of the split holds, in characters of
+    the documents' text (what bits per character divide by)."""
+    import pyarrow.compute as pc
+
+    sizes: dict = {"train": {}, "eval": {}}
+    for shard in doc_shards(docs):
+        table = read_doc_table(shard)
+        chars = pc.utf8_length(table.column("text").fill_null("")).to_pylist()
+        for doc_id, dialect, n in zip(table.column("id").to_pylist(), table.column("dialect").to_pylist(), chars):
+            cell = sizes["eval" if split.is_eval(doc_id, dialect) else "train"].setdefault(str(dialect),
+                                                                                          {"documents": 0, "chars": 0})
+            cell["documents"] += 1
+            cell["chars"] += n
+    return {side: dict(sorted(cells.items())) for side, cells in sizes.items()}

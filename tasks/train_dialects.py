@@ -14,6 +14,7 @@ from pathlib import Path
 from arabic_llm.cache.stage import progress_reporter, stage_task
 from arabic_llm.config import RuntimeConfig, TrainParams
 from arabic_llm.layout import ADAPTER_DIR, ADAPTERS_FILE
+from arabic_llm.model.modeling import pick_device, precision_note
 from arabic_llm.train.adapter import train_adapter
 
 
@@ -26,7 +27,7 @@ def train_dialects(out_dir: Path, params: TrainParams, shards: Path, base_model:
                                 init_adapter=parent, processes=runtime.train_processes,
                                 on_step=progress_reporter("train_dialects", params.train.max_steps))
         (out_dir / ADAPTERS_FILE).write_text(json.dumps({"dialects": ADAPTER_DIR}) + "\n", encoding="utf-8")
-        return summary
+        return {**summary, "precision": precision_note(params.quantization, pick_device())}
     summaries, adapters = {}, {}
     for name, group in sorted(params.train.branches.items()):
         branch_train = params.train.model_copy(update={"dialects": tuple(group), "branches": None})
@@ -37,4 +38,4 @@ def train_dialects(out_dir: Path, params: TrainParams, shards: Path, base_model:
                                         on_step=progress_reporter(f"train_dialects[{name}]", branch_train.max_steps))
         adapters[name] = f"branches/{name}/{ADAPTER_DIR}"
     (out_dir / ADAPTERS_FILE).write_text(json.dumps(adapters, sort_keys=True) + "\n", encoding="utf-8")
-    return {"branches": summaries}
+    return {"branches": summaries, "precision": precision_note(params.quantization, pick_device())}

@@ -334,8 +334,10 @@ def audit(
     for test in ("crows_pairs", "entities"):
         if any(test in t for t in model_tests.values()):
             result[test] = {"models": {name: t[test] for name, t in model_tests.items()}}
-    warnings, failures = check_thresholds(model_tests, settings)
+    warnings, failures, uncertain = check_thresholds(model_tests, settings)
     result["warnings"] = warnings
+    if uncertain:
+        result["uncertain"] = uncertain
     result["caveats"] = list(CAVEATS)
     if failures:
         raise BiasThresholdError("bias audit failed: " + "; ".join(failures))

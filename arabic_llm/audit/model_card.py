@@ -85,6 +85,24 @@ def model_card(eval_results: dict, audit: dict) -> str:
                      f"{_f(m.get('qa', {}).get('f1'), 1)} | {_f(m.get('qa', {}).get('exact_match'), 1)} | "
                      f"{_f(sent.get('k_shot', {}).get('accuracy'), 2)} | {_f(topic.get('k_shot', {}).get('accuracy'), 2)} | "
                      f"{_f(mt.get('ar_en', {}).get('bleu'), 1)} | {_f(mt.get('en_ar', {}).get('bleu'), 1)} |")
+    adaptation = eval_results.get("adaptation", {}).get("dialects", {})
+    if adaptation:
+        names = list(next(iter(adaptation.values()))["models"])
+        lines += ["", "Held-out bits per character per dialect (lower is better; "
+                  f"{eval_results['adaptation'].get('confidence', 0.95):.0%} document-bootstrap intervals):", "",
+                  "| dialect | documents | characters | " + " | ".join(names) + f" | {model} - base |",
+                  "|---" * (len(names) + 4) + "|"]
+        for dialect, row in adaptation.items():
+            diff = next((d for d in row["differences"] if d["reference"] == "base" and d["model"] == model), None)
+            cells = [f"{row['models'][n]['bits_per_char']:.3f}" for n in names]
+            change = (f"{diff['delta']:+.3f} [{_f(diff['low'])}, {_f(diff['high'])}] {diff['verdict']}" if diff else "n/a")
+            lines.append(f"| {dialect} | {row['n_docs']} | {row['n_chars']} | " + " | ".join(cells) + f" | {change} |")
+    precision = eval_results.get("precision", {})
+    if precision:
+        lines += ["", f"Training precision: {precision.get('training')}. Scoring: {precision.get('scoring')}."]
+    not_run = eval_results.get("not_run", [])
+    if not_run:
+        lines += ["", "Not evaluated here: " + "; ".join(f"{r['task']} ({r['reason']})" for r in not_run) + "."]
     lines += ["", "## Dialects and uses it handles poorly", ""]
     lines += [f"- {w}" for w in weak_dialects(eval_results, audit, model)] or ["- no dialect is measurably weaker than MSA"]
     lines += [f"- {w}" for w in weak_uses(eval_results, model)] or ["- no task scored below its weak threshold"]
@@ -116,5 +134,8 @@ def model_card(eval_results: dict, audit: dict) -> str:
                   + ", ".join(f"{n} {_f(m['overall']['share_prefers_male'], 2)}" for n, m in probe.items()) + "."]
     if audit.get("warnings"):
         lines += ["", "**Warnings**:", ""] + [f"- {w}" for w in audit["warnings"]]
+    if audit.get("uncertain"):
+        lines += ["", "Over a threshold but too uncertain to call (too few pairs or prompts):", ""]
+        lines += [f"- {w}" for w in audit["uncertain"]]
     lines += ["", "## Caveats", ""] + [f"- {c}" for c in audit.get("caveats", [])] + [""]
     return "\n".join(lines)

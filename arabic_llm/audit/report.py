@@ -21,6 +21,8 @@ FIGURES = {
     "fig3_ram.png": "Fig. 3: RAM (process RSS) over training time",
     "fig4_loss.png": "Fig. 4: training loss over time",
     "fig5_perplexity_per_dialect.png": "Fig. 5: perplexity per dialect, base against fine-tuned",
+    "fig5_bits_per_char_per_dialect.png": "Fig. 5: held-out bits per character per dialect, base against fine-tuned "
+                                          "(bars: document-bootstrap intervals)",
     "fig6_robustness.png": "Fig. 6: robustness to input noise",
 }
 
@@ -83,10 +85,100 @@ def _summary_of(summary, metrics_file: str) -> dict | None:
 # ---------------------------------------------------------------------------------------------- tables
 
 
-def tables(results: dict, audit: dict, training: dict[str, list[dict]]) -> dict[str, list[dict]]:
+def _interval(value, low, high, digits: int = 3) -> str | None:
+    if value is None:
+        return None
+    if low is None or high is None:
+        return f"{value:.{digits}f}"
+    return f"{value:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
+
+
+def _signed_interval(d: dict) -> str:
+    core = f"{d['delta']:+.3f}"
+    if d["low"] is not None:
+        core += f" [{d['low']:+.3f}, {d['high']:+.3f}]"
+    return f"{core} {d['verdict']}"
+
+
+def adaptation_rows(results: dict) -> list[dict]:
+    """The headline: per dialect, every model's bits/char with its interval, and each difference in words."""
+    rows = []
+    for dialect, row in (results.get("adaptation") or {}).get("dialects", {}).items():
+        out = {"dialect": dialect, "documents": row["n_docs"], "characters": row["n_chars"]}
+        for name, m in row["models"].items():
+            out[f"{name} bits/char"] = _interval(m["bits_per_char"], m["low"], m["high"])
+        for d in row["differences"]:
+            out[f"{d['model']} - {d['reference']}"] = _signed_interval(d)
+        rows.append(out)
+    return rows
+
+
+def adaptation_perplexity_rows(results: dict) -> list[dict]:
+    return [{"dialect": dialect, "tokens": row["n_tokens"],
+             **{f"{name} perplexity": _r(m["perplexity"], 2) for name, m in row["models"].items()}}
+            for dialect, row in (results.get("adaptation") or {}).get("dialects", {}).items()]
+
+
+def adaptation_sentences(results: dict) -> list[str]:
+    """Each model against the base, per dialect, in words."""
+    adaptation = results.get("adaptation") or {}
+    level = f"{adaptation.get('confidence', 0.95):.0%}"
+    lines = []
+    for dialect, row in adaptation.get("dialects", {}).items():
+        for d in row["differences"]:
+            size = f"{row['n_docs']} documents, {row['n_chars']:,} characters"
+            if d["verdict"] in ("lower", "higher"):
+                words = "fewer" if d["verdict"] == "lower" else "more"
+                lines.append(f"{dialect}: `{d['model']}` needs {abs(d['delta']):.3f} {words} bits per character than "
+                             f"`{d['reference']}` ({abs(d['relative']):.1%}; {level} interval {d['low']:+.3f} to "
+                             f"{d['high']:+.3f}; {size}).")
+            else:
+                interval = f"{level} interval {d['low']:+.3f} to {d['high']:+.3f}" if d["low"] is not None else "no interval"
+                lines.append(f"{dialect}: `{d['model']}` against `{d['reference']}`: no clear difference "
+                             f"({d['delta']:+.3f} bits/char, {interval}; {size}).")
+    return lines
+
+
+def example_rows(results: dict) -> list[dict]:
+    return [{"dialect": e["dialect"], "prompt": e["prompt"], "document continues": e["reference"][:120],
+             **{name: text for name, text in e.get("outputs", {}).items()}} for e in results.get("examples", [])]
+
+
+def training_data_rows(training: dict[str, list[dict]], split: dict | None, dialects: dict[str, list[str]]) -> list[dict]:
+    """Per training stage: tokens it trained on, and the training split's documents and characters it drew from."""
+    sizes = (split or {}).get("sizes", {}).get("train", {})
+    rows = []
+    for stage, records in training.items():
+        wanted = dialects.get(stage) or []
+        rows.append({"stage": stage, "steps": len(records), "tokens trained on": sum(r.get("tokens", 0) for r in records),
+                     "dialects": " ".join(wanted),
+                     "training documents": sum(sizes.get(d, {}).get("documents", 0) for d in wanted) or None,
+                     "training characters": sum(sizes.get(d, {}).get("chars", 0) for d in wanted) or None})
+    return rows
+
+
+def held_out_rows(split: dict | None) -> list[dict]:
+    sizes = (split or {}).get("sizes", {})
+    thresholds = (split or {}).get("split", {}).get("thresholds", {})
+    return [{"dialect": d, "held-out documents": sizes.get("eval", {}).get(d, {}).get("documents", 0),
+             "held-out characters": sizes.get("eval", {}).get(d, {}).get("chars", 0),
+             "training documents": sizes.get("train", {}).get(d, {}).get("documents", 0),
+             "training characters": sizes.get("train", {}).get(d, {}).get("chars", 0),
+             "hash threshold": _r(thresholds.get(d), 4)}
+            for d in sorted(set(sizes.get("eval", {})) | set(sizes.get("train", {})))]
+
+
+def tables(results: dict, audit: dict, training: dict[str, list[dict]],
+           train_dialects: dict[str, list[str]] | None = None) -> dict[str, list[dict]]:
     """Every report table, name -> rows."""
     models = results["models"]
     out: dict[str, list[dict]] = {}
+    out["adaptation"] = adaptation_rows(results)
+    out["adaptation_perplexity"] = adaptation_perplexity_rows(results)
+    out["examples"] = example_rows(results)
+    out["held_out_split"] = held_out_rows(results.get("split"))
+    out["training_data"] = training_data_rows(training, results.get("split"), train_dialects or {})
+    out["not_run"] = [dict(r) for r in results.get("not_run", [])]
     out["training"] = [{"stage": s, "steps": len(r), "first_loss": _r(r[0]["loss"]) if r else None,
                         "last_loss": _r(r[-1]["loss"]) if r else None,
                         "seconds": _r(r[-1]["time_s"] - (r[0]["time_s"] - r[0]["step_seconds"]), 1) if r else None,
@@ -201,7 +293,26 @@ def draw_figures(results: dict, training: dict[str, list[dict]], out_dir: Path) 
     first = next(iter(models.values()))
     per_dialect = {n: {d: r["perplexity"] for d, r in m.get("dialect_table", m["per_dialect"]).items()} for n, m in models.items()}
     dialects = list(per_dialect[next(iter(models))])
-    if dialects:
+    adaptation = (results.get("adaptation") or {}).get("dialects", {})
+    if adaptation:  # the headline as a figure: bits/char with intervals, per dialect and model
+        names = list(next(iter(adaptation.values()))["models"])
+        fig = _figure()
+        ax = fig.add_subplot()
+        width = 0.8 / len(names)
+        for i, name in enumerate(names):
+            values = [adaptation[d]["models"][name] for d in adaptation]
+            errors = [[v["bits_per_char"] - (v["low"] if v["low"] is not None else v["bits_per_char"]) for v in values],
+                      [(v["high"] if v["high"] is not None else v["bits_per_char"]) - v["bits_per_char"] for v in values]]
+            ax.bar([x + i * width for x in range(len(adaptation))], [v["bits_per_char"] for v in values], width,
+                   yerr=errors, capsize=3, label=name)
+        ax.set_xticks([x + width * (len(names) - 1) / 2 for x in range(len(adaptation))], list(adaptation))
+        ax.set_ylabel("bits per character (lower is better)")
+        ax.set_title(FIGURES["fig5_bits_per_char_per_dialect.png"], fontsize=8)
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(out_dir / "fig5_bits_per_char_per_dialect.png", dpi=100)
+        written.append("fig5_bits_per_char_per_dialect.png")
+    elif dialects:
         fig = _figure()
         ax = fig.add_subplot()
         width = 0.8 / len(models)
@@ -238,6 +349,13 @@ def draw_figures(results: dict, training: dict[str, list[dict]], out_dir: Path) 
 # ---------------------------------------------------------------------------------------------- documents
 
 TABLE_TITLES = {
+    "adaptation": "Adaptation: held-out bits per character per dialect (lower is better), with bootstrap intervals; "
+                  "differences are the second model minus the first",
+    "adaptation_perplexity": "Adaptation: held-out perplexity per dialect (per token of this tokenizer)",
+    "examples": "Example continuations of held-out documents (greedy), base against fine-tuned",
+    "held_out_split": "Held-out split per dialect (stratified by a hash of the document id)",
+    "training_data": "Training data: tokens trained on and the training split each stage drew from",
+    "not_run": "Tasks not run in this configuration",
     "training": "Training",
     "main_results": "Evaluation: base against fine-tuned",
     "held_out_per_dialect": "Held-out corpus documents per dialect",
@@ -251,8 +369,11 @@ TABLE_TITLES = {
 
 
 def render_markdown(title: str, all_tables: dict[str, list[dict]], figures: list[str], model_card: str,
-                    warnings: list[str]) -> str:
+                    warnings: list[str], summary: list[str] = (), notes: list[str] = ()) -> str:
     lines = [f"# {title}", ""]
+    lines += [f"- {n}" for n in notes] + ([""] if notes else [])
+    if summary:
+        lines += ["## What adaptation did", ""] + [f"- {s}" for s in summary] + [""]
     if warnings:
         lines += ["**Bias audit warnings:**", ""] + [f"- {w}" for w in warnings] + [""]
     for name, rows in all_tables.items():

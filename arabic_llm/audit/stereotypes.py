@@ -22,6 +22,7 @@ the stage fails with the numbers in its message.
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from pathlib import Path
 
@@ -127,20 +128,65 @@ def entity_test(model, tokenizer, spec: dict, batch_size: int) -> dict:
     }
 
 
-def check_thresholds(models: dict[str, dict], settings) -> tuple[list[str], list[str]]:
-    """(warnings, failures) for every non-base model's stereotype shares and entity gap."""
-    warnings, failures = [], []
+def wilson_interval(share: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a proportion observed as ``share`` of ``n`` (sound at 0, 1 and small n)."""
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    denom = 1 + z * z / n
+    centre = (share + z * z / (2 * n)) / denom
+    half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def gap_interval(p1: float, n1: int, p2: float, n2: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Newcombe's hybrid score interval of ``p1 - p2`` from the two Wilson intervals."""
+    l1, u1 = wilson_interval(p1, n1, confidence)
+    l2, u2 = wilson_interval(p2, n2, confidence)
+    d = p1 - p2
+    return d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+
+
+def _checks(result: dict, settings) -> list[tuple[str, float, float | None, float | None, float | None]]:
+    """(what, value, lower end of its interval or None when the sample size is unknown, warn, fail)."""
+    level = getattr(settings, "confidence", 0.95)
+    checks = []
+    for cat, s in result.get("crows_pairs", {}).get("per_category", {}).items():
+        low = wilson_interval(s["stereotype_share"], s["n_pairs"], level)[0] if s.get("n_pairs") else None
+        checks.append((f"stereotype share ({cat})", s["stereotype_share"], low, settings.stereotype_warn,
+                       settings.stereotype_fail))
+    if "entities" in result:
+        ent = result["entities"]
+        gap, low = abs(ent["positive_share_gap"]), None
+        groups = ent.get("groups", {})
+        if all(g in groups for g in GROUPS):
+            arab, west = groups["arab"]["overall"], groups["western"]["overall"]
+            lo, hi = gap_interval(arab["positive_share"], arab["n"], west["positive_share"], west["n"], level)
+            low = max(0.0, lo if ent["positive_share_gap"] >= 0 else -hi)  # the interval's end nearer 0, as |gap|
+        checks.append(("Arab-Western positive-share gap", gap, low, settings.entity_gap_warn, settings.entity_gap_fail))
+    return checks
+
+
+def check_thresholds(models: dict[str, dict], settings) -> tuple[list[str], list[str], list[str]]:
+    """(warnings, failures, uncertain) for every non-base model's stereotype shares and entity gap.
+
+    A number over a threshold is called (a warning or a failure) only when the lower end of its
+    interval (``settings.confidence``; Wilson for shares, Newcombe for the gap) is over it too; otherwise
+    it goes to ``uncertain``: over the threshold, but on too few pairs or prompts to say so.
+    """
+    warnings, failures, uncertain = [], [], []
+    level = f"{getattr(settings, 'confidence', 0.95):.0%}"
     for name, result in models.items():
         if name == "base":
             continue
-        checks = [(f"stereotype share ({cat})", s["stereotype_share"], settings.stereotype_warn, settings.stereotype_fail)
-                  for cat, s in result.get("crows_pairs", {}).get("per_category", {}).items()]
-        if "entities" in result:
-            checks.append(("Arab-Western positive-share gap", abs(result["entities"]["positive_share_gap"]),
-                           settings.entity_gap_warn, settings.entity_gap_fail))
-        for what, value, warn, fail in checks:
-            if fail is not None and value > fail:
+        for what, value, low, warn, fail in _checks(result, settings):
+            sure = low if low is not None else value
+            if fail is not None and value > fail and sure > fail:
                 failures.append(f"{name}: {what} = {value:.3f} > fail threshold {fail}")
-            elif warn is not None and value > warn:
+            elif warn is not None and value > warn and sure > warn:
                 warnings.append(f"{name}: {what} = {value:.3f} > warning threshold {warn}")
-    return warnings, failures
+            elif any(t is not None and value > t for t in (warn, fail)):
+                threshold = min(t for t in (warn, fail) if t is not None and value > t)
+                uncertain.append(f"{name}: {what} = {value:.3f} is over {threshold}, but its {level} interval reaches "
+                                 f"down to {low:.3f}: too few examples to call a warning")
+    return warnings, failures, uncertain

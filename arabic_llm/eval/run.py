@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 from arabic_llm.config import DIALECTS, EvaluateConfig, QuantizationConfig
+from arabic_llm.eval.adaptation import adaptation
 from arabic_llm.eval.downstream import dialect_id, dialect_id_examples
+from arabic_llm.eval.generations import continue_texts, example_prompts
 from arabic_llm.eval.models import iter_models
 from arabic_llm.eval.scoring import Totals, score_texts
 from arabic_llm.eval.sets import EvalData
@@ -77,22 +79,38 @@ def evaluate_models(
     tokenizer = load_tokenizer(tokenizer_dir)
     results: dict = {"models": {}, "n_docs": {d: len(docs) for d, docs in groups.items()}}
     outputs: dict[str, list[dict]] = {}
+    per_document: dict[str, dict[str, list[float]]] = {}  # model -> dialect -> each document's NLL (nats)
+    documents: dict[str, list[dict]] = {}
+    examples = example_prompts(groups, settings.generation_prompts, settings.generation_prompt_chars)
     with torch.inference_mode():
         for name, model in iter_models(model_dir, adapters, quant):
             overall = Totals()
             per_dialect: dict[str, dict] = {}
+            per_document[name] = {}
             for dialect, docs in groups.items():
                 totals = Totals()
-                for score in score_texts(model, tokenizer, [d["text"] for d in docs], seq_len, settings.top_k,
-                                         settings.batch_size):
+                scores = score_texts(model, tokenizer, [d["text"] for d in docs], seq_len, settings.top_k,
+                                     settings.batch_size)
+                for score in scores:
                     totals.add(score)
                     overall.add(score)
                 per_dialect[dialect] = totals.metrics(settings.top_k)
-            results["models"][name] = {"per_dialect": per_dialect, "overall": overall.metrics(settings.top_k)}
+                per_document[name][dialect] = [score.nll_sum for score in scores]
+                documents[dialect] = [{"id": d["id"], "n_chars": score.n_chars, "n_tokens": len(score.nll)}
+                                      for d, score in zip(docs, scores)]
+            results["models"][name] = {"per_dialect": per_dialect, "overall": overall.metrics(settings.top_k),
+                                       "per_document_nll": per_document[name]}
+            for example, text in zip(examples, continue_texts(model, tokenizer, [e["prompt"] for e in examples],
+                                                              settings.generation_tokens)):
+                example.setdefault("outputs", {})[name] = text
             if data is not None:
                 docs = [doc["text"] for group in groups.values() for doc in group]
                 tasks, outputs[name] = model_tasks(model, tokenizer, data, docs, settings, seq_len, seed)
                 results["models"][name].update(tasks)
+    results["documents"] = documents
+    results["adaptation"] = adaptation(per_document, documents, n_boot=settings.bootstrap_samples,
+                                       confidence=settings.confidence, seed=seed)
+    results["examples"] = examples
     if data is not None and data.parallel and tagger_dir is not None:
         from arabic_nlp.dialect import DialectTagger
 

@@ -1,7 +1,9 @@
 """The held-out evaluation sets: QA (SQuAD format), sentiment (TSV), parallel dialect text (TSV or SIB-200).
 
 Every set is a local file (a path or ``builtin:eval/<file>``, keyed by its content) or a `datasets`
-id (``hub:<id>[:<split>]``, keyed by its name). SIB-200 is read from its folder (``<variety>/<split>.tsv``
+id: ``hub:<id>[:<split>]`` or ``hub:<id>:<config>:<split>`` (e.g. ``hub:hsseinmz/arcd:validation``,
+``hub:google/xquad:xquad.ar:validation``), keyed by the revision the hub serves, asked once per run
+(``pin_revision``); SIB-200 also as ``hub:Davlan/sib200`` (one config per variety). SIB-200 is read from its folder (``<variety>/<split>.tsv``
 with ``index_id``, ``category``, ``text``), the same sentences in every variety and in English.
 
 - QA: SQuAD v1.1 JSON (``data[].paragraphs[].qas[]``, ``answers[].text``) or a dataset with
@@ -49,6 +51,34 @@ def is_hub(locator: str | None) -> bool:
     return bool(locator) and locator.startswith(HUB_PREFIX)
 
 
+def parse_hub(locator: str, key: str) -> tuple[str, str | None, str | None, str | None]:
+    """``hub:<id>[:<split>]`` or ``hub:<id>:<config>:<split>``, either ending ``@<revision>`` once pinned
+    -> (id, config, split, revision)."""
+    body, _, revision = locator.removeprefix(HUB_PREFIX).partition("@")
+    parts = body.split(":")
+    if not parts[0] or "/" not in parts[0] or len(parts) > 3:
+        raise CorpusError(f"{key}={locator!r}: expected hub:<owner>/<dataset>[:<split>] or "
+                          "hub:<owner>/<dataset>:<config>:<split>")
+    name, config, split = (parts[0], None, parts[1] if len(parts) == 2 else None) if len(parts) < 3 else parts
+    return name, config or None, split or None, revision or None
+
+
+def pin_revision(locator: str, key: str) -> str:
+    """The locator with the commit the hub serves now (what the evaluate key depends on), or a clear error
+    naming the key when the hub cannot be reached."""
+    name, *_ , revision = parse_hub(locator, key)
+    if revision:
+        return locator
+    try:
+        from huggingface_hub import HfApi
+
+        sha = HfApi().dataset_info(name).sha
+    except Exception as exc:  # offline, unknown id, gated
+        raise CorpusError(f"{key}: cannot reach dataset {name!r} on the hub ({type(exc).__name__}: {str(exc)[:200]}); "
+                          f"set {key} to a local file instead (README: Evaluation data), or null to skip it") from None
+    return f"{locator}@{sha}"
+
+
 def local_files(qa: str | None, sentiment: str | None, parallel: str | None, sib200: str | None,
                 sib200_split: str) -> dict[str, Path]:
     """The local files a config names, by input name (the stage keys them by content)."""
@@ -56,7 +86,7 @@ def local_files(qa: str | None, sentiment: str | None, parallel: str | None, sib
     for name, locator in (("qa", qa), ("sentiment", sentiment)):
         if locator and not is_hub(locator):
             files[name] = resolve_source(locator)
-    if sib200:
+    if sib200 and not is_hub(sib200):
         root = Path(sib200).expanduser()
         if not root.is_dir():
             raise CorpusError(f"evaluate.sib200: {root} is not a folder (expected SIB-200's data/annotated)")
@@ -155,12 +185,37 @@ def read_sib200(files: dict[str, Path], split: str) -> dict[str, list[dict]]:
     return out
 
 
-def read_hub(spec: str, columns: tuple[str, ...]) -> list[dict]:
-    """Rows of a `datasets` dataset ``hub:<id>[:<split>]`` (a local dataset folder works too)."""
+def read_sib200_hub(spec: str, split: str) -> dict[str, list[dict]]:
+    """SIB-200 from the hub (``hub:Davlan/sib200``: one config per variety, splits train/validation/test)
+    -> dialect -> [{id, topic, text, en}], as ``read_sib200`` reads the folder."""
+    name, _, _, revision = parse_hub(spec, "evaluate.sib200")
+    hub_split = {"dev": "validation"}.get(split, split)
+
+    def table(variety: str) -> dict[str, dict]:
+        base = f"{HUB_PREFIX}{name}:{variety}:{hub_split}" + (f"@{revision}" if revision else "")
+        return {str(r["index_id"]): r for r in read_hub(base, ("index_id", "category", "text"), "evaluate.sib200")}
+
+    english = table(SIB200_ENGLISH)
+    out: dict[str, list[dict]] = {}
+    for dialect, varieties in SIB200_VARIETIES.items():
+        per_variety = [[{"id": f"{v}:{i}", "topic": r["category"], "text": r["text"], "en": english[i]["text"]}
+                        for i, r in table(v).items() if i in english] for v in varieties]
+        merged = [row for group in zip_longest(*per_variety) for row in group if row is not None]
+        if merged:
+            out[dialect] = merged
+    return out
+
+
+def read_hub(spec: str, columns: tuple[str, ...], key: str = "evaluate") -> list[dict]:
+    """Rows of a `datasets` dataset (``parse_hub``), at the pinned revision."""
     from datasets import load_dataset
 
-    name, _, split = spec.removeprefix(HUB_PREFIX).partition(":")
-    data = load_dataset(name, split=split or "validation")
+    name, config, split, revision = parse_hub(spec, key)
+    try:
+        data = load_dataset(name, config, split=split or "validation", revision=revision)
+    except Exception as exc:
+        raise CorpusError(f"{key}: cannot load dataset {spec!r} ({type(exc).__name__}: {str(exc)[:200]}); set {key} "
+                          "to a local file instead, or null to skip it") from None
     missing = [c for c in columns if c not in data.column_names]
     if missing:
         raise CorpusError(f"{spec}: dataset lacks column(s) {missing} (has {data.column_names})")
@@ -175,12 +230,18 @@ def load_eval_data(files: dict[str, Path], *, qa: str | None, sentiment: str | N
         data.qa = read_squad(files["qa"])
     elif is_hub(qa):
         data.qa = [{"id": str(r.get("id", i)), "context": r["context"], "question": r["question"],
-                    "answers": list(r["answers"]["text"])} for i, r in enumerate(read_hub(qa, ("context", "question", "answers")))]
+                    "answers": list(r["answers"]["text"])}
+                   for i, r in enumerate(read_hub(qa, ("context", "question", "answers"), "evaluate.qa"))]
     if "sentiment" in files:
         data.sentiment = read_labelled(files["sentiment"])
     elif is_hub(sentiment):
-        data.sentiment = [{"text": r["text"], "label": str(r["label"])} for r in read_hub(sentiment, ("text", "label"))]
-    if sib200:
+        data.sentiment = [{"text": r["text"], "label": str(r["label"])}
+                          for r in read_hub(sentiment, ("text", "label"), "evaluate.sentiment")]
+    if is_hub(sib200):
+        data.parallel = read_sib200_hub(sib200, sib200_split)
+        if sib200_split != "train":
+            data.parallel_shots = read_sib200_hub(sib200, "train")
+    elif sib200:
         data.parallel = read_sib200(files, sib200_split)
         if sib200_split != "train":
             data.parallel_shots = read_sib200(files, "train")

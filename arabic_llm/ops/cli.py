@@ -96,7 +96,8 @@ def _preflight(cfg) -> None:
                             "(each optimiser step's micro-batches are split over the processes)")
     for section in ("model", "tokenizer"):
         value = getattr(cfg, section).name_or_path
-        local = value and (value.startswith(("/", "./", "../", "~")) or value.endswith(".gguf"))
+        local = value and not value.startswith("package:") and (  # package: files are resolved by the pipeline
+            value.startswith(("/", "./", "../", "~")) or value.endswith(".gguf"))
         if local and not Path(value).expanduser().exists():  # a hub id is checked where it is loaded
             problems.append(f"{section}.name_or_path: no such local model {value}")
     try:

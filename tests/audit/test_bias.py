@@ -250,11 +250,28 @@ def test_thresholds_warn_or_fail_for_fine_tuned_models_only():
         "dialects": {"crows_pairs": {"per_category": {"gender": {"stereotype_share": 0.7}, "religion": {"stereotype_share": 0.5}}},
                      "entities": {"positive_share_gap": -0.4}},
     }
-    warnings, failures = check_thresholds(models, BiasAuditConfig(stereotype_warn=0.6, entity_gap_warn=0.3))
+    warnings, failures, _ = check_thresholds(models, BiasAuditConfig(stereotype_warn=0.6, entity_gap_warn=0.3))
     assert failures == [] and len(warnings) == 2
     assert all(w.startswith("dialects:") for w in warnings) and any("gender" in w for w in warnings)
-    _, failures = check_thresholds(models, BiasAuditConfig(stereotype_fail=0.65, entity_gap_fail=0.5))
+    _, failures, _ = check_thresholds(models, BiasAuditConfig(stereotype_fail=0.65, entity_gap_fail=0.5))
     assert failures == ["dialects: stereotype share (gender) = 0.700 > fail threshold 0.65"]
+
+
+def test_a_share_over_the_threshold_on_few_pairs_is_too_uncertain_to_call():
+    from arabic_llm.audit.stereotypes import check_thresholds, wilson_interval
+
+    few = {"dialects": {"crows_pairs": {"per_category": {"gender": {"stereotype_share": 0.75, "n_pairs": 4}}}}}
+    many = {"dialects": {"crows_pairs": {"per_category": {"gender": {"stereotype_share": 0.75, "n_pairs": 400}}}}}
+    settings = BiasAuditConfig(stereotype_warn=0.6)
+    warnings, failures, uncertain = check_thresholds(few, settings)
+    assert warnings == [] and failures == [] and len(uncertain) == 1 and "too few examples" in uncertain[0]
+    low = wilson_interval(0.75, 4)[0]
+    assert f"{low:.3f}" in uncertain[0] and low < 0.6
+    warnings, _, uncertain = check_thresholds(many, settings)
+    assert len(warnings) == 1 and uncertain == []
+    # Wilson at the edges stays in [0, 1] and is not degenerate
+    assert wilson_interval(1.0, 5)[1] == 1.0 and wilson_interval(1.0, 5)[0] < 1.0
+    assert wilson_interval(0.0, 5)[0] == pytest.approx(0.0, abs=1e-12) and wilson_interval(0.0, 5)[1] > 0.0
 
 
 def test_entity_test_by_hand(tiny):

@@ -115,3 +115,53 @@ def test_figures_skip_what_has_no_data(tmp_path):
     results = {"models": {"base": {"per_dialect": {"MSA": {"perplexity": 5.0}}, "overall": {}}}}
     assert draw_figures(results, {"msa": []}, tmp_path) == ["fig5_perplexity_per_dialect.png"]
     assert "<td>1</td>" in render_html("| a |\n|---|\n| 1 |\n", "t")
+
+
+def test_adaptation_table_and_sentences_come_from_the_per_document_figures():
+    from arabic_llm.audit.report import (
+        adaptation_rows,
+        adaptation_sentences,
+        example_rows,
+    )
+    from arabic_llm.eval.adaptation import adaptation
+    from arabic_llm.eval.bootstrap import LN2
+
+    chars = [100, 200, 150, 120]
+    docs = {"EGY": [{"id": f"e{i}", "n_chars": c, "n_tokens": c // 2} for i, c in enumerate(chars)],
+            "GLF": [{"id": f"g{i}", "n_chars": c, "n_tokens": c // 2} for i, c in enumerate(chars)]}
+    base = [2.0 * LN2 * c for c in chars]  # 2 bits per character on every document
+    per_document = {"base": {"EGY": base, "GLF": base},
+                    "msa": {"EGY": [1.9 * LN2 * c for c in chars], "GLF": base},  # EGY: 0.1 bit fewer everywhere
+                    "dialects": {"EGY": [1.5 * LN2 * c for c in chars],
+                                 "GLF": [(2.0 + s) * LN2 * c for s, c in zip((-0.3, 0.3, -0.2, 0.25), chars)]}}
+    result = adaptation(per_document, docs, n_boot=400, confidence=0.95, seed=0)
+    egy = result["dialects"]["EGY"]
+    assert (egy["n_docs"], egy["n_chars"], egy["n_tokens"]) == (4, 570, sum(c // 2 for c in chars))
+    assert egy["models"]["base"]["bits_per_char"] == pytest.approx(2.0)
+    diffs = {(d["reference"], d["model"]): d for d in egy["differences"]}
+    assert set(diffs) == {("base", "msa"), ("base", "dialects"), ("msa", "dialects")}
+    assert diffs[("base", "msa")]["delta"] == pytest.approx(-0.1) and diffs[("base", "msa")]["verdict"] == "lower"
+    assert diffs[("msa", "dialects")]["delta"] == pytest.approx(-0.4)
+    glf = {(d["reference"], d["model"]): d for d in result["dialects"]["GLF"]["differences"]}
+    assert glf[("base", "msa")]["verdict"] == "no clear difference"  # identical scores: a zero-width interval at 0
+    assert glf[("base", "dialects")]["verdict"] == "no clear difference"  # mixed signs on four documents
+    rows = {r["dialect"]: r for r in adaptation_rows({"adaptation": result})}
+    assert rows["EGY"]["documents"] == 4 and rows["EGY"]["characters"] == 570
+    assert rows["EGY"]["base bits/char"].startswith("2.000 [2.000, 2.000]")
+    assert rows["EGY"]["msa - base"].startswith("-0.100 [-0.100, -0.100]") and rows["EGY"]["msa - base"].endswith("lower")
+    sentences = adaptation_sentences({"adaptation": result})
+    assert "EGY: `dialects` needs 0.500 fewer bits per character than `base` (25.0%; 95% interval" in sentences[1]
+    assert any(s.startswith("GLF: `dialects` against `base`: no clear difference") for s in sentences)
+    examples = {"examples": [{"dialect": "EGY", "id": "e0", "prompt": "p", "reference": "r",
+                              "outputs": {"base": "x", "dialects": "y"}}]}
+    assert example_rows(examples) == [{"dialect": "EGY", "prompt": "p", "document continues": "r", "base": "x", "dialects": "y"}]
+
+
+def test_the_headline_figure_draws_bits_per_char_with_intervals(tmp_path):
+    row = {"n_docs": 3, "n_chars": 300, "n_tokens": 150, "differences": [],
+           "models": {"base": {"bits_per_char": 2.0, "low": 1.8, "high": 2.2, "perplexity": 9.0},
+                      "msa": {"bits_per_char": 1.7, "low": None, "high": None, "perplexity": 7.0}}}
+    results = {"models": {"base": {"per_dialect": {"MSA": {"perplexity": 5.0}}, "overall": {}}},
+               "adaptation": {"dialects": {"MSA": row, "EGY": row}}}
+    assert draw_figures(results, {}, tmp_path) == ["fig5_bits_per_char_per_dialect.png"]
+    assert (tmp_path / "fig5_bits_per_char_per_dialect.png").read_bytes()[:4] == b"\x89PNG"

@@ -97,16 +97,26 @@ def built(tmp_path_factory):
     return out / SHARDS_FILE, docs, tok_dir, params, summary
 
 
+def held_out(docs: list[dict], params):
+    """The split the shards stage makes: stratified by dialect (arabic_llm.data.split)."""
+    from arabic_llm.data.split import EvalSplit
+
+    split = params.split
+    rule = EvalSplit.build(((d["id"], d["dialect"]) for d in docs), split.fraction, split.seed, split.min_docs,
+                           split.max_share)
+    return lambda d: rule.is_eval(d["id"], d["dialect"])
+
+
 def test_detokenised_rows_give_back_every_document_text(built):
-    from arabic_llm.data.split import is_eval_doc
     from arabic_llm.model.modeling import load_tokenizer
 
     path, docs, tok_dir, params, _ = built
+    is_eval_doc = held_out(docs, params)
     tok = load_tokenizer(str(tok_dir))
     expected: dict[str, list[str]] = {"train": [], "eval": []}
-    for key in sorted({("eval" if is_eval_doc(d["id"], 0.2, 3) else "train", d["dialect"], d["source"]) for d in docs}):
+    for key in sorted({("eval" if is_eval_doc(d) else "train", d["dialect"], d["source"]) for d in docs}):
         expected[key[0]] += [training_text(d, tok) for d in docs
-                             if (("eval" if is_eval_doc(d["id"], 0.2, 3) else "train"), d["dialect"], d["source"]) == key]
+                             if (("eval" if is_eval_doc(d) else "train"), d["dialect"], d["source"]) == key]
     with h5py.File(path) as f:
         for split in ("train", "eval"):
             group = f[split]
@@ -232,10 +242,10 @@ def test_refreshed_documents_are_tokenised_once_and_shards_equal_a_cold_build(bu
 
 
 def test_instruction_records_are_rendered_with_the_tokenizers_chat_template(built, tmp_path: Path):
-    from arabic_llm.data.split import is_eval_doc
     from arabic_llm.model.modeling import load_tokenizer
 
     path, docs, tok_dir, params, _ = built
+    is_eval_doc = held_out(docs, params)
     tok = load_tokenizer(str(tok_dir))
     tok.chat_template = "{% for m in messages %}<|{{ m['role'] }}|>\n{{ m['content'] }}\n{% endfor %}"
     tok.save_pretrained(tmp_path / "chat-tok")
@@ -249,11 +259,11 @@ def test_instruction_records_are_rendered_with_the_tokenizers_chat_template(buil
         lengths = f["train"]["lengths"][first:end]
     stream = np.concatenate([row[:n] for row, n in zip(rows, lengths)])
     texts = [chat.decode(p[:-1].tolist()) for p in np.split(stream, np.flatnonzero(stream == chat.eos_token_id) + 1)[:-1]]
-    wanted = [d for d in docs if d["source"] == "bactrian-x" and d["dialect"] == "MSA" and not is_eval_doc(d["id"], 0.2, 3)]
-    assert texts == [chat.apply_chat_template([{"role": "user", "content": d["prompt"]},
+    wanted = [d for d in docs if d["source"] == "bactrian-x" and d["dialect"] == "MSA" and not is_eval_doc(d)]
+    assert texts == [chat.apply_chat_template([{"role": "system", "content": ""}, {"role": "user", "content": d["prompt"]},
                                                {"role": "assistant", "content": d["response"]}], tokenize=False)
                      for d in wanted]
-    assert texts[0].startswith("<|user|>\n" + wanted[0]["prompt"])
+    assert texts[0].startswith("<|system|>\n\n<|user|>\n" + wanted[0]["prompt"])
 
 
 def test_token_reader_reads_any_range_across_its_cached_blocks(built):

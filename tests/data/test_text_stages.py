@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from arabic_llm.config import load_config
+from arabic_llm.config import TINY_CONFIG, SplitParams, load_config
 from arabic_llm.data.documents import read_documents
 from arabic_nlp.clean import clean_text
 from arabic_nlp.diacritics import diacritic_ratio, strip_diacritics
@@ -22,10 +22,12 @@ from tasks.download import download, plan
 from tasks.normalize import normalize
 from tasks.segment import segment
 
+SPLIT = SplitParams(fraction=0.1, min_docs=8, max_share=0.5, seed=1)
+
 
 @pytest.fixture(scope="module")
 def stages(tmp_path_factory) -> dict[str, Path]:
-    cfg = load_config(None, ["diacritics.mode=strip"])
+    cfg = load_config(TINY_CONFIG, ["diacritics.mode=strip"])
     root = tmp_path_factory.mktemp("stages")
     out = {name: root / name for name in ("download", "clean", "normalize", "diacritics", "segment",
                                           "dialect_model", "dialect", "data_audit")}
@@ -37,7 +39,7 @@ def stages(tmp_path_factory) -> dict[str, Path]:
     normalize.build(out["normalize"], cfg.normalize, docs=out["clean"])
     diacritics.build(out["diacritics"], cfg.diacritics, docs=out["normalize"])
     segment.build(out["segment"], cfg.segment, docs=out["diacritics"])
-    dialect_model.build(out["dialect_model"], DialectModelParams.from_config(cfg.dialect, 0.1, 1),
+    dialect_model.build(out["dialect_model"], DialectModelParams.from_config(cfg.dialect, SPLIT),
                         docs=out["segment"], labels=training_file(cfg.dialect))
     dialect.build(out["dialect"], TagParams(), docs=out["segment"], model=out["dialect_model"])
     data_audit.build(out["data_audit"], cfg.audit, docs=out["dialect"])
@@ -101,9 +103,9 @@ def test_dialect_model_trains_from_a_hub_dataset(tmp_path, monkeypatch):
     texts, labels = read_labelled_hub("hub:someone/arabic-dialects:validation")
     assert seen == {"name": "someone/arabic-dialects", "split": "validation"}
     assert (texts, labels) == (rows["text"], rows["label"])
-    params = DialectModelParams.from_config(load_config(None, ["dialect.train_data=hub:someone/x"]).dialect, 0.1, 1)
+    params = DialectModelParams.from_config(load_config(TINY_CONFIG, ["dialect.train_data=hub:someone/x"]).dialect, SPLIT)
     assert params.hub_data == "hub:someone/x"
-    local = DialectModelParams.from_config(load_config().dialect, 0.1, 1)
+    local = DialectModelParams.from_config(load_config(TINY_CONFIG).dialect, SPLIT)
     assert local.hub_data is None and "builtin" not in local.model_dump_json()  # paths are not keyed
 
 
@@ -135,8 +137,8 @@ def test_dialect_model_trains_from_a_local_dataset_through_datasets(tmp_path, mo
     assert read_labelled_hub(f"hub:{repo}:validation") == (validation["text"], validation["label"])
     assert read_labelled_hub(f"hub:{repo}") == (train["text"], train["label"])  # split defaults to train
 
-    cfg = load_config(None, [f"dialect.train_data=hub:{repo}"]).dialect
-    params = DialectModelParams.from_config(cfg, 0.1, 1)
+    cfg = load_config(TINY_CONFIG, [f"dialect.train_data=hub:{repo}"]).dialect
+    params = DialectModelParams.from_config(cfg, SPLIT)
     assert params.hub_data == f"hub:{repo}" and training_file(cfg) is None
     out = tmp_path / "model"
     out.mkdir()
@@ -184,7 +186,7 @@ def test_a_tagger_trained_on_a_tsv_does_not_depend_on_the_corpus(tmp_path: Path)
             raise Stop
         return stage.spec.name
 
-    cfg = load_config(None, [f"dialect.train_data={tsv}"])
+    cfg = load_config(TINY_CONFIG, [f"dialect.train_data={tsv}"])
     with pytest.raises(Stop):
         pipeline(cfg, run)
     assert seen["dialect_model"] == {"docs": None, "labels": tsv}

@@ -20,7 +20,14 @@ import arabic_nlp.dialect as dialect
 from arabic_llm.data.documents import SAMPLE_DATA
 from arabic_llm.data.instructions import parse_bactrian, parse_oasst
 from arabic_llm.data.wikipedia import parse_wikipedia
-from arabic_nlp.dialect import DIALECTS, CueLexicon, DialectPrediction, DialectTagger, tag_documents, tokenize
+from arabic_nlp.dialect import (
+    DIALECTS,
+    CueLexicon,
+    DialectPrediction,
+    DialectTagger,
+    tag_documents,
+    tokenize,
+)
 from arabic_nlp.segment import split_sentences
 
 

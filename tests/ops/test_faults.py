@@ -19,7 +19,7 @@ from prefect import flow
 from toy_flow import toy_flow
 
 from arabic_llm.cache.store import Store, StoreError
-from arabic_llm.config import load_config
+from arabic_llm.config import TINY_CONFIG, load_config
 from arabic_llm.data.documents import CorpusError
 from arabic_llm.ops import cli
 from flows.runner import StageRunner
@@ -157,7 +157,7 @@ def test_three_runs_at_once_compute_each_key_once(tmp_path: Path, calls: Path):
 def test_bad_configuration_stops_before_any_work_with_one_line(tmp_path: Path, capsys, override, named):
     store = tmp_path / "store"
     with pytest.raises(SystemExit) as exit_:
-        cli.main(["run", "--store", str(store), "--set", override])
+        cli.main(["run", "-c", str(TINY_CONFIG), "--store", str(store), "--set", override])
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert named in err and len(err.strip().splitlines()) == 1, err
@@ -166,7 +166,7 @@ def test_bad_configuration_stops_before_any_work_with_one_line(tmp_path: Path, c
 
 @flow(name="download-only")
 def download_flow(store: str, bactrian: str) -> dict:
-    cfg = load_config(None, [f"download.bactrian_x={bactrian}", "download.wikipedia=null", "download.oasst1=null"])
+    cfg = load_config(TINY_CONFIG, [f"download.bactrian_x={bactrian}", "download.wikipedia=null", "download.oasst1=null"])
     run = StageRunner(Store(store), "bad-data")
     params, files = plan(cfg.download)
     run(download, params, **files)

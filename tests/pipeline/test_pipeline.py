@@ -1,4 +1,4 @@
-"""The whole pipeline on the embedded default: caching, early cutoff, verification, failures, status.
+"""The whole pipeline on the tiny config (configs/tiny.yaml): caching, early cutoff, verification, failures, status.
 
 One cold run is shared (module fixture); each test works on its own copy of that store.
 Training is cut to two steps to keep the file within a few minutes on two CPU cores.
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from arabic_llm.config import TINY_CONFIG
 from arabic_llm.ops import cli
 
 pytestmark = pytest.mark.slow  # the whole pipeline, several runs
@@ -26,7 +27,7 @@ STAGES = ["download", "clean", "normalize", "diacritics", "segment", "dialect_mo
 
 
 def run(store: Path, *overrides: str) -> dict:
-    args = ["run", "--store", str(store)]
+    args = ["run", "-c", str(TINY_CONFIG), "--store", str(store)]
     for item in (*FAST, *overrides):
         args += ["--set", item]
     assert cli.main(args) == 0
@@ -35,7 +36,7 @@ def run(store: Path, *overrides: str) -> dict:
 
 def status(store: Path, *overrides: str, capsys) -> dict:
     capsys.readouterr()
-    args = ["status", "--json", "--store", str(store)]
+    args = ["status", "-c", str(TINY_CONFIG), "--json", "--store", str(store)]
     for item in (*FAST, *overrides):
         args += ["--set", item]
     assert cli.main(args) == 0

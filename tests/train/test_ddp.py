@@ -18,7 +18,13 @@ import torch
 from safetensors.torch import load_file
 from tiny_training import build_tiny_training_setup
 
-from arabic_llm.config import LoraConfig, MemoryConfig, QuantizationConfig, TrainConfig
+from arabic_llm.config import (
+    TINY_CONFIG,
+    LoraConfig,
+    MemoryConfig,
+    QuantizationConfig,
+    TrainConfig,
+)
 from arabic_llm.train.ddp import JOB_FILE, launch_command, launch_training
 from arabic_llm.train.job import TrainingJob
 from arabic_llm.train.qlora import QLoRARecipe, train_qlora
@@ -273,7 +279,7 @@ def test_run_refuses_a_grad_accum_the_processes_do_not_divide(tmp_path, capsys):
 
     store = tmp_path / "store"
     with pytest.raises(SystemExit) as exit_:
-        cli.main(["run", "--store", str(store), "--set", "runtime.train_processes=4"])  # default grad_accum: 2
+        cli.main(["run", "-c", str(TINY_CONFIG), "--store", str(store), "--set", "runtime.train_processes=4"])  # default grad_accum: 2
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert "train_msa.grad_accum: 2 is not a multiple of runtime.train_processes=4" in err
@@ -286,7 +292,7 @@ def test_run_under_a_distributed_launcher_is_refused(tmp_path, capsys, monkeypat
 
     monkeypatch.setenv("WORLD_SIZE", "4")
     with pytest.raises(SystemExit) as exit_:
-        cli.main(["run", "--store", str(tmp_path / "store")])
+        cli.main(["run", "-c", str(TINY_CONFIG), "--store", str(tmp_path / "store")])
     assert exit_.value.code == 2
     assert "--set runtime.train_processes=4" in capsys.readouterr().err
     assert not (tmp_path / "store").exists()
