@@ -29,6 +29,7 @@ MODEL_CARD_FILE = "model_card.md"
 REPORT_MD = "report.md"
 REPORT_HTML = "report.html"
 REPORT_JSON = "report.json"
+MEASUREMENTS_MD = "measurements.md"  # beside data/ (in run/): what the run measured, outside the digest
 
 
 def model_location(base_model: Path) -> str:

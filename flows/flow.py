@@ -7,9 +7,10 @@ import json
 from prefect import flow, runtime
 
 from arabic_llm.audit.report import TABLE_TITLES, TABLES_FILE
+from arabic_llm.cache.stage import RUN_DIR
 from arabic_llm.cache.store import Store
 from arabic_llm.config import PipelineConfig
-from arabic_llm.layout import REPORT_MD
+from arabic_llm.layout import MEASUREMENTS_MD, REPORT_MD
 from flows.pipeline import pipeline
 from flows.runner import StageRunner
 
@@ -35,6 +36,10 @@ def publish_prefect_artifacts(store: Store, stages: dict, report_ref) -> None:
     report_md = report_ref.data_dir(store.root) / REPORT_MD
     create_markdown_artifact(key="arabic-llm-report", markdown=report_md.read_text(encoding="utf-8"),
                              description=f"Report artifact: {report_ref.path}")
+    measurements = store.root / report_ref.path / RUN_DIR / MEASUREMENTS_MD
+    if measurements.is_file():
+        create_markdown_artifact(key="arabic-llm-measurements", markdown=measurements.read_text(encoding="utf-8"),
+                                 description="What this run measured: training time and memory (outside the digest)")
     tables = json.loads((report_ref.data_dir(store.root) / TABLES_FILE).read_text(encoding="utf-8"))
     for name, rows in tables.items():
         create_table_artifact(key=f"arabic-llm-{name.replace('_', '-')}", table=rows,

@@ -11,16 +11,21 @@ from pydantic import BaseModel
 from arabic_llm.audit.report import (
     TABLES_FILE,
     adaptation_sentences,
+    computed_records,
     draw_figures,
+    draw_measured_figures,
+    measured_rows,
     render_html,
     render_markdown,
+    render_measurements,
     tables,
     training_records,
 )
-from arabic_llm.cache.stage import stage_task
+from arabic_llm.cache.stage import beside_data, stage_task
 from arabic_llm.layout import (
     AUDIT_FILE,
     AUDIT_SUMMARY_FILE,
+    MEASUREMENTS_MD,
     METRICS_FILE,
     MODEL_CARD_FILE,
     REPORT_HTML,
@@ -50,6 +55,11 @@ def report(out_dir: Path, params: ReportParams, evaluation: Path, audit: Path, d
                                  for name, adapter in trained_adapters(msa_adapter, dialect_adapter).items()})
     all_tables = tables(results, bias, training, train_dialects(training, msa_adapter, dialect_adapter))
     figures = draw_figures(results, training, out_dir)
+    run_dir = beside_data(out_dir)  # None outside a store: the measurements are then not written
+    if run_dir is not None:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        measured = draw_measured_figures(training, run_dir)
+        (run_dir / MEASUREMENTS_MD).write_text(render_measurements(measured_rows(training), measured), encoding="utf-8")
     for name in COPIED:
         if (evaluation / name).is_file():
             shutil.copyfile(evaluation / name, out_dir / name)
@@ -58,13 +68,15 @@ def report(out_dir: Path, params: ReportParams, evaluation: Path, audit: Path, d
     notes = [f"Training precision: {results['precision']['training']}; scoring: {results['precision']['scoring']}."]\
         if "precision" in results else []
     notes += [f"Bias audit: {u}" for u in bias.get("uncertain", [])]
+    notes += [f"Training time and memory (Figs. 2 and 3) are measurements, kept beside this report's content: "
+              f"`run/{MEASUREMENTS_MD}` in the report artifact."]
     markdown_text = render_markdown(params.title, all_tables, figures, card, bias.get("warnings", []),
                                     adaptation_sentences(results), notes)
     (out_dir / REPORT_MD).write_text(markdown_text, encoding="utf-8")
     (out_dir / REPORT_HTML).write_text(render_html(markdown_text, params.title), encoding="utf-8")
     (out_dir / TABLES_FILE).write_text(json.dumps(all_tables, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out_dir / REPORT_JSON).write_text(
-        json.dumps({"training": training, "evaluation": results, "data_audit": filtered, "bias_audit": bias},
+        json.dumps({"training": computed_records(training), "evaluation": results, "data_audit": filtered, "bias_audit": bias},
                    indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     return {"figures": figures, "tables": sorted(all_tables)}
 

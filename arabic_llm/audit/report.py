@@ -19,7 +19,7 @@ TABLES_FILE = "tables.json"
 FIGURES = {
     "fig2_gpu_memory.png": "Fig. 2: GPU memory over training time",
     "fig3_ram.png": "Fig. 3: RAM (process RSS) over training time",
-    "fig4_loss.png": "Fig. 4: training loss over time",
+    "fig4_loss.png": "Fig. 4: training loss over optimiser steps",
     "fig5_perplexity_per_dialect.png": "Fig. 5: perplexity per dialect, base against fine-tuned",
     "fig5_bits_per_char_per_dialect.png": "Fig. 5: held-out bits per character per dialect, base against fine-tuned "
                                           "(bars: document-bootstrap intervals)",
@@ -180,11 +180,7 @@ def tables(results: dict, audit: dict, training: dict[str, list[dict]],
     out["training_data"] = training_data_rows(training, results.get("split"), train_dialects or {})
     out["not_run"] = [dict(r) for r in results.get("not_run", [])]
     out["training"] = [{"stage": s, "steps": len(r), "first_loss": _r(r[0]["loss"]) if r else None,
-                        "last_loss": _r(r[-1]["loss"]) if r else None,
-                        "seconds": _r(r[-1]["time_s"] - (r[0]["time_s"] - r[0]["step_seconds"]), 1) if r else None,
-                        "peak_rss_mb": round(max(x["rss_bytes"] for x in r) / 2**20) if r else None,
-                        "peak_gpu_mb": round(max(x.get("gpu_mem_peak_bytes", 0) for x in r) / 2**20) if r else None}
-                       for s, r in training.items()]
+                        "last_loss": _r(r[-1]["loss"]) if r else None} for s, r in training.items()]
     out["main_results"] = []
     for name, m in models.items():
         row = {"model": name, "perplexity": _r(m["overall"].get("perplexity"), 1),
@@ -264,31 +260,66 @@ def _figure():
     return fig
 
 
+# What a training run measured rather than computed: it differs from run to run, so it never enters the
+# report's content (data/); the report stage writes it beside data/ (run/measurements.md, figs 2 and 3).
+MEASURED_FIELDS = ("time_s", "step_seconds", "tokens_per_s", "elapsed_s", "rss_bytes", "rss_peak_bytes",
+                   "gpu_mem_allocated_bytes", "gpu_mem_reserved_bytes", "gpu_mem_peak_bytes")
+MEASURED_FIGURES = ("fig2_gpu_memory.png", "fig3_ram.png")
+
+
+def computed_records(training: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """The training records without what was measured: a deterministic function of the training jobs."""
+    return {stage: [{k: v for k, v in r.items() if k not in MEASURED_FIELDS} for r in records]
+            for stage, records in training.items()}
+
+
+def measured_rows(training: dict[str, list[dict]]) -> list[dict]:
+    """Per training stage: wall seconds and peak memory, as this run measured them."""
+    return [{"stage": s, "seconds": _r(r[-1]["time_s"] - (r[0]["time_s"] - r[0]["step_seconds"]), 1),
+             "peak_rss_mb": round(max(x["rss_bytes"] for x in r) / 2**20),
+             "peak_gpu_mb": round(max(x.get("gpu_mem_peak_bytes", 0) for x in r) / 2**20)}
+            for s, r in training.items() if r]
+
+
+def _over(name: str, training: dict[str, list[dict]], x: str, xlabel: str, ylabel: str, series: dict[str, str],
+          out_dir: Path, scale: float = 1.0) -> None:
+    fig = _figure()
+    ax = fig.add_subplot()
+    offset = 0
+    for stage, records in training.items():
+        for key, label in series.items():
+            # Steps continue across stages (the dialect stage starts where MSA ended), as time does.
+            xs = [r[x] + (offset if x == "step" else 0) for r in records]
+            ax.plot(xs, [r.get(key, 0) / scale for r in records], marker=".", label=f"{stage}: {label}")
+        offset += len(records)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(FIGURES[name])
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out_dir / name, dpi=100)
+
+
+def draw_measured_figures(training: dict[str, list[dict]], out_dir: Path) -> list[str]:
+    """Figs. 2 and 3 (GPU memory, RAM over training time) into ``out_dir``: measurements, not content."""
+    if not any(training.values()):
+        return []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _over("fig2_gpu_memory.png", training, "time_s", "training time (s)", "GPU memory (MiB; 0 on CPU)",
+          {"gpu_mem_allocated_bytes": "allocated", "gpu_mem_reserved_bytes": "reserved",
+           "gpu_mem_peak_bytes": "peak"}, out_dir, 2**20)
+    _over("fig3_ram.png", training, "time_s", "training time (s)", "process RSS (MiB)", {"rss_bytes": "RSS"},
+          out_dir, 2**20)
+    return list(MEASURED_FIGURES)
+
+
 def draw_figures(results: dict, training: dict[str, list[dict]], out_dir: Path) -> list[str]:
-    """Write the PNG figures that have data; returns their file names."""
+    """Write the PNG figures that have data and depend on the run's inputs only; returns their file names."""
     written = []
-
-    def over_time(name: str, ylabel: str, series: dict[str, str], scale: float = 1.0) -> None:
-        fig = _figure()
-        ax = fig.add_subplot()
-        for stage, records in training.items():
-            for key, label in series.items():
-                ax.plot([r["time_s"] for r in records], [r.get(key, 0) / scale for r in records], marker=".",
-                        label=f"{stage}: {label}")
-        ax.set_xlabel("training time (s)")
-        ax.set_ylabel(ylabel)
-        ax.set_title(FIGURES[name])
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=7)
-        fig.tight_layout()
-        fig.savefig(out_dir / name, dpi=100)
-        written.append(name)
-
     if any(training.values()):
-        over_time("fig2_gpu_memory.png", "GPU memory (MiB; 0 on CPU)", {"gpu_mem_allocated_bytes": "allocated",
-                  "gpu_mem_reserved_bytes": "reserved", "gpu_mem_peak_bytes": "peak"}, 2**20)
-        over_time("fig3_ram.png", "process RSS (MiB)", {"rss_bytes": "RSS"}, 2**20)
-        over_time("fig4_loss.png", "loss (nats/token)", {"loss": "loss"})
+        _over("fig4_loss.png", training, "step", "optimiser step", "loss (nats/token)", {"loss": "loss"}, out_dir)
+        written.append("fig4_loss.png")
     models = results["models"]
     first = next(iter(models.values()))
     per_dialect = {n: {d: r["perplexity"] for d, r in m.get("dialect_table", m["per_dialect"]).items()} for n, m in models.items()}
@@ -385,6 +416,17 @@ def render_markdown(title: str, all_tables: dict[str, list[dict]], figures: list
               "`human_eval.csv` (a blind rating sheet; `human_eval_key.csv` maps systems to models).", ""]
     # The card's sections one level down, under the report's own "Model card" section.
     lines += ["#" + line if line.startswith("#") else line for line in model_card.splitlines()]
+    return "\n".join(lines)
+
+
+def render_measurements(rows: list[dict], figures: list[str]) -> str:
+    """The run's own measurements (wall time, memory): a page beside the report's content, not part of it."""
+    lines = ["# What this run measured", "",
+             "Times and memory differ from run to run and machine to machine, so they are kept beside the report's "
+             "content (outside its digest): two runs with the same inputs give the same report, not the same "
+             "measurements.", ""]
+    lines += markdown_table(rows) + [""] if rows else []
+    lines += [f"![{FIGURES[f]}]({f})" + "\n" for f in figures]
     return "\n".join(lines)
 
 

@@ -242,6 +242,28 @@ def running_stage() -> RunningStage | None:
     return _RUNNING.get()
 
 
+RUN_DIR = "run"  # beside an artifact's data/: what a run measured (times, memory); never digested
+
+
+def place_in_artifact(out_dir: Path) -> tuple[Path, Path] | None:
+    """(staging directory, ``out_dir`` relative to its data/) while a store builds this stage, else None."""
+    stage = running_stage()
+    if stage is None:
+        return None
+    staged = Path(stage.staged)
+    try:
+        return staged, Path(out_dir).relative_to(staged / "data")
+    except ValueError:
+        return None
+
+
+def beside_data(out_dir: Path) -> Path | None:
+    """``<staging>/run/<out_dir relative to data/>`` while a store builds this stage; None elsewhere.
+    What goes there moves with the artifact but is outside its digest: measurements, not content."""
+    place = place_in_artifact(out_dir)
+    return None if place is None else place[0] / RUN_DIR / place[1]
+
+
 def record_recipe(spec: StageSpec, params: Any, digests: dict[str, str]) -> str:
     """What one record's output depends on besides the record: code, parameters, other inputs."""
     others = {n: d for n, d in digests.items() if n != RECORDS_INPUT}

@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from arabic_llm.audit.report import (
+    MEASURED_FIELDS,
     TABLES_FILE,
+    computed_records,
     draw_figures,
     markdown_table,
+    measured_rows,
     render_html,
     tables,
     training_records,
@@ -71,8 +74,11 @@ def test_training_clock_runs_on_across_stages(tmp_path):
 def test_tables_hold_the_papers_numbers(tmp_path):
     write_metrics(tmp_path / "a.jsonl", 3)
     all_tables = tables(RESULTS, AUDIT, training_records({"msa": tmp_path / "a.jsonl"}))
-    assert all_tables["training"] == [{"stage": "msa", "steps": 3, "first_loss": 7.9, "last_loss": 7.7, "seconds": 1.5,
-                                       "peak_rss_mb": 1024, "peak_gpu_mb": 0}]
+    training = training_records({"msa": tmp_path / "a.jsonl"})
+    assert all_tables["training"] == [{"stage": "msa", "steps": 3, "first_loss": 7.9, "last_loss": 7.7}]
+    # What the run measured is reported beside the content, never in its tables.
+    assert measured_rows(training) == [{"stage": "msa", "seconds": 1.5, "peak_rss_mb": 1024, "peak_gpu_mb": 0}]
+    assert all(set(r) & set(MEASURED_FIELDS) == set() for r in computed_records(training)["msa"])
     table4 = {row["dialect"]: row for row in all_tables["dialect_table"]}
     assert list(table4) == list(DIALECTS)
     assert table4["EGY"]["base_ppl"] == 71.0 and table4["EGY"]["dialects_ppl"] == 61.0 and table4["EGY"]["dialects_bleu"] == 4.0
@@ -99,15 +105,15 @@ def test_report_stage_writes_markdown_html_figures_and_tables(tmp_path):
     out.mkdir()
     summary = report.build(out, ReportParams(), evaluation=evaluation, audit=audit, data_audit=data_audit,
                            msa_adapter=tmp_path / "msa", dialect_adapter=tmp_path / "dialects")
-    assert summary["figures"] == ["fig2_gpu_memory.png", "fig3_ram.png", "fig4_loss.png", "fig5_perplexity_per_dialect.png",
-                                  "fig6_robustness.png"]
+    assert summary["figures"] == ["fig4_loss.png", "fig5_perplexity_per_dialect.png", "fig6_robustness.png"]
     for name in summary["figures"]:
         assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     md = (out / REPORT_MD).read_text(encoding="utf-8")
     assert "## Per dialect (like the paper's Table 4)" in md and "![Fig. 6" in md and "## Model card" in md
     assert "Bias audit warnings" in md and (out / "human_eval.csv").is_file()
     html = (out / REPORT_HTML).read_text(encoding="utf-8")
-    assert "<table>" in html and '<img alt="Fig. 2' in html and "weak: EGY" in html
+    assert "<table>" in html and '<img alt="Fig. 4' in html and "weak: EGY" in html
+    assert "run/measurements.md" in md  # where the measured figures went (written only inside a store)
     assert set(json.loads((out / TABLES_FILE).read_text(encoding="utf-8"))) >= {"main_results", "dialect_table", "robustness"}
 
 

@@ -45,7 +45,7 @@ def test_overrides_parse_yaml_scalars():
     ("normalize", "expected KEY=VALUE"),
     ("train_msa.micro_batch=-2", "train_msa.micro_batch: Value error, must be 1 or more"),
     ("train_dialects.seq_len=0", "train_dialects.seq_len: Value error, must be 1 or more"),
-    ("train_msa.seq_len=48", "train_msa.seq_len: 48 does not divide shards.seq_len=128"),
+    ("train_msa.seq_len=100", "train_msa.seq_len: 100 does not divide shards.seq_len="),
 ])
 def test_bad_config_names_the_key(override, message):
     with pytest.raises(ConfigError, match=message.replace(".", r"\.")):

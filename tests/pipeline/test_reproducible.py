@@ -45,3 +45,11 @@ def test_two_cold_runs_give_every_stage_the_same_digest(two_cold_runs, stage: st
         differ = sorted(p for p in files_a.keys() | files_b.keys() if files_a.get(p) != files_b.get(p))
         pytest.fail(f"{stage}: two cold runs differ in {differ}")
     assert key_a == key_b, f"{stage}: same content, different keys (an input differs)"
+
+
+def test_what_a_run_measured_lies_beside_the_reports_content(two_cold_runs):
+    (store, record), _ = two_cold_runs
+    report = store.root / record["stages"]["report"]["artifact"]
+    measured = (report / "run" / "measurements.md").read_text(encoding="utf-8")
+    assert "| stage | seconds | peak_rss_mb | peak_gpu_mb |" in measured
+    assert (report / "run" / "fig3_ram.png").is_file() and not (report / "data" / "fig3_ram.png").exists()
