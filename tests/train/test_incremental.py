@@ -13,6 +13,7 @@ import pytest
 from fake_dumps import sample_pages
 from nights import TrainChain, fixed_tokenizer, next_night, write_dump
 
+from arabic_llm.audit.model_card import training_data_section
 from arabic_llm.cache.store import Store
 from arabic_llm.config import TINY_CONFIG, load_config
 from arabic_llm.data.shards import shard_documents
@@ -155,3 +156,18 @@ def test_shards_identify_documents_across_versions(world):
     assert 1 <= len(new - old) <= len(world["changed"]["edited"]) + len(world["changed"]["created"])
     assert 1 <= len(old - new) <= len(world["changed"]["edited"]) + len(world["changed"]["deleted"])
     assert (first.tokens > 1).all() and (first.starts[1:] > first.starts[:-1]).any()
+
+
+def test_model_card_lists_the_dump_versions_behind_the_adapter(world):
+    card = "\n".join(training_data_section({"msa": lineage(world["night1"], "train_msa")}))
+    assert "1 incremental run(s) since a full training" in card
+    assert "night0.xml.bz2" in card and "night1.xml.bz2" in card
+    assert "not unlearned" in card
+
+
+def test_nightly_flow_turns_incremental_training_on():
+    from flows.nightly import NIGHTLY_OVERRIDES
+
+    cfg = load_config(TINY_CONFIG, list(NIGHTLY_OVERRIDES))
+    assert cfg.train_msa.incremental.enabled and cfg.train_dialects.incremental.enabled
+    assert not load_config(TINY_CONFIG).train_msa.incremental.enabled  # off by default
