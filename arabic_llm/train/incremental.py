@@ -17,25 +17,15 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 from arabic_llm.config import IncrementalRun, TrainParams
 from arabic_llm.data.shards import ShardDataset, TokenReader, shard_documents
 from arabic_llm.layout import ADAPTER_DIR, LINEAGE_FILE, SHARDS_FILE, model_location
-
-
-def keep_rows(dataset: ShardDataset, rows, where: str) -> ShardDataset:
-    """The dataset restricted to ``rows`` (indices in its split); an error when none is left."""
-    kept = np.intersect1d(dataset.rows, np.asarray(rows, dtype=np.int64))
-    if not len(kept):
-        raise ValueError(f"{where}: none of the {len(rows)} rows chosen for this run is among the rows of "
-                         f"{dataset.path} the stage selects")
-    dataset.rows = kept
-    return dataset
 
 
 @dataclass
@@ -54,7 +44,7 @@ class Selection:
 
     def as_dict(self) -> dict:
         return {"new_documents": self.new_documents, "removed_documents": self.removed_documents,
-                "new_rows": int(len(self.new_rows)), "replay_rows": int(len(self.replay_rows)),
+                "new_rows": len(self.new_rows), "replay_rows": len(self.replay_rows),
                 "new_tokens": self.new_tokens, "total_tokens": self.total_tokens}
 
 
@@ -135,7 +125,11 @@ def bits_per_char(model_dir: str, tokenizer_dir: str, shards_path: Path, quant, 
     import torch
     from peft import PeftModel
 
-    from arabic_llm.model.modeling import load_base_model, load_tokenizer, quiet_peft_deprecations
+    from arabic_llm.model.modeling import (
+        load_base_model,
+        load_tokenizer,
+        quiet_peft_deprecations,
+    )
 
     tok = load_tokenizer(tokenizer_dir)
     reader = TokenReader(shards_path)

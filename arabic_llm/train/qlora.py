@@ -226,7 +226,7 @@ class QLoRARecipe:
         # Data before the model: an empty selection fails before anything loads.
         self.rows = self._setup_data(job.shards_path, job.tokenizer_dir, train)
         if job.rows is not None:  # an incremental run: its new and replayed rows only
-            from arabic_llm.train.incremental import keep_rows
+            from arabic_llm.train.rows import keep_rows
 
             self.rows = keep_rows(self.rows, job.rows, job.where)
         self.model, self.device, self.compute_dtype = self._setup_model(

@@ -40,7 +40,7 @@ class TrainChain:
             raise Stop
         return ref
 
-    def run(self, cfg: PipelineConfig) -> "TrainChain":
+    def run(self, cfg: PipelineConfig) -> TrainChain:
         try:
             pipeline(cfg, self)
         except Stop:
