@@ -31,7 +31,7 @@ from tasks.normalize import normalize
 from tasks.report import ReportParams, report
 from tasks.segment import segment
 from tasks.shards import ShardsParams, shards
-from tasks.tokenizer import TokenizerParams, tokenizer
+from tasks.tokenizer import TokenizerParams, tokenizer, tokenizer_inputs
 from tasks.train_dialects import train_dialects
 from tasks.train_msa import train_msa
 
@@ -52,7 +52,7 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     tagged = run(data_audit, cfg.audit, docs=labelled)
 
     tok = run(tokenizer, TokenizerParams(tokenizer=cfg.tokenizer, eval_fraction=cfg.shards.eval_fraction,
-                                         seed=cfg.seed), docs=tagged)
+                                         seed=cfg.seed), **tokenizer_inputs(cfg.tokenizer, tagged))
     model = run(base_model, BaseModelParams(model=cfg.model, seed=cfg.seed), tokenizer=tok, **weights_file(cfg.model))
     packed = run(shards, ShardsParams(shards=cfg.shards, seed=cfg.seed), docs=tagged, tokenizer=tok)
 

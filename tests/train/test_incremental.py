@@ -91,6 +91,21 @@ def test_status_predicts_the_plan_and_key_and_a_rerun_is_cached(world):
     assert again.reused["train_msa"] and again.reused["train_dialects"]
 
 
+def test_status_on_a_new_dump_already_knows_the_plan(world):
+    # A named tokenizer takes no documents: a new dump leaves it (and the recipe) known before anything runs.
+    pages, _ = next_night(next_night(sample_pages(), 0.02, seed=1)[0], 0.05, seed=7)
+    dump = write_dump(world["root"] / "night-new.xml.bz2", pages)
+    predictor = StatusPredictor(Store(world["store"]))
+    cfg = load_config(TINY_CONFIG, [f"tokenizer.name_or_path={world['tok']}", f"download.wikipedia={dump}", *SMALL])
+    pipeline(cfg, predictor)
+    assert predictor.stages["tokenizer"]["state"] == "up-to-date"
+    assert predictor.stages["base_model"]["state"] == "up-to-date"
+    assert predictor.stages["shards"]["state"] == "will-run"
+    assert predictor.plans["train_msa"].startswith("incremental from " + world["night1"].refs["train_msa"].key[:12]
+                                                   + " (generation 2")
+    assert "incremental from" in predictor.stages["train_msa"]["reason"]
+
+
 def test_incremental_run_is_bit_identical_when_repeated(world):
     store = Store(world["store"])
     ref = world["night1"].refs["train_msa"]
