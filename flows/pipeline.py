@@ -65,12 +65,12 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     sources = source_versions(download_params.wikipedia_dump, download_params.datasets, source_files, store) \
         if store is not None else {}
     msa_plan = plan_training(store, train_msa, train_params(cfg.train_msa),
-                             dict(shards=packed, base_model=model, tokenizer=tok), cfg.train_msa.incremental,
+                             {"shards": packed, "base_model": model, "tokenizer": tok}, cfg.train_msa.incremental,
                              sources=sources)
     _announce(run, train_msa, msa_plan)
     msa = run(train_msa, msa_plan.params, **msa_plan.inputs)
     dialects_plan = plan_training(store, train_dialects, train_params(cfg.train_dialects),
-                                  dict(shards=packed, base_model=model, tokenizer=tok, msa_adapter=msa),
+                                  {"shards": packed, "base_model": model, "tokenizer": tok, "msa_adapter": msa},
                                   cfg.train_dialects.incremental, sources=sources,
                                   lineage={"msa_adapter": msa_plan.recipe})
     _announce(run, train_dialects, dialects_plan)
