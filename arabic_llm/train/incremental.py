@@ -115,7 +115,7 @@ def heldout_documents(shards_path: Path, dialects, sources=None, limit: int | No
 
 
 def bits_per_char(model_dir: str, tokenizer_dir: str, shards_path: Path, quant, adapters: dict[str, Path],
-                  documents: list[tuple[int, int]], seq_len: int) -> dict[str, dict]:
+                  documents: list[tuple[int, int]], seq_len: int, batch_size: int = 32) -> dict[str, dict]:
     """Held-out bits per character of the base model plus each adapter, on the same documents.
 
     Each document is scored after an EOS, in windows of ``seq_len`` overlapping by one token (every
@@ -145,17 +145,25 @@ def bits_per_char(model_dir: str, tokenizer_dir: str, shards_path: Path, quant, 
         for name in names[1:]:
             model.load_adapter(str(adapters[name]), adapter_name=name)
     model.eval()
+    windows = []  # every document after an EOS, cut into windows of seq_len overlapping by one token
+    for ids in texts:
+        seq = [tok.eos_token_id, *ids.tolist()]
+        windows += [seq[start : start + seq_len] for start in range(0, len(seq) - 1, seq_len - 1)]
+    windows.sort(key=len)  # batches of similar lengths: little padding
     out = {}
     for name in names:
         model.set_adapter(name)
         nats = 0.0
         with torch.no_grad():
-            for ids in texts:
-                seq = [tok.eos_token_id, *ids.tolist()]
-                for start in range(0, len(seq) - 1, seq_len - 1):
-                    window = torch.tensor([seq[start : start + seq_len]], dtype=torch.long, device=model.device)
-                    logits = model(input_ids=window, use_cache=False).logits[0, :-1].float()
-                    nats -= float(torch.log_softmax(logits, -1).gather(1, window[0, 1:, None]).sum())
+            for first in range(0, len(windows), batch_size):
+                batch = windows[first : first + batch_size]
+                width = len(batch[-1])
+                ids = torch.tensor([w + [tok.eos_token_id] * (width - len(w)) for w in batch], device=model.device)
+                valid = torch.tensor([[1] * len(w) + [0] * (width - len(w)) for w in batch], device=model.device)
+                # Right padding under a causal mask changes no real position's logits; padded targets are dropped.
+                logits = model(input_ids=ids, attention_mask=valid, use_cache=False).logits[:, :-1].float()
+                logp = torch.log_softmax(logits, -1).gather(2, ids[:, 1:, None])[..., 0]
+                nats -= float((logp * valid[:, 1:]).sum())
         out[name] = {"bits_per_char": nats / math.log(2) / max(1, chars), "documents": len(texts), "chars": chars}
     return out
 
