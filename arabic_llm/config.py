@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -224,6 +225,25 @@ class MemoryConfig(Section):
     ram_limit_gib: float | None = Field(12.0, gt=0.0, description="process RSS cap; null: no cap")
 
 
+class IncrementalConfig(Section):
+    """Incremental training policy of a training stage (nightly runs; README, Nightly incremental training)."""
+
+    enabled: bool = Field(False, description="continue from the newest adapter of the same recipe trained on "
+                          "earlier shards, on the documents new or changed since, instead of training in full")
+    replay_fraction: float = Field(0.5, ge=0.0, lt=1.0, description="share of the incremental run's rows drawn "
+                                   "(seeded) from unchanged documents, against forgetting")
+    min_steps: int = Field(2, ge=1, description="fewest optimiser steps of an incremental run")
+    max_steps_fraction: float = Field(0.1, gt=0.0, le=1.0, description="most optimiser steps of an incremental "
+                                      "run, as a fraction of train.max_steps")
+    new_text_weight: float = Field(1.0, gt=0.0, description="steps per new token relative to a full run's "
+                                   "(steps = max_steps x new tokens / all tokens / (1 - replay_fraction) x this)")
+    max_generations: int = Field(7, ge=1, description="incremental runs in a row before the next one trains in full")
+    drift_margin_bpc: float = Field(0.02, ge=0.0, description="held-out bits per character an incremental run may "
+                                    "lose against its parent; beyond it the next run trains in full")
+    drift_eval_docs: int = Field(200, ge=1, description="held-out documents of the stage's dialects scored to "
+                                 "compare an incremental adapter with its parent (the first N in the shards)")
+
+
 class TrainConfig(Section):
     dialects: tuple[Dialect, ...] = Field(description="dialect labels of the rows this stage trains on")
     sources: tuple[Literal["wikipedia", "bactrian-x", "oasst1"], ...] | None = Field(
@@ -261,16 +281,61 @@ class TrainConfig(Section):
     branches: dict[str, tuple[Dialect, ...]] | None = Field(
         None, description="train_dialects only: one adapter per named group, each branching from the parent "
         "adapter (e.g. {egy: [EGY], glf: [GLF]}); null trains one adapter on all `dialects` mixed")
+    incremental: IncrementalConfig = Field(
+        default_factory=lambda: IncrementalConfig(), description="continue from the adapter of an earlier run of "
+        "the same recipe on the documents new or changed since (nightly); off by default")
+
+    @model_serializer(mode="wrap")
+    def _without_default_incremental(self, handler):
+        # The pipeline keys a run by what it does (TrainParams.lineage), not by the policy that chose it:
+        # left at its default the policy is not even written, so configs without it keep their keys.
+        data = handler(self)
+        if isinstance(data, dict) and self.incremental == IncrementalConfig():
+            data.pop("incremental", None)
+        return data
+
+
+class IncrementalRun(BaseModel):
+    """What an incremental run does: continue ``parent`` (the newest adapter of the same recipe, trained on
+    earlier shards) on the rows new since its shards, with a replay sample of unchanged rows."""
+
+    model_config = ConfigDict(frozen=True)
+    generation: int = Field(ge=1, description="incremental runs since the last full training, this one included")
+    parent: dict[str, str] = Field(description="the parent artifact: key, digest, shards_digest")
+    replay_fraction: float
+    min_steps: int
+    max_steps_fraction: float
+    new_text_weight: float
+    drift_eval_docs: int
+
+
+class TrainLineage(BaseModel):
+    """Where a training run stands in the chain of runs of its recipe (written to the artifact's lineage.json)."""
+
+    model_config = ConfigDict(frozen=True)
+    recipe: str = Field(description="the stage key without its data inputs (shards, parent): same base model, "
+                        "tokenizer, code and hyperparameters")
+    sources: dict[str, str] = Field(default_factory=dict, description="versions of the sources (dumps) behind the shards")
+    incremental: IncrementalRun | None = Field(None, description="None: a full training")
 
 
 class TrainParams(BaseModel):
-    """What a training stage is keyed by: its section and the shared LoRA, quantisation and memory settings."""
+    """What a training stage is keyed by: its section and the shared LoRA, quantisation and memory settings,
+    and (set by the pipeline) its lineage: its recipe, sources, and an incremental run's parent and policy."""
 
     train: TrainConfig
     lora: LoraConfig
     quantization: QuantizationConfig
     memory: MemoryConfig
     seed: int
+    lineage: TrainLineage | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty_lineage(self, handler):
+        data = handler(self)
+        if isinstance(data, dict) and data.get("lineage", 0) is None:
+            data.pop("lineage")
+        return data
 
 
 class ExportConfig(Section):

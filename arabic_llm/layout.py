@@ -20,6 +20,7 @@ SPLIT_FILE = "split.json"  # the held-out rule, thresholds, and documents/charac
 ADAPTER_DIR = "adapter"
 ADAPTERS_FILE = "adapters.json"  # {name: adapter directory relative to the artifact}
 METRICS_FILE = "metrics.jsonl"  # per optimiser step: loss, lr, gradient norm, tokens (timings: in the manifest)
+LINEAGE_FILE = "lineage.json"  # recipe, sources (dump versions), full or incremental, the chain of parents
 # evaluate
 RESULTS_FILE = "results.json"
 # bias_audit

@@ -2,7 +2,9 @@
 
 Each scheduled run reads its config afresh, so ``download.wikipedia: latest`` resolves the newest
 finished dump at run time: when nothing changed upstream every stage is cached; after a refresh only
-what the change touches reruns (down to single records, see arabic_llm/cache/records.py).
+what the change touches reruns (down to single records, see arabic_llm/cache/records.py). The
+training stages train incrementally (``NIGHTLY_OVERRIDES``, before the deployment's own overrides,
+which may turn it off): they continue the previous night's adapters on the documents that changed.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ from arabic_llm.config import load_config
 from flows.flow import arabic_llm_flow
 
 DEFAULT_CRON = "0 2 * * *"
+# Incremental training on in nightly runs (README, Nightly incremental training); later overrides win.
+NIGHTLY_OVERRIDES = ("train_msa.incremental.enabled=true", "train_dialects.incremental.enabled=true")
 
 
 @flow(name="arabic-llm-nightly", flow_run_name="arabic-llm-nightly")
 def nightly(config_path: str | None = None, overrides: list[str] | None = None, store: str = "artifacts") -> dict:
     """One scheduled run: the whole pipeline against the store, with its run record."""
-    cfg = load_config(config_path, overrides or [])
+    cfg = load_config(config_path, [*NIGHTLY_OVERRIDES, *(overrides or [])])
     root = Store(store).root
     run_id = new_run_id()
     started = time.time()

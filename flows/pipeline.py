@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Callable
 
 from arabic_llm.config import PipelineConfig, SplitParams, TrainParams
+from arabic_llm.train.lineage import plan_training, source_versions
 from tasks.base_model import BaseModelParams, base_model, weights_file
 from tasks.bias_audit import PROBES, BiasParams, bias_audit, bias_files
 from tasks.clean import clean
@@ -30,7 +31,7 @@ from tasks.normalize import normalize
 from tasks.report import ReportParams, report
 from tasks.segment import segment
 from tasks.shards import ShardsParams, shards
-from tasks.tokenizer import TokenizerParams, tokenizer, tokenizer_file
+from tasks.tokenizer import TokenizerParams, tokenizer, tokenizer_inputs
 from tasks.train_dialects import train_dialects
 from tasks.train_msa import train_msa
 
@@ -51,8 +52,8 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     labelled = run(dialect, TagParams(), docs=segmented, model=tagger)
     tagged = run(data_audit, cfg.audit, docs=labelled)
 
-    tok = run(tokenizer, TokenizerParams.from_config(cfg.tokenizer, cfg.model, split), docs=tagged,
-              **tokenizer_file(cfg.tokenizer, cfg.model))
+    tok_params = TokenizerParams.from_config(cfg.tokenizer, cfg.model, split)
+    tok = run(tokenizer, tok_params, **tokenizer_inputs(tok_params, cfg.model, tagged))
     model = run(base_model, BaseModelParams.from_config(cfg.model, cfg.seed), tokenizer=tok, **weights_file(cfg.model))
     packed = run(shards, ShardsParams(shards=cfg.shards, seed=cfg.seed), docs=tagged, tokenizer=tok)
 
@@ -60,9 +61,21 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
         return TrainParams(train=section, lora=cfg.lora, quantization=cfg.quantization, memory=cfg.memory,
                            seed=cfg.seed)
 
-    msa = run(train_msa, train_params(cfg.train_msa), shards=packed, base_model=model, tokenizer=tok)
-    dialects = run(train_dialects, train_params(cfg.train_dialects), shards=packed, base_model=model,
-                   tokenizer=tok, msa_adapter=msa)
+    # Full or incremental training, and from which parent, is decided here, before the key (train/lineage.py).
+    store = getattr(run, "store", None)
+    sources = source_versions(download_params.wikipedia_dump, download_params.datasets, source_files, store) \
+        if store is not None else {}
+    msa_plan = plan_training(store, train_msa, train_params(cfg.train_msa),
+                             {"shards": packed, "base_model": model, "tokenizer": tok}, cfg.train_msa.incremental,
+                             sources=sources)
+    _announce(run, train_msa, msa_plan)
+    msa = run(train_msa, msa_plan.params, **msa_plan.inputs)
+    dialects_plan = plan_training(store, train_dialects, train_params(cfg.train_dialects),
+                                  {"shards": packed, "base_model": model, "tokenizer": tok, "msa_adapter": msa},
+                                  cfg.train_dialects.incremental, sources=sources,
+                                  lineage={"msa_adapter": msa_plan.recipe})
+    _announce(run, train_dialects, dialects_plan)
+    dialects = run(train_dialects, dialects_plan.params, **dialects_plan.inputs)
 
     if cfg.export.merge:
         run(export, cfg.export, base_model=model, adapters=dialects)
@@ -74,3 +87,10 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     final = run(report, ReportParams(), evaluation=evaluation, audit=audit, data_audit=tagged, msa_adapter=msa,
                 dialect_adapter=dialects)
     return {"report": final}
+
+
+def _announce(run: Callable, stage, plan) -> None:
+    """Tell the caller (``status``, the runner) how a training stage will train and why."""
+    plans = getattr(run, "plans", None)
+    if plans is not None:
+        plans[stage.spec.name] = plan.reason

@@ -15,6 +15,7 @@ from arabic_llm.data.split import split_from_documents
 from arabic_llm.layout import (
     AUDIT_FILE,
     AUDIT_SUMMARY_FILE,
+    LINEAGE_FILE,
     MODEL_CARD_FILE,
     RESULTS_FILE,
     model_location,
@@ -64,5 +65,8 @@ def bias_audit(out_dir: Path, params: BiasParams, docs: Path, evaluation: Path, 
     )
     (out_dir / AUDIT_FILE).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
                                       encoding="utf-8")
-    (out_dir / MODEL_CARD_FILE).write_text(model_card(eval_results, report), encoding="utf-8")
+    lineages = {name: json.loads((artifact / LINEAGE_FILE).read_text(encoding="utf-8"))
+                for name, artifact in (("msa", msa_adapter), ("dialects", dialect_adapter))
+                if (artifact / LINEAGE_FILE).is_file()}
+    (out_dir / MODEL_CARD_FILE).write_text(model_card(eval_results, report, lineages), encoding="utf-8")
     return {"sections": sorted(report), "warnings": len(report.get("warnings", []))}

@@ -1,5 +1,9 @@
 """`tokenizer`: train a byte-level BPE on the training split, take the base model's own tokenizer, or
-snapshot a named one."""
+snapshot a named one.
+
+A tokenizer that is not learned does not depend on the corpus: the stage then takes no documents (a
+refreshed dump leaves it, the base model and every training recipe below unchanged), and a local one
+(a model file, a directory) is an input keyed by its content."""
 
 from __future__ import annotations
 
@@ -39,6 +43,18 @@ def tokenizer_file(tokenizer: TokenizerConfig, model: ModelConfig) -> dict[str, 
     return {}
 
 
+def tokenizer_inputs(params: TokenizerParams, model: ModelConfig, docs) -> dict:
+    """The stage's inputs: the documents when it learns a BPE from them; else the model file or the named
+    tokenizer's local directory, keyed by content (a hub id is keyed by its name)."""
+    if params.tokenizer.name_or_path is None:
+        return {"docs": docs}
+    file = tokenizer_file(params.tokenizer, model)
+    if file:
+        return file
+    local = Path(params.tokenizer.name_or_path).expanduser()
+    return {"named": local} if local.exists() else {}
+
+
 def training_texts(docs: Path, split: SplitParams):
     held = split_from_documents(docs, split.fraction, split.seed, split.min_docs, split.max_share)
     for doc in read_documents(docs):
@@ -47,7 +63,8 @@ def training_texts(docs: Path, split: SplitParams):
 
 
 @stage_task("tokenizer", libraries=("tokenizers", "transformers", "gguf"))
-def tokenizer(out_dir: Path, params: TokenizerParams, docs: Path, model_file: Path | None = None) -> dict:
+def tokenizer(out_dir: Path, params: TokenizerParams, docs: Path | None = None, model_file: Path | None = None,
+              named: Path | None = None) -> dict:
     from arabic_llm.model.modeling import load_tokenizer, train_bpe_tokenizer
 
     if model_file is not None:  # a GGUF's own tokenizer: what convert_gguf puts beside the converted weights
@@ -58,6 +75,6 @@ def tokenizer(out_dir: Path, params: TokenizerParams, docs: Path, model_file: Pa
                             seed=params.split.seed)
         source = "byte-level BPE trained on the training split"
     else:
-        load_tokenizer(params.tokenizer.name_or_path).save_pretrained(out_dir)
+        load_tokenizer(str(named) if named is not None else params.tokenizer.name_or_path).save_pretrained(out_dir)
         source = params.tokenizer.name_or_path
     return {"vocab_size": len(load_tokenizer(str(out_dir))), "source": source}

@@ -66,8 +66,23 @@ def weak_uses(eval_results: dict, model: str) -> list[str]:
     return out
 
 
-def model_card(eval_results: dict, audit: dict) -> str:
-    """Markdown model card from the evaluation results and the bias audit."""
+def training_data_section(lineages: dict[str, dict]) -> list[str]:
+    """Which source versions (dumps) went into each adapter, through its chain of incremental runs."""
+    lines = ["## Training data versions", ""]
+    for name, record in lineages.items():
+        chain = [record, *record.get("parents", [])]
+        versions = sorted({f"{source}: {version}" for run in chain for source, version in run.get("sources", {}).items()})
+        full = next((i for i, run in enumerate(chain) if run.get("mode") == "full"), len(chain) - 1)
+        lines.append(f"- `{name}`: {'trained in full' if full == 0 else f'{full} incremental run(s) since a full training'}"
+                     f" on: " + ("; ".join(versions) or "unrecorded sources"))
+    lines += ["", "An incremental run trains on the documents new or changed since its parent's shards (with a replay "
+              "sample of unchanged ones). Documents deleted from a later dump are not unlearned: what the adapter took "
+              "from them fades only with later training and is gone after the next full training.", ""]
+    return lines
+
+
+def model_card(eval_results: dict, audit: dict, lineages: dict[str, dict] | None = None) -> str:
+    """Markdown model card from the evaluation results and the bias audit (and the adapters' lineage.json)."""
     model = final_model(eval_results)
     lines = [f"# Model card: `{model}` adapter", "",
              "QLoRA adapters on a causal LM, trained first on Modern Standard Arabic (`msa`) and then on Egyptian, "
@@ -138,4 +153,6 @@ def model_card(eval_results: dict, audit: dict) -> str:
         lines += ["", "Over a threshold but too uncertain to call (too few pairs or prompts):", ""]
         lines += [f"- {w}" for w in audit["uncertain"]]
     lines += ["", "## Caveats", ""] + [f"- {c}" for c in audit.get("caveats", [])] + [""]
+    if lineages:
+        lines += training_data_section(lineages)
     return "\n".join(lines)

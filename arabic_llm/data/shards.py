@@ -3,7 +3,10 @@
 Layout of ``shards.h5`` (see docs in README): root attributes, then groups ``train`` and ``eval``
 with ``input_ids``, ``lengths``, ``doc_index``, ``dialect`` and ``source`` datasets. Every row
 holds one dialect and one source, so training can select MSA-only or dialect-only rows without
-rewriting shards.
+rewriting shards. Files written by :class:`ShardWriter` also identify every document
+(``doc_digest``, ``doc_start``, ``doc_tokens``: a digest of its group and token ids, where its
+tokens start in the split's row-major token array, how many there are with its EOS), so two
+versions of the shards can be compared document by document without their text.
 """
 
 from __future__ import annotations
@@ -111,8 +114,11 @@ class _GroupRows:
 
     EMIT_ROWS = 64
 
-    def __init__(self, folder: Path, name: str, seq_len: int, eos_id: int):
+    def __init__(self, folder: Path, name: str, seq_len: int, eos_id: int, label: bytes = b""):
         self.seq_len = seq_len
+        self.label = label  # "split/dialect/source": part of each document's digest
+        self.doc_digests = bytearray()  # DOC_DIGEST_BYTES per document, in arrival order
+        self.doc_offsets, self.doc_sizes = array("q"), array("i")  # offset in the group's stream, tokens with EOS
         self.eos = np.array([eos_id], dtype=np.int32)
         self.ids_path, self.owner_path = folder / f"{name}.ids", folder / f"{name}.doc"
         self.ids_file, self.owner_file = open(self.ids_path, "wb"), open(self.owner_path, "wb")
@@ -126,12 +132,22 @@ class _GroupRows:
 
     def add(self, tokens) -> int:
         """Append a document (its EOS follows); returns its offset in the group's stream."""
-        return self._append((tokens, self.eos), [len(tokens) + 1])[0]
+        self.doc_digests += document_digest(self.label, np.asarray(tokens, dtype=np.int32))
+        return self._identify(self._append((tokens, self.eos), [len(tokens) + 1]), [len(tokens) + 1])[0]
 
     def add_joined(self, stream: np.ndarray, sizes: list[int]) -> list[int]:
         """Append documents already joined with their EOS (``sizes``: each one's tokens with its EOS);
         returns their offsets."""
-        return self._append((stream,), sizes)
+        at = 0
+        for size in sizes:
+            self.doc_digests += document_digest(self.label, stream[at : at + size - 1])
+            at += size
+        return self._identify(self._append((stream,), sizes), sizes)
+
+    def _identify(self, offsets: list[int], sizes: list[int]) -> list[int]:
+        self.doc_offsets.extend(offsets)
+        self.doc_sizes.extend(sizes)
+        return offsets
 
     def _append(self, pieces: tuple, sizes: list[int]) -> list[int]:
         offsets = list(accumulate(sizes[:-1], initial=self.tokens))
@@ -226,7 +242,8 @@ class ShardWriter:
         if key not in self.groups:
             if split not in SPLITS or dialect not in DIALECT_LABELS or source not in SOURCE_LABELS:
                 raise ValueError(f"{self.path}: unknown split/dialect/source {key}")
-            self.groups[key] = _GroupRows(self.spool, f"{len(self.groups)}", self.seq_len, self.eos_id)
+            self.groups[key] = _GroupRows(self.spool, f"{len(self.groups)}", self.seq_len, self.eos_id,
+                                          "/".join(key).encode())
         return self.groups[key]
 
     def close(self) -> dict[str, int]:
@@ -268,11 +285,59 @@ class ShardWriter:
                     group.create_dataset("dialect", data=dialect, track_times=False)
                     group.create_dataset("source", data=source, track_times=False)
                     group.attrs["spans"] = json.dumps(spans, sort_keys=True)  # "MSA/wikipedia": [first, end) rows
+                    _write_documents(group, [(spans[f"{k[1]}/{k[2]}"][0] * self.seq_len, g) for k, g in members])
                     self.spans[split] = spans
                     counts[split] = n
         finally:
             shutil.rmtree(self.spool, ignore_errors=True)
         return counts
+
+
+DOC_DIGEST_BYTES = 16
+
+
+def document_digest(label: bytes, tokens: np.ndarray) -> bytes:
+    """A document's identity in the shards: its (split, dialect, source) group and its token ids."""
+    import hashlib
+
+    return hashlib.blake2b(label + b"\0" + np.ascontiguousarray(tokens, dtype=np.int32).tobytes(),
+                           digest_size=DOC_DIGEST_BYTES).digest()
+
+
+def _write_documents(group, members: list[tuple[int, "_GroupRows"]]) -> None:
+    """Every document of a split, group by group in row order: digest, first token position, token count."""
+    digests = b"".join(bytes(g.doc_digests) for _, g in members)
+    starts = [first + np.frombuffer(g.doc_offsets, dtype=np.int64) for first, g in members]
+    sizes = [np.frombuffer(g.doc_sizes, dtype=np.int32) for _, g in members]
+    group.create_dataset("doc_digest", data=np.frombuffer(digests, dtype=np.uint8).reshape(-1, DOC_DIGEST_BYTES),
+                         track_times=False)
+    group.create_dataset("doc_start", data=np.concatenate(starts) if starts else np.zeros(0, np.int64),
+                         track_times=False)
+    group.create_dataset("doc_tokens", data=np.concatenate(sizes) if sizes else np.zeros(0, np.int32),
+                         track_times=False)
+
+
+@dataclass
+class Documents:
+    """The documents of one split of ``shards.h5``: ``digests`` (n, 16) uint8, ``starts`` (first token's
+    position in the split's row-major token array), ``tokens`` (with EOS)."""
+
+    digests: np.ndarray
+    starts: np.ndarray
+    tokens: np.ndarray
+
+    def keys(self) -> np.ndarray:
+        """One comparable value per document (``np.void``), for set operations between shard versions."""
+        return np.ascontiguousarray(self.digests).view(np.dtype((np.void, DOC_DIGEST_BYTES))).reshape(-1)
+
+
+def shard_documents(path: Path, split: str) -> Documents | None:
+    """The document identities of a split, or None for shards written without them."""
+    with h5py.File(path, "r") as f:
+        group = f[split]
+        if "doc_digest" not in group:
+            return None
+        return Documents(group["doc_digest"][()], group["doc_start"][()], group["doc_tokens"][()])
 
 
 class TokenReader:

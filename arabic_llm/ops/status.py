@@ -46,8 +46,17 @@ class StatusPredictor:
         self.store = store
         self.previous = (latest_record(store) or {}).get("stages", {})
         self.stages: dict[str, dict[str, Any]] = {}
+        self.plans: dict[str, str] = {}  # training stage -> full or incremental, and why (flows/pipeline.py)
 
     def __call__(self, stage, params, **inputs) -> ArtifactRef:
+        ref = self._predict(stage, params, **inputs)
+        plan = self.plans.get(stage.spec.name)
+        if plan:
+            self.stages[stage.spec.name]["plan"] = plan
+            self.stages[stage.spec.name]["reason"] += f"; {plan}"
+        return ref
+
+    def _predict(self, stage, params, **inputs) -> ArtifactRef:
         name = stage.spec.name
         pending = [n for n, v in sorted(inputs.items()) if isinstance(v, ArtifactRef) and v.digest.startswith(PENDING)]
         if pending:

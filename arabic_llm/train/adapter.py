@@ -13,20 +13,20 @@ from arabic_llm.train.job import TrainingJob
 
 def training_job(out_dir: Path, params: TrainParams, shards: Path, base_model: Path, tokenizer: Path,
                  work_dir: Path | None, where: str, *, init_adapter: Path | None = None,
-                 train: TrainConfig | None = None) -> TrainingJob:
+                 train: TrainConfig | None = None, rows: tuple[int, ...] | None = None) -> TrainingJob:
     """The stage's job: its settings, its inputs, its output; checkpoints in its work area."""
     return TrainingJob(
         model_dir=model_location(base_model), tokenizer_dir=str(tokenizer), shards_path=shards / SHARDS_FILE,
         train=train or params.train, lora=params.lora, quant=params.quantization, memory=params.memory,
         seed=params.seed, out_dir=out_dir, run_dir=beside_data(out_dir), init_adapter=init_adapter,
-        checkpoint_dir=None if work_dir is None else work_dir / "checkpoints", where=where,
+        checkpoint_dir=None if work_dir is None else work_dir / "checkpoints", where=where, rows=rows,
     )
 
 
 def train_adapter(out_dir: Path, params: TrainParams, shards: Path, base_model: Path, tokenizer: Path,
                   work_dir: Path | None, where: str, *, init_adapter: Path | None = None,
                   train: TrainConfig | None = None, processes: int = 1,
-                  on_step: Callable[[int], None] | None = None) -> dict:
+                  on_step: Callable[[int], None] | None = None, rows: tuple[int, ...] | None = None) -> dict:
     """Train a LoRA adapter on the shards; its files go to ``out_dir``.
 
     Checkpoints go to ``work_dir`` (the stage's work area for this key): a killed run resumes there.
@@ -41,7 +41,7 @@ def train_adapter(out_dir: Path, params: TrainParams, shards: Path, base_model: 
     from arabic_llm.train import qlora
 
     job = training_job(out_dir, params, shards, base_model, tokenizer, work_dir, where,
-                       init_adapter=init_adapter, train=train)
+                       init_adapter=init_adapter, train=train, rows=rows)
     if processes > 1:
         from arabic_llm.train.ddp import launch_training
 

@@ -37,3 +37,5 @@ class TrainingJob(BaseModel):
     checkpoint_dir: Path | None = Field(None, description="resumable checkpoints (the stage's work area); the "
                                         "newest one there is resumed from; None: no checkpoints")
     where: str = Field("train", description="the stage's name, for messages")
+    rows: tuple[int, ...] | None = Field(None, description="train-split rows to keep of those train.dialects and "
+                                         "train.sources select (an incremental run's new and replayed rows); None: all")

@@ -225,6 +225,10 @@ class QLoRARecipe:
         _set_seeds(job.seed)
         # Data before the model: an empty selection fails before anything loads.
         self.rows = self._setup_data(job.shards_path, job.tokenizer_dir, train)
+        if job.rows is not None:  # an incremental run: its new and replayed rows only
+            from arabic_llm.train.rows import keep_rows
+
+            self.rows = keep_rows(self.rows, job.rows, job.where)
         self.model, self.device, self.compute_dtype = self._setup_model(
             job.model_dir, job.quant, train.attention, self.parallel.device if self.parallel is not None else None)
         self.kernels, self.kernel_note = _choose_kernels(train.kernels, self.device)

@@ -65,6 +65,16 @@ def select_rows(shards_path: Path, dialects: list[str], sources: list[str] | Non
     return dataset
 
 
+def keep_rows(dataset: ShardDataset, rows, where: str) -> ShardDataset:
+    """The dataset restricted to ``rows`` (indices in its split); an error when none is left."""
+    kept = np.intersect1d(dataset.rows, np.asarray(rows, dtype=np.int64))
+    if not len(kept):
+        raise ValueError(f"{where}: none of the {len(rows)} rows chosen for this run is among the rows of "
+                         f"{dataset.path} the stage selects")
+    dataset.rows = kept
+    return dataset
+
+
 def divisor_lengths(row_len: int, minimum: int = 16) -> list[int]:
     """Sequence lengths a row can be cut into without padding, longest first (row_len, row_len/2, ...)."""
     lengths, n = [], row_len
