@@ -87,9 +87,9 @@ def test_status_on_an_empty_store_says_never_run(capsys, tmp_path):
     stages = json.loads(capsys.readouterr().out)["stages"]
     assert stages["download"] == {**stages["download"], "state": "will-run", "reason": "never run in this store"}
     assert all(s["state"] == "will-run" for s in stages.values())
-    # Stages fed by files only (the dump; the pretrained model's file) are certain to run; the rest wait on them.
+    # Stages fed by files only (the dump; the pretrained model's file) are certain to run; the rest wait on one.
     firm = {name for name, s in stages.items() if not s["conditional"]}
-    assert firm == {"download", "tokenizer", "base_model"}
+    assert firm == {"download", "tokenizer"}
 
 
 def _fake_artifact(store: Store, stage: str, key: str) -> str:
