@@ -14,6 +14,7 @@ from arabic_llm.config import PipelineConfig, TrainParams
 from tasks.base_model import BaseModelParams, base_model, weights_file
 from tasks.bias_audit import PROBES, BiasParams, bias_audit, bias_files
 from tasks.clean import clean
+from tasks.counterfactual import CounterfactualParams, counterfactual
 from tasks.data_audit import data_audit
 from tasks.diacritics import diacritics
 from tasks.dialect import TagParams, dialect
@@ -33,11 +34,12 @@ from tasks.shards import ShardsParams, shards
 from tasks.tokenizer import TokenizerParams, tokenizer
 from tasks.train_dialects import train_dialects
 from tasks.train_msa import train_msa
+from tasks.vocab import VocabParams, vocab
 
 
 def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     """download -> clean -> normalize -> diacritics -> segment -> dialect_model -> dialect -> data_audit
-    -> tokenizer -> base_model -> shards -> train_msa -> train_dialects [-> export] -> evaluate -> bias_audit -> report"""
+    -> tokenizer -> base_model [-> vocab] [-> counterfactual] -> shards -> train_msa -> train_dialects [-> export] -> evaluate -> bias_audit -> report"""
     download_params, source_files = plan(cfg.download)
     raw = run(download, download_params, **source_files)
     cleaned = run(clean, cfg.clean, docs=raw)
@@ -53,7 +55,14 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     tok = run(tokenizer, TokenizerParams(tokenizer=cfg.tokenizer, eval_fraction=cfg.shards.eval_fraction,
                                          seed=cfg.seed), docs=tagged)
     model = run(base_model, BaseModelParams(model=cfg.model, seed=cfg.seed), tokenizer=tok, **weights_file(cfg.model))
-    packed = run(shards, ShardsParams(shards=cfg.shards, seed=cfg.seed), docs=tagged, tokenizer=tok)
+    if cfg.vocab.new_tokens:  # the extended tokenizer (with its new rows) replaces the base one below
+        tok = run(vocab, VocabParams(vocab=cfg.vocab, eval_fraction=cfg.shards.eval_fraction, seed=cfg.seed),
+                  docs=tagged, tokenizer=tok, base_model=model)
+    training_docs = tagged
+    if cfg.counterfactual.enabled:
+        training_docs = run(counterfactual, CounterfactualParams(
+            counterfactual=cfg.counterfactual, eval_fraction=cfg.shards.eval_fraction, seed=cfg.seed), docs=tagged)
+    packed = run(shards, ShardsParams(shards=cfg.shards, seed=cfg.seed), docs=training_docs, tokenizer=tok)
 
     def train_params(section):
         return TrainParams(train=section, lora=cfg.lora, quantization=cfg.quantization, memory=cfg.memory,

@@ -78,7 +78,7 @@ def evaluate_models(
     results: dict = {"models": {}, "n_docs": {d: len(docs) for d, docs in groups.items()}}
     outputs: dict[str, list[dict]] = {}
     with torch.inference_mode():
-        for name, model in iter_models(model_dir, adapters, quant):
+        for name, model in iter_models(model_dir, adapters, quant, tokenizer_dir):
             overall = Totals()
             per_dialect: dict[str, dict] = {}
             for dialect, docs in groups.items():

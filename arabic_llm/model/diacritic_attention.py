@@ -140,3 +140,17 @@ def save_diacritic_bias(model, out_dir: Path) -> Path:
     path = Path(out_dir) / BIAS_FILE
     save_file({"bias": base.diacritic_bias.bias.detach().float().cpu().contiguous()}, str(path))
     return path
+
+
+def use_adapter_bias(model, tokenizer, adapter_dir: Path | None) -> bool:
+    """Switch ``model``'s diacritic bias to the one saved in ``adapter_dir``, or off when it has none
+    (or for None: the base model). Returns whether a bias is on."""
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    saved = adapter_dir is not None and (Path(adapter_dir) / BIAS_FILE).is_file()
+    if hasattr(base, "diacritic_bias"):
+        disable_diacritic_bias(model, base.diacritic_bias_previous)
+    if saved:
+        previous = base.config._attn_implementation
+        enable_diacritic_bias(model, tokenizer, bias_dir=adapter_dir)
+        base.diacritic_bias_previous = previous
+    return saved

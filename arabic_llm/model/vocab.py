@@ -23,12 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
+from arabic_llm.layout import VOCAB_ROWS_FILE
+
 if TYPE_CHECKING:
     import torch
 
     from arabic_nlp.morphology import CliticSegmenter
 
-ROWS_FILE = "new_embeddings.safetensors"  # tensors "ids", "input" and, for an untied head, "output"
 
 
 def _bytes_to_unicode() -> dict[int, str]:
@@ -296,3 +297,10 @@ def apply_vocab(model, rows: dict[str, "torch.Tensor"]) -> list[int]:
         if head is not None and head.weight.data_ptr() != embed.weight.data_ptr():
             head.weight.index_copy_(0, index.to(head.weight.device), rows.get("output", rows["input"]).to(head.weight))
     return ids
+
+
+def apply_tokenizer_rows(model, tokenizer_dir: str | Path) -> list[int]:
+    """:func:`apply_vocab` with the rows a `vocab` tokenizer directory holds; a base tokenizer (no rows
+    file, or a hub id) changes nothing. Every loader of a base model for a tokenizer calls this."""
+    path = Path(tokenizer_dir) / VOCAB_ROWS_FILE
+    return apply_vocab(model, load_rows(path)) if path.is_file() else []
