@@ -75,8 +75,9 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     if cfg.export.merge:
         run(export, cfg.export, base_model=model, adapters=dialects)
     models = dict(base_model=model, tokenizer=tok, msa_adapter=msa, dialect_adapter=dialects)
-    evaluation = run(evaluate, EvaluateParams.from_config(cfg.evaluate, cfg.quantization, cfg.shards.seq_len, cfg.seed),
-                     shards=packed, dialect_tagger=tagger, **models, **evaluation_files(cfg.evaluate))
+    evaluation = run(evaluate, EvaluateParams.from_config(cfg.evaluate, cfg.quantization, cfg.shards.seq_len, cfg.seed,
+                                                          cfg.intrinsic),
+                     shards=packed, dialect_tagger=tagger, **models, **evaluation_files(cfg.evaluate, cfg.intrinsic))
     audit = run(bias_audit, BiasParams.from_config(cfg.bias_audit, cfg.quantization, cfg.shards.eval_fraction, cfg.seed),
                 docs=tagged, evaluation=evaluation, probes=PROBES, **models, **bias_files(cfg.bias_audit))
     final = run(report, ReportParams(), evaluation=evaluation, audit=audit, data_audit=tagged, msa_adapter=msa,

@@ -8,6 +8,7 @@ it adds the rows (``apply_tokenizer_rows``). Off (no stage at all) with ``vocab.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -59,19 +60,17 @@ def new_rows(params: VocabParams, model_dir: str, base_json: str, ext, train_lin
     pieces = base_pieces(base_json, ext.new_tokens)
     if params.vocab.init == "mean":
         return mean_rows(embed, pieces), None if tied else mean_rows(head, pieces), {}
-    import json
-
     sentences = [[s for w in ARABIC_WORD_RE.findall(line) for s in segmenter.segment(w)] for line in train_lines]
     strings = [from_bytelevel(t).strip() for t in ext.new_tokens]
     anchors = arabic_anchors(json.loads(base_json)["model"]["vocab"])
     cfg = params.vocab
-    rows, info = fasttext_rows(embed, pieces, strings, sentences, anchors, dim=cfg.fasttext_dim,
-                               epochs=cfg.fasttext_epochs, seed=params.seed)
-    out_rows = None
-    if not tied:
-        out_rows, _ = fasttext_rows(head, pieces, strings, sentences, anchors, dim=cfg.fasttext_dim,
-                                    epochs=cfg.fasttext_epochs, seed=params.seed)
-    return rows, out_rows, info
+
+    def mapped(weight):
+        return fasttext_rows(weight, pieces, strings, sentences, anchors, dim=cfg.fasttext_dim,
+                             epochs=cfg.fasttext_epochs, seed=params.seed)
+
+    rows, info = mapped(embed)
+    return rows, None if tied else mapped(head)[0], info
 
 
 @stage_task("vocab", libraries=("tokenizers", "transformers", "torch", "gensim"))

@@ -16,6 +16,7 @@ linear map fitted on anchors (WECHSEL-style).
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import json
 from collections import Counter, defaultdict
@@ -224,6 +225,10 @@ def arabic_anchors(vocab: dict[str, int]) -> dict[str, int]:
     return anchors
 
 
+def _stable_hash(text: str) -> int:
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
+
+
 def fasttext_rows(weight: "torch.Tensor", pieces: list[list[int]], new_strings: Sequence[str],
                   sentences: list[list[str]], anchors: dict[str, int], dim: int = 100, epochs: int = 5,
                   ridge: float = 1.0, seed: int = 0) -> tuple["torch.Tensor", dict]:
@@ -238,7 +243,8 @@ def fasttext_rows(weight: "torch.Tensor", pieces: list[list[int]], new_strings: 
     import torch
     from gensim.models import FastText
 
-    ft = FastText(vector_size=dim, window=5, min_count=2, sg=1, epochs=epochs, seed=seed, workers=1, min_n=2, max_n=5)
+    ft = FastText(vector_size=dim, window=5, min_count=2, sg=1, epochs=epochs, seed=seed, workers=1, min_n=2, max_n=5,
+                  hashfxn=_stable_hash)  # Python's str hash changes per process: the vectors would too
     ft.build_vocab(corpus_iterable=sentences)
     ft.train(corpus_iterable=sentences, total_examples=len(sentences), epochs=epochs)
     strings = list(new_strings) + list(anchors)
