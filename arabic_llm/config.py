@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DIALECTS = ("MSA", "EGY", "GLF", "LEV", "MGR")
 Dialect = Literal["MSA", "EGY", "GLF", "LEV", "MGR"]
@@ -173,6 +173,13 @@ class TrainConfig(Section):
         None, description="tokens per training sequence: null = the shards' row length; a divisor of it; "
         "auto = the longest such length that fits the memory caps")
     micro_batch: int | Literal["auto"] = Field(1, description="sequences per forward pass; auto = the largest that fits")
+
+    @field_validator("micro_batch", "seq_len")
+    @classmethod
+    def _positive(cls, value):
+        if isinstance(value, int) and value < 1:
+            raise ValueError(f"must be 1 or more (or auto), got {value}")
+        return value
     max_micro_batch: int = Field(64, ge=1, description="upper bound of the micro_batch: auto search")
     grad_accum: int = Field(16, ge=1, description="micro-batches per optimiser step")
     lr: float = Field(5e-5, gt=0.0)
@@ -314,6 +321,16 @@ class PipelineConfig(Section):
     counterfactual: CounterfactualConfig = Field(default_factory=CounterfactualConfig)
     intrinsic: IntrinsicEvalConfig = Field(default_factory=IntrinsicEvalConfig)
 
+    @model_validator(mode="after")
+    def _training_rows_fit_the_shards(self):
+        # Checked here, not eleven stages later: a training row is cut from one shards row.
+        for name in ("train_msa", "train_dialects"):
+            seq_len = getattr(self, name).seq_len
+            if isinstance(seq_len, int) and self.shards.seq_len % seq_len:
+                raise ValueError(f"{name}.seq_len: {seq_len} does not divide shards.seq_len={self.shards.seq_len} "
+                                 "(training sequences are cut from the shards' rows); pick a divisor or null")
+        return self
+
     def digest_source(self) -> str:
         """Canonical JSON of the whole config (what ``config_digest`` hashes)."""
         return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
@@ -349,6 +366,8 @@ def _format_errors(err: ValidationError, origin: str) -> str:
         key = ".".join(str(p) for p in e["loc"])
         if e["type"] == "extra_forbidden":
             lines.append(f"  {key}: unknown key")
+        elif not key:  # a check across sections names its keys itself
+            lines.append(f"  {e['msg'].removeprefix('Value error, ')}")
         else:
             lines.append(f"  {key}: {e['msg']} (got {e.get('input')!r})")
     return "\n".join(lines)

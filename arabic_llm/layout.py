@@ -20,7 +20,7 @@ EVAL_DOCS_FILE = "eval_docs.jsonl"
 # train_msa, train_dialects
 ADAPTER_DIR = "adapter"
 ADAPTERS_FILE = "adapters.json"  # {name: adapter directory relative to the artifact}
-METRICS_FILE = "metrics.jsonl"  # per optimiser step: loss, time, memory
+METRICS_FILE = "metrics.jsonl"  # per optimiser step: loss, lr, gradient norm, tokens (timings: in the manifest)
 # evaluate
 RESULTS_FILE = "results.json"
 # bias_audit

@@ -37,22 +37,23 @@ def run(processes: int, setup: dict, args, out: Path) -> dict:
         TrainConfig,
     )
     from arabic_llm.train.ddp import launch_training
+    from arabic_llm.train.job import TrainingJob
     from arabic_llm.train.qlora import train_qlora
 
     train = TrainConfig(dialects=("MSA",), max_steps=args.steps, seq_len=setup["seq"], micro_batch=1,
                         grad_accum=args.grad_accum, lr=5e-5, warmup_steps=1, gradient_checkpointing=True,
                         checkpoint_every=0, log_every=args.steps)
-    kwargs = dict(model_dir=str(setup["model"]), tokenizer_dir=str(setup["tok"]), shards_path=setup["shards"],
-                  train=train, lora=LoraConfig(dropout=0.0), quant=QuantizationConfig(), seed=0, out_dir=out,
-                  memory=MemoryConfig(gpu_limit_gib=None, ram_limit_gib=None), where=f"bench x{processes}")
+    job = TrainingJob(model_dir=str(setup["model"]), tokenizer_dir=str(setup["tok"]), shards_path=setup["shards"],
+                      train=train, lora=LoraConfig(dropout=0.0), quant=QuantizationConfig(), seed=0, out_dir=out,
+                      memory=MemoryConfig(gpu_limit_gib=None, ram_limit_gib=None), where=f"bench x{processes}")
     start = time.perf_counter()
     if processes == 1:
-        train_qlora(**kwargs, progress=False)
+        summary = train_qlora(job, progress=False)
     else:
-        launch_training(kwargs, processes, out.parent / f"work-{processes}")
+        summary = launch_training(job, processes, out.parent / f"work-{processes}")
     wall = time.perf_counter() - start
     records = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
-    step = statistics.median(r["step_seconds"] for r in records[args.warmup:])
+    step = statistics.median(m["step_seconds"] for m in summary["per_step"][args.warmup:])
     tokens = statistics.median(r["tokens"] for r in records[args.warmup:])
     return {"processes": processes, "steps": args.steps, "global_batch": train.grad_accum, "seq": setup["seq"],
             "step_s": round(step, 4), "tokens_per_s": round(tokens / step, 1), "wall_s": round(wall, 1),

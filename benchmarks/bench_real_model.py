@@ -22,7 +22,9 @@ from real_model import build_shards, smollm2_gguf  # noqa: E402
 
 from arabic_llm.config import LoraConfig, QuantizationConfig, TrainConfig  # noqa: E402
 from arabic_llm.model.modeling import convert_gguf  # noqa: E402
-from arabic_llm.train.qlora import heldout_perplexity, train_qlora  # noqa: E402
+from arabic_llm.train.job import TrainingJob  # noqa: E402
+from arabic_llm.train.perplexity import heldout_perplexity  # noqa: E402
+from arabic_llm.train.qlora import train_qlora  # noqa: E402
 
 
 def main() -> None:
@@ -42,9 +44,9 @@ def main() -> None:
     base = heldout_perplexity(str(work / "model"), work / "shards.h5", quant, max_rows=args.rows)
     train = TrainConfig(dialects=("MSA",), max_steps=args.steps, micro_batch=4, grad_accum=1, lr=args.lr,
                         warmup_steps=2, gradient_checkpointing=False, checkpoint_every=0)
-    summary = train_qlora(model_dir=str(work / "model"), tokenizer_dir=str(work / "model"),
-                          shards_path=work / "shards.h5", train=train, lora=LoraConfig(), quant=quant, seed=0,
-                          out_dir=work / "out", progress=False)
+    summary = train_qlora(TrainingJob(model_dir=str(work / "model"), tokenizer_dir=str(work / "model"),
+                                      shards_path=work / "shards.h5", train=train, lora=LoraConfig(), quant=quant,
+                                      seed=0, out_dir=work / "out"), progress=False)
     tuned = heldout_perplexity(str(work / "model"), work / "shards.h5", quant, adapter=Path(summary["adapter_dir"]),
                                max_rows=args.rows)
     print(f"SmolLM2-135M NF4, {args.steps} steps x 4 x 128 tokens, {summary['device']}, "

@@ -2,8 +2,8 @@
 
 The baseline is the script most users write (as ../shared/anchors/hf_qlora_baseline.py measures):
 ``prepare_model_for_kbit_training`` + LoRA r=8 on q,k,v,o + gradient checkpointing + the model's own
-loss + paged 8-bit AdamW. The engine is ``arabic_llm.train.qlora.train_qlora`` itself, reading synthetic
-HDF5 shards through its loader. Random weights: speed and memory do not depend on their values.
+loss + paged 8-bit AdamW. The engine is ``arabic_llm.train.qlora.QLoRARecipe`` itself (through
+``train_qlora``), reading synthetic HDF5 shards through its loader (``make_loader``). Random weights: speed and memory do not depend on their values.
 
     python benchmarks/bench_train.py [--out results.jsonl]
 
@@ -121,6 +121,7 @@ def engine(model_dir: Path, tok_dir: Path, shards: Path, seq, bsz, device: str, 
         QuantizationConfig,
         TrainConfig,
     )
+    from arabic_llm.train.job import TrainingJob
     from arabic_llm.train.memory import RssWatch
     from arabic_llm.train.qlora import train_qlora
 
@@ -129,14 +130,13 @@ def engine(model_dir: Path, tok_dir: Path, shards: Path, seq, bsz, device: str, 
                         grad_accum=1, lr=5e-5, warmup_steps=1, gradient_checkpointing=checkpointing,
                         kernels=kernels, checkpoint_every=0, log_every=STEPS)
     with tempfile.TemporaryDirectory() as out, RssWatch() as rss:
-        summary = train_qlora(model_dir=str(model_dir), tokenizer_dir=str(tok_dir), shards_path=shards, train=train,
-                              lora=LoraConfig(), quant=QuantizationConfig(), seed=0, out_dir=Path(out),
-                              memory=MemoryConfig(gpu_limit_gib=gpu_cap, ram_limit_gib=None), progress=False,
-                              where=label)
-        records = [json.loads(line) for line in (Path(out) / "metrics.jsonl").read_text().splitlines()]
+        summary = train_qlora(TrainingJob(model_dir=str(model_dir), tokenizer_dir=str(tok_dir), shards_path=shards,
+                                          train=train, lora=LoraConfig(), quant=QuantizationConfig(), seed=0,
+                                          out_dir=Path(out), memory=MemoryConfig(gpu_limit_gib=gpu_cap, ram_limit_gib=None),
+                                          where=label), progress=False)
         peak_rss = rss.peak
     peak_gpu = torch.cuda.max_memory_allocated() if device == "cuda" else None
-    res = _result(label, summary["seq_len"], summary["micro_batch"], [r["step_seconds"] for r in records],
+    res = _result(label, summary["seq_len"], summary["micro_batch"], [m["step_seconds"] for m in summary["per_step"]],
                   peak_gpu, peak_rss, checkpointing=summary["gradient_checkpointing"], kernels=summary["kernels"])
     res["train_loop_peak_gpu_gib"] = round(summary["peak_gpu_mem_bytes"] / GIB, 3) if device == "cuda" else None
     res["gpu_cap_gib"] = gpu_cap
@@ -174,11 +174,11 @@ def check_fused_loss(vocab: int, hidden_size: int) -> dict:
 def loader_throughput(shards: Path, seq: int, bsz: int, device: str, batches: int = 100) -> dict:
     """Tokens/s the training loader delivers (HDF5 read, cut, positions, collate, pin), nothing else."""
     from arabic_llm.data.shards import ShardDataset
-    from arabic_llm.train.qlora import _loader
+    from arabic_llm.train.qlora import make_loader
     from arabic_llm.train.rows import ResumableOrder, TrainRows
 
     dataset = TrainRows(ShardDataset(shards, "train"), seq)
-    it = _loader(dataset, ResumableOrder(len(dataset), bsz, seed=0), device)
+    it = make_loader(dataset, ResumableOrder(len(dataset), bsz, seed=0), device)
     next(it)  # worker start-up is not throughput
     t = time.perf_counter()
     for _ in range(batches):

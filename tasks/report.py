@@ -20,6 +20,7 @@ from arabic_llm.cache.stage import stage_task
 from arabic_llm.layout import (
     AUDIT_FILE,
     AUDIT_SUMMARY_FILE,
+    METRICS_FILE,
     MODEL_CARD_FILE,
     REPORT_HTML,
     REPORT_JSON,
@@ -44,7 +45,7 @@ def report(out_dir: Path, params: ReportParams, evaluation: Path, audit: Path, d
     bias.setdefault("data_removed", filtered)
     card_file = audit / MODEL_CARD_FILE
     card = card_file.read_text(encoding="utf-8") if card_file.is_file() else ""
-    training = training_records({name: adapter.parent / "metrics.jsonl"
+    training = training_records({name: adapter.parent / METRICS_FILE
                                  for name, adapter in trained_adapters(msa_adapter, dialect_adapter).items()})
     all_tables = tables(results, bias, training)
     figures = draw_figures(results, training, out_dir)

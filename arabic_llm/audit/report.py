@@ -33,18 +33,51 @@ def _r(value, digits: int = 3):
 
 
 def training_records(metrics_files: dict[str, Path]) -> dict[str, list[dict]]:
-    """stage -> per-step records with ``time_s``: seconds since the first stage started (cumulative step time)."""
+    """stage -> per-step records with ``time_s``: seconds since the first stage started (cumulative step time).
+
+    ``metrics.jsonl`` holds what a training run computed (loss, lr, ...); what it measured (step
+    times, memory) is not in the artifact, whose bytes must not change from run to run, but in its
+    manifest's summary (``per_step``, matched by ``metrics_file``). Both are joined by step; records
+    that carry the measurements themselves (artifacts from before the split) are read as they are.
+    """
     out, clock = {}, 0.0
     for stage, path in metrics_files.items():
         records = list(read_jsonl(path)) if path.is_file() else []
+        measured = _run_measurements(path) if records and "step_seconds" not in records[0] else {}
         for i, rec in enumerate(records):
+            rec.update({k: v for k, v in measured.get(rec.get("step"), {}).items() if k not in rec})
             missing = [k for k in ("step", "loss", "step_seconds", "rss_bytes") if k not in rec]
             if missing:
-                raise KeyError(f"{path}: record {i + 1} lacks {missing}")
+                raise KeyError(f"{path}: record {i + 1} lacks {missing} (in the file or its artifact's manifest)")
             clock += rec["step_seconds"]
             rec["time_s"] = clock
         out[stage] = records
     return out
+
+
+def _run_measurements(metrics_file: Path) -> dict[int, dict]:
+    """step -> measurements of the run that wrote ``metrics_file``, from its artifact's manifest ({} if none)."""
+    import json
+
+    for root in metrics_file.parents:
+        manifest = root / "manifest.json"
+        if manifest.is_file() and (root / "data") in metrics_file.parents:
+            rel = metrics_file.relative_to(root / "data").as_posix()
+            found = _summary_of(json.loads(manifest.read_text(encoding="utf-8")).get("summary"), rel)
+            return {m["step"]: m for m in (found or {}).get("per_step", [])}
+    return {}
+
+
+def _summary_of(summary, metrics_file: str) -> dict | None:
+    """The (possibly nested, e.g. one per branch) training summary whose ``metrics_file`` is this one."""
+    if isinstance(summary, dict):
+        if summary.get("metrics_file") == metrics_file:
+            return summary
+        for value in summary.values():
+            found = _summary_of(value, metrics_file)
+            if found is not None:
+                return found
+    return None
 
 
 # ---------------------------------------------------------------------------------------------- tables

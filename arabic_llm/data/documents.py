@@ -173,8 +173,13 @@ def write_documents(out_dir: Path, docs: Iterable[dict], shard_docs: int) -> int
 
 def read_jsonl(path: Path) -> Iterator[dict]:
     """Stream records from a JSONL file; a bad line raises naming the file and line."""
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
+    with open(path, "rb") as f:
+        for lineno, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise CorpusError(f"{path}:{lineno}: not UTF-8 (byte {exc.start + 1} of the line is "
+                                  f"0x{raw[exc.start]:02x}); convert the file to UTF-8") from None
             if not line.strip():
                 continue
             try:

@@ -5,8 +5,42 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from arabic_llm.cache.stage import running_stage
 from arabic_llm.config import TrainConfig, TrainParams
-from arabic_llm.layout import SHARDS_FILE, model_location
+from arabic_llm.layout import METRICS_FILE, SHARDS_FILE, model_location
+from arabic_llm.train.job import TrainingJob
+
+RUN_DIR = "run"  # beside the artifact's data/: how the run went (memory.png, ram.png); never digested
+
+
+def training_job(out_dir: Path, params: TrainParams, shards: Path, base_model: Path, tokenizer: Path,
+                 work_dir: Path | None, where: str, *, init_adapter: Path | None = None,
+                 train: TrainConfig | None = None) -> TrainingJob:
+    """The stage's job: its settings, its inputs, its output; checkpoints in its work area."""
+    return TrainingJob(
+        model_dir=model_location(base_model), tokenizer_dir=str(tokenizer), shards_path=shards / SHARDS_FILE,
+        train=train or params.train, lora=params.lora, quant=params.quantization, memory=params.memory,
+        seed=params.seed, out_dir=out_dir, run_dir=_beside_data(out_dir), init_adapter=init_adapter,
+        checkpoint_dir=None if work_dir is None else work_dir / "checkpoints", where=where,
+    )
+
+
+def _place_in_artifact(out_dir: Path) -> tuple[Path, Path] | None:
+    """(staging directory, ``out_dir`` relative to its data/) when a store is building this stage, else None."""
+    stage = running_stage()
+    if stage is None:
+        return None
+    staged = Path(stage.staged)
+    try:
+        return staged, Path(out_dir).relative_to(staged / "data")
+    except ValueError:
+        return None
+
+
+def _beside_data(out_dir: Path) -> Path | None:
+    """``<staging>/run/<out_dir relative to data/>`` inside a store; None elsewhere."""
+    place = _place_in_artifact(out_dir)
+    return None if place is None else place[0] / RUN_DIR / place[1]
 
 
 def train_adapter(out_dir: Path, params: TrainParams, shards: Path, base_model: Path, tokenizer: Path,
@@ -19,18 +53,22 @@ def train_adapter(out_dir: Path, params: TrainParams, shards: Path, base_model: 
     With ``processes`` > 1 (``runtime.train_processes``) it runs data-parallel, launched through
     accelerate (:mod:`arabic_llm.train.ddp`); the process count is not part of the key: the global
     batch, the data of each step and the schedule are those of one process (README, Several GPUs).
-    """
-    from arabic_llm.train.qlora import train_qlora
 
-    train = train or params.train
-    kwargs = dict(
-        model_dir=model_location(base_model), tokenizer_dir=str(tokenizer), shards_path=shards / SHARDS_FILE,
-        train=train, lora=params.lora, quant=params.quantization, memory=params.memory,
-        seed=params.seed, out_dir=out_dir, init_adapter=init_adapter,
-        checkpoint_dir=None if work_dir is None else work_dir / "checkpoints", where=where,
-    )
+    The summary (the stage's manifest) carries the run's per-step measurements (``per_step``) and,
+    inside a store, ``metrics_file``: the path of this run's ``metrics.jsonl`` inside the artifact,
+    so the report finds which measurements go with which metrics.
+    """
+    from arabic_llm.train import qlora
+
+    job = training_job(out_dir, params, shards, base_model, tokenizer, work_dir, where,
+                       init_adapter=init_adapter, train=train)
     if processes > 1:
         from arabic_llm.train.ddp import launch_training
 
-        return launch_training(kwargs, processes, work_dir, on_step=on_step)
-    return train_qlora(**kwargs, on_step=on_step)
+        summary = launch_training(job, processes, work_dir, on_step=on_step)
+    else:
+        summary = qlora.train_qlora(job, on_step=on_step)
+    place = _place_in_artifact(out_dir)
+    if place is not None:
+        summary["metrics_file"] = (place[1] / METRICS_FILE).as_posix()
+    return summary

@@ -1,7 +1,8 @@
 """Data-parallel QLoRA training: one process per GPU (DDP), launched through HuggingFace accelerate.
 
 The Prefect flow stays one process. With ``runtime.train_processes: N`` (N > 1) a training stage
-writes ``train_qlora``'s arguments to ``ddp-job.json`` in its work area and runs
+writes its :class:`~arabic_llm.train.job.TrainingJob` as JSON to ``ddp-job.json`` in its work area
+and runs
 
     accelerate launch --multi_gpu --num_processes N -m arabic_llm.train.ddp ddp-job.json
 
@@ -25,6 +26,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from arabic_llm.layout import METRICS_FILE
+from arabic_llm.train.job import TrainingJob
 from arabic_llm.train.parallel import die_with_parent
 
 WORKER_MODULE = "arabic_llm.train.ddp"
@@ -64,21 +67,10 @@ def launch_command(job_file: Path, processes: int, device: str, module: str = WO
             "-m", module, str(job_file)]
 
 
-def job_arguments(**kwargs) -> dict:
-    """``train_qlora``'s keyword arguments as JSON (pydantic sections dumped, paths as strings)."""
-    from pydantic import BaseModel
-
-    def plain(value):
-        if isinstance(value, BaseModel):
-            return value.model_dump(mode="json")
-        return str(value) if isinstance(value, Path) else value
-
-    return {k: plain(v) for k, v in kwargs.items()}
-
-
-def launch_training(kwargs: dict, processes: int, work_dir: Path | None, *, on_step: Callable[[int], None] | None = None,
-                    module: str = WORKER_MODULE, poll_s: float = 0.5) -> dict:
-    """Run ``train_qlora(**kwargs)`` on ``processes`` data-parallel ranks; rank 0's summary.
+def launch_training(job: TrainingJob, processes: int, work_dir: Path | None, *,
+                    on_step: Callable[[int], None] | None = None, module: str = WORKER_MODULE,
+                    poll_s: float = 0.5) -> dict:
+    """Run the recipe on ``job`` in ``processes`` data-parallel ranks; rank 0's summary.
 
     The job, the ranks' log and the summary go to ``work_dir`` (a temporary directory when None).
     ``on_step`` is called in this process as rank 0's ``metrics.jsonl`` grows. A failed rank ends
@@ -94,10 +86,9 @@ def launch_training(kwargs: dict, processes: int, work_dir: Path | None, *, on_s
         summary_path, log_path = work_dir / SUMMARY_FILE, work_dir / LOG_FILE
         for stale in [summary_path, *(_error_file(work_dir, r) for r in range(processes))]:
             stale.unlink(missing_ok=True)
-        job = {"train_qlora": job_arguments(**kwargs), "device": device, "summary": str(summary_path)}
         job_file = work_dir / JOB_FILE
-        job_file.write_text(json.dumps(job, indent=1), encoding="utf-8")
-        metrics = Path(kwargs["out_dir"]) / "metrics.jsonl"
+        job_file.write_text(job.model_dump_json(indent=1), encoding="utf-8")
+        metrics = job.out_dir / METRICS_FILE
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         with log_path.open("wb") as log:
             proc = subprocess.Popen(launch_command(job_file, processes, device, module), stdout=log,
@@ -117,7 +108,7 @@ def launch_training(kwargs: dict, processes: int, work_dir: Path | None, *, on_s
             errors = [f"rank {r}: {_error_file(work_dir, r).read_text(encoding='utf-8')}" for r in range(processes)
                       if _error_file(work_dir, r).is_file()]
             tail = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
-            raise RuntimeError(f"{kwargs.get('where', 'train')}: data-parallel training on {processes} processes "
+            raise RuntimeError(f"{job.where}: data-parallel training on {processes} processes "
                                f"failed: {'; '.join(errors) or f'exit status {proc.returncode}'}\n"
                                f"{log_path} ends:\n" + "\n".join(tail))
         return json.loads(summary_path.read_text(encoding="utf-8"))
@@ -140,35 +131,25 @@ def _report_steps(metrics: Path, seen: int, on_step: Callable[[int], None] | Non
 
 
 def run_job(job_file: Path) -> dict:
-    """One rank of a launch: ``train_qlora`` on the job's arguments; rank 0 writes the summary."""
-    from arabic_llm.config import (
-        LoraConfig,
-        MemoryConfig,
-        QuantizationConfig,
-        TrainConfig,
-    )
+    """One rank of a launch: the recipe on the job the file holds; rank 0 writes the summary beside it."""
+    import torch
+
     from arabic_llm.train.parallel import DataParallel
     from arabic_llm.train.qlora import train_qlora
 
     die_with_parent()  # the launcher (torchrun's agent)
-    job = json.loads(Path(job_file).read_text(encoding="utf-8"))
-    args = dict(job["train_qlora"])
-    for name, section in (("train", TrainConfig), ("lora", LoraConfig), ("quant", QuantizationConfig),
-                          ("memory", MemoryConfig)):
-        if args.get(name) is not None:
-            args[name] = section.model_validate(args[name])
-    for name in ("shards_path", "out_dir", "init_adapter", "checkpoint_dir"):
-        if args.get(name) is not None:
-            args[name] = Path(args[name])
+    job_file = Path(job_file)
+    job = TrainingJob.model_validate_json(job_file.read_text(encoding="utf-8"))
     try:
-        parallel = DataParallel.start(job["device"])
-        summary = train_qlora(**args, parallel=parallel)
+        # The launcher checked that every rank has a GPU when there are any (training_device).
+        parallel = DataParallel.start("cuda" if torch.cuda.is_available() else "cpu")
+        summary = train_qlora(job, parallel=parallel)
     except Exception as exc:  # the launching stage reports it, by rank, instead of torchrun's summary
         rank = os.environ.get("RANK", "0")
-        _error_file(Path(job["summary"]).parent, int(rank)).write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
+        _error_file(job_file.parent, int(rank)).write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
         raise
     if parallel.rank == 0:
-        summary_path = Path(job["summary"])
+        summary_path = job_file.parent / SUMMARY_FILE
         tmp = summary_path.with_suffix(".tmp")
         tmp.write_text(json.dumps(summary, sort_keys=True), encoding="utf-8")
         os.replace(tmp, summary_path)

@@ -152,3 +152,12 @@ def test_page_reader_yields_what_mwxml_reads(tmp_path: Path):
                 expected.append({"page_id": page.id, "rev_id": rev.id, "rev_sha1": rev.sha1, "title": page.title,
                                  "wikitext": rev.text})
     assert list(wiki_pages(path)) == expected and len(expected) == 80  # articles; redirects and other namespaces skipped
+
+
+def test_a_jsonl_file_that_is_not_utf8_is_named_with_its_line(tmp_path: Path):
+    from arabic_llm.data.documents import read_jsonl
+
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes('{"text": "ok"}\n{"text": "caf\u00e9"}\n'.encode("latin-1"))
+    with pytest.raises(CorpusError, match=r"latin1.jsonl:2: not UTF-8 \(byte 14 of the line is 0xe9\)"):
+        list(read_jsonl(path))

@@ -1,8 +1,8 @@
 """The real data-parallel worker (``arabic_llm.train.ddp``), recording per rank what it read and wrote.
 
-tests/test_ddp.py launches it in place of the worker module; each rank leaves
+tests/train/test_ddp.py launches it in place of the worker module; each rank leaves
 ``probe-rank<r>.json`` beside the job file: the training items it read, in order, and the files
-it wrote (checkpoints, the adapter, the metrics).
+it wrote (checkpoints, the adapter, the metrics, the loss curve).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def main() -> int:
     recording(train_data.TrainRows, "__getitem__", "item", record_args=True)
     recording(train_state, "save_checkpoint", "checkpoint")
     recording(PeftModel, "save_pretrained", "adapter")
-    recording(qlora, "_plot_curves", "plots")
+    recording(qlora, "draw_loss_curve", "plots")
     original_open = Path.open
 
     def open_recording(self, mode="r", *args, **kwargs):

@@ -16,7 +16,9 @@ from real_model import build_shards, smollm2_gguf
 
 from arabic_llm.config import LoraConfig, QuantizationConfig, TrainConfig
 from arabic_llm.model.modeling import convert_gguf
-from arabic_llm.train.qlora import heldout_perplexity, train_qlora
+from arabic_llm.train.job import TrainingJob
+from arabic_llm.train.perplexity import heldout_perplexity
+from arabic_llm.train.qlora import train_qlora
 
 
 @pytest.mark.slow
@@ -31,8 +33,9 @@ def test_finetuning_lowers_heldout_arabic_perplexity(tmp_path):
     base = heldout_perplexity(str(model_dir), shards, quant, max_rows=8)
     train = TrainConfig(dialects=("MSA",), max_steps=8, micro_batch=4, grad_accum=1, lr=1e-3, warmup_steps=1,
                         gradient_checkpointing=False, checkpoint_every=0)
-    trained = train_qlora(model_dir=str(model_dir), tokenizer_dir=str(model_dir), shards_path=shards, train=train,
-                          lora=LoraConfig(), quant=quant, seed=0, out_dir=tmp_path / "out", progress=False)
+    trained = train_qlora(TrainingJob(model_dir=str(model_dir), tokenizer_dir=str(model_dir), shards_path=shards,
+                                      train=train, lora=LoraConfig(), quant=quant, seed=0, out_dir=tmp_path / "out"),
+                          progress=False)
     tuned = heldout_perplexity(str(model_dir), shards, quant, adapter=Path(trained["adapter_dir"]), max_rows=8)
     assert base["tokens"] == tuned["tokens"] > 500  # the same held-out tokens, never trained on
     assert tuned["perplexity"] < 0.9 * base["perplexity"], (base, tuned)

@@ -43,6 +43,9 @@ def test_overrides_parse_yaml_scalars():
     ("diacritics.mode=remove", "diacritics.mode"),
     ("nosuchsection.x=1", "nosuchsection: unknown key"),
     ("normalize", "expected KEY=VALUE"),
+    ("train_msa.micro_batch=-2", "train_msa.micro_batch: Value error, must be 1 or more"),
+    ("train_dialects.seq_len=0", "train_dialects.seq_len: Value error, must be 1 or more"),
+    ("train_msa.seq_len=48", "train_msa.seq_len: 48 does not divide shards.seq_len=128"),
 ])
 def test_bad_config_names_the_key(override, message):
     with pytest.raises(ConfigError, match=message.replace(".", r"\.")):

@@ -19,8 +19,9 @@ from safetensors.torch import load_file
 from tiny_training import build_tiny_training_setup
 
 from arabic_llm.config import LoraConfig, MemoryConfig, QuantizationConfig, TrainConfig
-from arabic_llm.train.ddp import launch_command, launch_training
-from arabic_llm.train.qlora import train_qlora
+from arabic_llm.train.ddp import JOB_FILE, launch_command, launch_training
+from arabic_llm.train.job import TrainingJob
+from arabic_llm.train.qlora import QLoRARecipe, train_qlora
 from arabic_llm.train.rows import RankShare, ResumableOrder, TrainRows, select_rows
 from arabic_llm.train.state import list_checkpoints
 
@@ -61,11 +62,11 @@ def train_config(**overrides) -> TrainConfig:
     return TrainConfig(**{**base, **overrides})
 
 
-def arguments(setup, out: Path, train: TrainConfig, dropout: float, **extra) -> dict:
-    return dict(model_dir=str(setup["model"]), tokenizer_dir=str(setup["tok"]), shards_path=setup["shards"],
-                train=train, lora=LoraConfig(r=4, alpha=8, dropout=dropout), quant=QuantizationConfig(),
-                memory=MemoryConfig(gpu_limit_gib=None, ram_limit_gib=None), seed=3, out_dir=out, where="train_msa",
-                **extra)
+def job(setup, out: Path, train: TrainConfig, dropout: float, **fields) -> TrainingJob:
+    return TrainingJob(model_dir=str(setup["model"]), tokenizer_dir=str(setup["tok"]), shards_path=setup["shards"],
+                       train=train, lora=LoraConfig(r=4, alpha=8, dropout=dropout), quant=QuantizationConfig(),
+                       memory=MemoryConfig(gpu_limit_gib=None, ram_limit_gib=None), seed=3, out_dir=out,
+                       where="train_msa", **fields)
 
 
 def adapter(out: Path) -> dict:
@@ -107,11 +108,11 @@ def test_launch_command_and_process_count(monkeypatch, tmp_path):
 
 
 def test_grad_accum_not_a_multiple_is_refused_before_loading(setup, tmp_path):
-    class TwoRanks:  # only what train_qlora asks before it loads anything
+    class TwoRanks:  # only what the recipe's constructor asks
         rank, world, device = 0, 2, "cpu"
 
-    with pytest.raises(ValueError, match="grad_accum=3 is not a multiple of the 2 training processes"):
-        train_qlora(**arguments(setup, tmp_path / "out", train_config(grad_accum=3), 0.0), parallel=TwoRanks())
+    with pytest.raises(ValueError, match="train_msa: grad_accum=3 is not a multiple of the 2 training processes"):
+        QLoRARecipe(job(setup, tmp_path / "out", train_config(grad_accum=3), 0.0), parallel=TwoRanks())
     assert not (tmp_path / "out").exists()
 
 
@@ -123,10 +124,12 @@ def test_two_processes_train_what_one_process_trains(setup, tmp_path, probe_impo
     """Same global batch (micro_batch 2 x grad_accum 4): one process does 4 micro-batches a step,
     each of two ranks 2; no dropout, so the only difference left is float summation order."""
     train = train_config()
-    one = train_qlora(**arguments(setup, tmp_path / "one", train, 0.0), progress=False)
+    one = train_qlora(job(setup, tmp_path / "one", train, 0.0), progress=False)
     steps = []
-    two = launch_training(arguments(setup, tmp_path / "two", train, 0.0, checkpoint_dir=tmp_path / "ck"), 2,
-                          tmp_path / "work", on_step=steps.append, module=PROBE)
+    two_job = job(setup, tmp_path / "two", train, 0.0, checkpoint_dir=tmp_path / "ck")
+    two = launch_training(two_job, 2, tmp_path / "work", on_step=steps.append, module=PROBE)
+    # The ranks read the very job this process made: the file is its JSON.
+    assert TrainingJob.model_validate_json((tmp_path / "work" / JOB_FILE).read_text()) == two_job
 
     assert two["processes"] == 2 and one["processes"] == 1
     assert two["tokens"] == one["tokens"] and two["train_sequences"] == one["train_sequences"]
@@ -183,7 +186,7 @@ def test_training_stage_on_two_processes_resumes_bit_identically(setup, tmp_path
     whole = stage("whole", tmp_path / "work")
     assert whole["processes"] == 2 and whole["resumed_from_step"] is None
     assert sorted(p.name for p in (tmp_path / "whole").iterdir()) == [
-        "adapter", "adapters.json", "loss.png", "memory.png", "metrics.jsonl", "ram.png"]
+        "adapter", "adapters.json", "loss.png", "metrics.jsonl"]
     assert json.loads((tmp_path / "whole" / "adapters.json").read_text()) == {"msa": "adapter"}
     assert (tmp_path / "work" / "ddp.log").is_file()  # the ranks' output, kept in the work area
     ckpts = list_checkpoints(tmp_path / "work" / "checkpoints")
@@ -197,20 +200,21 @@ def test_training_stage_on_two_processes_resumes_bit_identically(setup, tmp_path
     a, b = adapter(tmp_path / "whole"), adapter(tmp_path / "resumed")
     for k in a:
         assert torch.equal(a[k], b[k]), k
-    assert [m["loss"] for m in metrics(tmp_path / "resumed")] == [m["loss"] for m in metrics(tmp_path / "whole")]
+    assert (tmp_path / "resumed" / "metrics.jsonl").read_bytes() == (tmp_path / "whole" / "metrics.jsonl").read_bytes()
 
 
 KILLED_STAGE = """
 import sys
 from pathlib import Path
-from arabic_llm.config import LoraConfig, MemoryConfig, QuantizationConfig, TrainConfig
+from arabic_llm.config import LoraConfig, QuantizationConfig, TrainConfig
 from arabic_llm.train.ddp import launch_training
+from arabic_llm.train.job import TrainingJob
 model, tok, shards, out, work = sys.argv[1:]
 train = TrainConfig(dialects=("MSA",), max_steps=100000, micro_batch=2, grad_accum=2, warmup_steps=1, loss_chunk=16,
                     checkpoint_every=0)
-launch_training(dict(model_dir=model, tokenizer_dir=tok, shards_path=Path(shards), train=train, lora=LoraConfig(r=4, alpha=8),
-                     quant=QuantizationConfig(), memory=MemoryConfig(gpu_limit_gib=None, ram_limit_gib=None), seed=0,
-                     out_dir=Path(out), where="train_msa"), 2, Path(work))
+launch_training(TrainingJob(model_dir=model, tokenizer_dir=tok, shards_path=shards, train=train,
+                            lora=LoraConfig(r=4, alpha=8), quant=QuantizationConfig(), seed=0, out_dir=out,
+                            where="train_msa"), 2, Path(work))
 """
 
 
@@ -258,7 +262,7 @@ def test_ranks_die_with_a_killed_stage(setup, tmp_path):
 def test_a_failing_rank_fails_the_launch_with_the_log(setup, tmp_path):
     with pytest.raises(RuntimeError, match=r"data-parallel training on 2 processes failed: rank 0: ValueError: "
                                            r".*shards.h5: no 'train' rows for dialects \['GLF'\]"):
-        launch_training(arguments(setup, tmp_path / "out", train_config(dialects=("GLF",)), 0.0), 2, tmp_path / "work")
+        launch_training(job(setup, tmp_path / "out", train_config(dialects=("GLF",)), 0.0), 2, tmp_path / "work")
 
 
 # --------------------------------------------------------------------------- the command line

@@ -10,6 +10,7 @@ import pytest
 from tiny_training import build_tiny_training_setup
 
 from arabic_llm.config import LoraConfig, QuantizationConfig, TrainConfig
+from arabic_llm.train.job import TrainingJob
 from arabic_llm.train.loss import liger_available
 from arabic_llm.train.qlora import train_qlora
 
@@ -26,11 +27,11 @@ def test_nf4_training_on_cuda_lowers_the_loss_and_reports_gpu_memory(tmp_path, k
     train = TrainConfig(dialects=("MSA",), max_steps=12, micro_batch=4, grad_accum=1, lr=1e-2, warmup_steps=1,
                         gradient_checkpointing=True, optimizer="paged_adamw_8bit", kernels=kernels,
                         checkpoint_every=0)
-    summary = train_qlora(model_dir=str(setup["model"]), tokenizer_dir=str(setup["tok"]), shards_path=setup["shards"],
-                          train=train, lora=LoraConfig(r=4, alpha=8, dropout=0.0), quant=QuantizationConfig(),
-                          seed=0, out_dir=tmp_path / "out", progress=False)
+    summary = train_qlora(TrainingJob(model_dir=str(setup["model"]), tokenizer_dir=str(setup["tok"]),
+                                      shards_path=setup["shards"], train=train, lora=LoraConfig(r=4, alpha=8, dropout=0.0),
+                                      quant=QuantizationConfig(), seed=0, out_dir=tmp_path / "out"), progress=False)
     records = [json.loads(line) for line in (tmp_path / "out" / "metrics.jsonl").read_text().splitlines()]
     assert len(records) == 12
     assert records[-1]["loss"] < records[0]["loss"]
-    assert all(r["gpu_mem_peak_bytes"] > 0 for r in records)
+    assert all(m["gpu_mem_peak_bytes"] > 0 for m in summary["per_step"])
     assert summary["device"].startswith("cuda")

@@ -14,8 +14,9 @@ from tiny_training import build_tiny_training_setup
 
 from arabic_llm.config import LoraConfig, MemoryConfig, QuantizationConfig, TrainConfig
 from arabic_llm.data.shards import ShardDataset
+from arabic_llm.train.job import TrainingJob
 from arabic_llm.train.memory import Caps, MemoryCapError, fit_shape
-from arabic_llm.train.qlora import train_qlora
+from arabic_llm.train.qlora import QLoRARecipe, train_qlora
 from arabic_llm.train.rows import (
     ResumableOrder,
     TrainRows,
@@ -45,10 +46,14 @@ def train_config(**overrides) -> TrainConfig:
     return TrainConfig(**{**base, **overrides})
 
 
-def run(setup, out: Path, train: TrainConfig, **kwargs) -> dict:
-    return train_qlora(model_dir=str(setup["model"]), tokenizer_dir=str(setup["tok"]), shards_path=setup["shards"],
+def job(setup, out: Path, train: TrainConfig, **fields) -> TrainingJob:
+    return TrainingJob(model_dir=str(setup["model"]), tokenizer_dir=str(setup["tok"]), shards_path=setup["shards"],
                        train=train, lora=LoraConfig(r=4, alpha=8, dropout=0.05), quant=QuantizationConfig(),
-                       seed=3, out_dir=out, progress=False, **kwargs)
+                       seed=3, out_dir=out, **fields)
+
+
+def run(setup, out: Path, train: TrainConfig, on_step=None, **fields) -> dict:
+    return train_qlora(job(setup, out, train, **fields), on_step=on_step, progress=False)
 
 
 # --------------------------------------------------------------------------- data
@@ -151,8 +156,9 @@ def test_resumed_run_equals_uninterrupted_run(setup, tmp_path):
     assert a.keys() == b.keys()
     for k in a:
         assert torch.equal(a[k], b[k]), k
-    losses = lambda d: [json.loads(x)["loss"] for x in (d / "metrics.jsonl").read_text().splitlines()]  # noqa: E731
-    assert losses(tmp_path / "second") == losses(tmp_path / "whole")  # metrics of steps 1-4 carried over
+    # Metrics of steps 1-4 carried over: the whole file is the uninterrupted run's, byte for byte.
+    assert (tmp_path / "second" / "metrics.jsonl").read_bytes() == (tmp_path / "whole" / "metrics.jsonl").read_bytes()
+    assert [m["step"] for m in resumed["per_step"]] == [1, 2, 3, 4, 5, 6]  # measurements too
     # No checkpoint inside the finished output.
     assert not any("step-" in p.name for p in (tmp_path / "second").rglob("*"))
 
@@ -214,9 +220,29 @@ def test_auto_shape_on_cpu_probes_and_records(setup, tmp_path):
     assert [p["micro_batch"] for p in summary["shape_probes"]] == [1, 2, 4]
 
 
-def test_liger_requested_without_cuda_is_refused(setup, tmp_path):
-    with pytest.raises(RuntimeError, match="kernels=liger needs a CUDA GPU"):
-        run(setup, tmp_path / "out", train_config(max_steps=1, kernels="liger"))
+@pytest.mark.skipif(torch.cuda.is_available(), reason="the refusal is for machines without CUDA")
+def test_liger_requested_without_cuda_is_refused_before_loading(setup, tmp_path):
+    with pytest.raises(RuntimeError, match="train_msa: train.kernels=liger needs a CUDA GPU"):
+        QLoRARecipe(job(setup, tmp_path / "out", train_config(max_steps=1, kernels="liger"), where="train_msa"))
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_init_adapter_is_refused_before_loading(setup, tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"train_dialects: init_adapter .*nowhere: no adapter_config.json"):
+        QLoRARecipe(job(setup, tmp_path / "out", train_config(), init_adapter=tmp_path / "nowhere",
+                        where="train_dialects"))
+
+
+def test_the_job_round_trips_through_json(setup, tmp_path):
+    full = job(setup, tmp_path / "out", train_config(sources=("wikipedia",), seq_len="auto",
+                                                     branches={"egy": ("EGY",)}),
+               memory=MemoryConfig(gpu_limit_gib=3.5, ram_limit_gib=None), init_adapter=tmp_path / "a",
+               checkpoint_dir=tmp_path / "ck", run_dir=tmp_path / "run", where="train_dialects")
+    again = TrainingJob.model_validate_json(full.model_dump_json())
+    assert again == full and again.model_dump_json() == full.model_dump_json()
+    assert isinstance(again.out_dir, Path) and again.train.branches == {"egy": ("EGY",)}
+    with pytest.raises(ValueError, match="lora_rank"):
+        TrainingJob.model_validate({**full.model_dump(mode="json"), "lora_rank": 4})  # unknown keys are errors
 
 
 # --------------------------------------------------------------------------- stages
@@ -248,11 +274,11 @@ def test_killed_stage_resumes_from_its_work_area_and_cleans_it(setup, tmp_path, 
     store_root = tmp_path / "store"
     real = qlora.train_qlora
 
-    def dies_after_step_3(**kw):
+    def dies_after_step_3(job, **kw):
         def on_step(step):
             if step == 3:
                 raise KeyboardInterrupt  # as a kill would, mid-training
-        return real(**{**kw, "on_step": on_step})
+        return real(job, **{**kw, "on_step": on_step})
 
     monkeypatch.setattr(qlora, "train_qlora", dies_after_step_3)
     with pytest.raises(KeyboardInterrupt):
