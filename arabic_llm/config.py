@@ -211,6 +211,7 @@ class TrainParams(BaseModel):
     quantization: QuantizationConfig
     memory: MemoryConfig
     seed: int
+    diacritic_attention: bool = False  # diacritic_attention.enabled
 
 
 class ExportConfig(Section):

@@ -66,7 +66,7 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
 
     def train_params(section):
         return TrainParams(train=section, lora=cfg.lora, quantization=cfg.quantization, memory=cfg.memory,
-                           seed=cfg.seed)
+                           seed=cfg.seed, diacritic_attention=cfg.diacritic_attention.enabled)
 
     msa = run(train_msa, train_params(cfg.train_msa), shards=packed, base_model=model, tokenizer=tok)
     dialects = run(train_dialects, train_params(cfg.train_dialects), shards=packed, base_model=model,

@@ -89,6 +89,9 @@ def vocab(out_dir: Path, params: VocabParams, docs: Path, tokenizer: Path, base_
     cfg = params.vocab
     ext = extend_tokenizer(base_json, train_lines, cfg.new_tokens, segmenter, cfg.whole_word_min_count,
                            cfg.min_pair_count)
+    if not ext.new_tokens:
+        raise ValueError(f"vocab: no new token learned from {len(train_lines)} training sentences (no pair of the base "
+                         f"tokenizer's pieces in Arabic words is seen {cfg.min_pair_count}+ times); set vocab.new_tokens: 0")
     shutil.copytree(tokenizer, out_dir, dirs_exist_ok=True)
     (out_dir / TOKENIZER_JSON).write_text(ext.tokenizer_json, encoding="utf-8")
     if len(load_tokenizer(str(out_dir))) != ext.first_new_id + len(ext.new_tokens):

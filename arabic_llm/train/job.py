@@ -37,3 +37,5 @@ class TrainingJob(BaseModel):
     checkpoint_dir: Path | None = Field(None, description="resumable checkpoints (the stage's work area); the "
                                         "newest one there is resumed from; None: no checkpoints")
     where: str = Field("train", description="the stage's name, for messages")
+    diacritic_attention: bool = Field(False, description="train a zero-initialised attention bias towards diacritised "
+                                      "tokens beside the adapters (model/diacritic_attention.py); saved with them")
