@@ -116,21 +116,24 @@ def enable_diacritic_bias(model, tokenizer, bias_dir: Path | None = None) -> Dia
     for module in attention_modules:
         module._diacritic_bias = (state,)  # a tuple: not a submodule, so the parameter is listed once
     state.hook = base.get_decoder().register_forward_pre_hook(_decoder_pre_hook(state), with_kwargs=True)
+    state.previous_attention = base.config._attn_implementation
     base.set_attn_implementation(ATTENTION_NAME)
     base.diacritic_bias = state
     return state
 
 
-def disable_diacritic_bias(model, attention: str = "sdpa") -> None:
+def disable_diacritic_bias(model) -> None:
+    """Back to the attention implementation the model had before :func:`enable_diacritic_bias`."""
     base = model.get_base_model() if hasattr(model, "get_base_model") else model
     state = getattr(base, "diacritic_bias", None)
-    if state is not None:
-        state.hook.remove()
-        del base.diacritic_bias
+    if state is None:
+        return
+    state.hook.remove()
+    del base.diacritic_bias
     for module in base.modules():
         if hasattr(module, "_diacritic_bias"):
             del module._diacritic_bias
-    base.set_attn_implementation(attention)
+    base.set_attn_implementation(state.previous_attention)
 
 
 def save_diacritic_bias(model, out_dir: Path) -> Path:
@@ -145,12 +148,8 @@ def save_diacritic_bias(model, out_dir: Path) -> Path:
 def use_adapter_bias(model, tokenizer, adapter_dir: Path | None) -> bool:
     """Switch ``model``'s diacritic bias to the one saved in ``adapter_dir``, or off when it has none
     (or for None: the base model). Returns whether a bias is on."""
-    base = model.get_base_model() if hasattr(model, "get_base_model") else model
     saved = adapter_dir is not None and (Path(adapter_dir) / BIAS_FILE).is_file()
-    if hasattr(base, "diacritic_bias"):
-        disable_diacritic_bias(model, base.diacritic_bias_previous)
+    disable_diacritic_bias(model)
     if saved:
-        previous = base.config._attn_implementation
         enable_diacritic_bias(model, tokenizer, bias_dir=adapter_dir)
-        base.diacritic_bias_previous = previous
     return saved

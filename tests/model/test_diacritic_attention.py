@@ -72,3 +72,19 @@ def test_cached_generation_at_init_equals_the_base_model():
     enable_diacritic_bias(model, FlagTokenizer())
     biased = model.generate(prompt, attention_mask=torch.ones_like(prompt), max_new_tokens=6, do_sample=False)
     assert torch.equal(plain, biased)
+
+
+def test_adapter_bias_switches_with_the_adapter_directory(tmp_path):
+    from arabic_llm.model.diacritic_attention import use_adapter_bias
+
+    model = tiny_llama()
+    reference = logits(model)
+    state = enable_diacritic_bias(model, FlagTokenizer())
+    with torch.no_grad():
+        state.bias.fill_(2.0)
+    biased = logits(model)
+    save_diacritic_bias(model, tmp_path)
+    assert use_adapter_bias(model, FlagTokenizer(), None) is False  # the base model: no bias
+    assert torch.allclose(logits(model), reference, atol=1e-6) and model.config._attn_implementation == "sdpa"
+    assert use_adapter_bias(model, FlagTokenizer(), tmp_path) is True
+    assert torch.allclose(logits(model), biased, atol=1e-6)
