@@ -46,7 +46,10 @@ def evaluation_files(cfg: EvaluateConfig, intrinsic: IntrinsicEvalConfig = Intri
     """The local evaluation files of a config, as the stage's content-keyed inputs."""
     files = local_files(cfg.qa, cfg.sentiment, cfg.parallel, cfg.sib200, cfg.sib200_split)
     if intrinsic.diacritized:
-        files["diacritized"] = Path(intrinsic.diacritized).expanduser().resolve()
+        path = Path(intrinsic.diacritized).expanduser().resolve()
+        if not path.is_file():
+            raise FileNotFoundError(f"intrinsic.diacritized: {path} is not a file (diacritised text, one sentence a line)")
+        files["diacritized"] = path
     return files
 
 
