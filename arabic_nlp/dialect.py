@@ -39,6 +39,15 @@ Arabic-letter tokens are kept (Latin, digits, URLs, emoji are ignored).
 
 Ties are broken by the order of :data:`DIALECTS` (MSA first).
 
+Speed: :meth:`DialectTagger.predict_batch` and :func:`tag_documents` work on
+token ids (:class:`_TokenBatch`): cue evidence and n-gram columns are looked
+up once per distinct token (and cached), per-text counts are sparse matrix
+products, and a document's sentences are folded in one call. The results are
+bit-identical to the plain per-text computation (scikit-learn's
+``CountVectorizer`` on each folded text, cue weights added token by token),
+which training still uses; ``tests/nlp/test_dialect_fast.py`` holds the two
+to each other and ``benchmarks/bench_dialect.py --speed`` times them.
+
 Documents: :func:`tag_document` tags every sentence and combines them (see
 there for the rule); :func:`tag_documents` does the same for many documents
 in one batch. Persistence: :meth:`DialectTagger.save` writes a directory of
@@ -57,9 +66,11 @@ import os
 import re
 import sys
 import zipfile
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -97,6 +108,7 @@ _CONJUNCTIONS = ("و", "ف")  # proclitics stripped before a second whole-word l
 _MIN_STEM = 3  # letters a "*" in an affix cue must cover
 _HEADER = ("dialect", "cue", "weight")
 _CACHE_SIZE = 500_000  # memoised token evidences per lexicon (cleared when full)
+_TOKEN_CACHE_SIZE = 200_000  # memoised n-gram columns per model (about 200 bytes a token; cleared when full)
 
 # --- n-gram model settings (see the module docstring) -------------------------
 _CHAR_NGRAMS = (1, 4)
@@ -196,6 +208,99 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN_RE.findall(fold_text(text))
 
 
+def _sentence_tokens(sentences: Sequence[str]) -> list[list[str]]:
+    """``[tokenize(s) for s in sentences]`` with one :func:`fold_text` call for all of them.
+
+    Folding ``"\\n".join(sentences)`` and splitting at ``"\\n"`` gives each
+    sentence's folding: every folding step maps single characters, except the
+    Unicode normalisation (a line break is a starter that never composes or
+    reorders with its neighbours), the decomposed alef + hamza rule (its
+    pattern holds no line break) and the elongation rule (``.`` never
+    matches a line break). Sentences that hold a line break themselves are
+    folded one by one.
+    """
+    joined = "\n".join(sentences)
+    if len(sentences) > 1 and joined.count("\n") == len(sentences) - 1:
+        parts = fold_text(joined).split("\n")
+        if len(parts) == len(sentences):
+            return [_TOKEN_RE.findall(part) for part in parts]
+    return [tokenize(sentence) for sentence in sentences]
+
+
+@dataclass(frozen=True)
+class _TokenBatch:
+    """Folded token lists of many texts, as integer ids into their distinct tokens.
+
+    Per-token work (cue evidence, n-gram ids) is then done once per distinct
+    token, and per-text sums become sparse matrix products.
+
+    Attributes:
+        types: Distinct tokens, in order of first occurrence.
+        ids: Index into ``types`` of every token, texts one after the other.
+        offsets: Text ``i`` holds ``ids[offsets[i]:offsets[i + 1]]``.
+    """
+
+    types: list[str]
+    ids: np.ndarray
+    offsets: np.ndarray
+
+    @classmethod
+    def of(cls, token_lists: Sequence[Sequence[str]]) -> _TokenBatch:
+        flat = list(chain.from_iterable(token_lists))
+        index = dict.fromkeys(flat, 0)  # distinct tokens in order of first occurrence (all in C)
+        index.update(zip(index, range(len(index))))
+        offsets = np.zeros(len(token_lists) + 1, dtype=np.int64)
+        np.cumsum([len(tokens) for tokens in token_lists], out=offsets[1:])
+        return cls(list(index), np.fromiter(map(index.__getitem__, flat), np.int64, len(flat)), offsets)
+
+    @classmethod
+    def of_documents(cls, documents: Sequence[Sequence[Sequence[str]]]) -> _TokenBatch:
+        """The texts of every document's sentences followed by the whole document.
+
+        Args:
+            documents: Each document's sentences' tokens.
+
+        Returns:
+            A batch of ``sum(len(d) + 1 for d in documents)`` texts; a whole
+            document's tokens are its sentences' tokens one after the other.
+        """
+        sentences = cls.of([tokens for document in documents for tokens in document])
+        per_document = np.array([len(document) for document in documents], dtype=np.int64)
+        first_sentence = np.cumsum(per_document) - per_document
+        token_start = sentences.offsets[first_sentence]
+        document_length = sentences.offsets[first_sentence + per_document] - token_start
+        # Each document's token range twice: as its sentences, then as the whole text.
+        segment_start, segment_length = np.repeat(token_start, 2), np.repeat(document_length, 2)
+        total = segment_length.sum()
+        gather = np.repeat(segment_start - (np.cumsum(segment_length) - segment_length), segment_length)
+        lengths = np.empty(len(sentences) + len(documents), dtype=np.int64)
+        whole = np.cumsum(per_document + 1) - 1
+        is_whole = np.zeros(len(lengths), dtype=bool)
+        is_whole[whole] = True
+        lengths[whole] = document_length
+        lengths[~is_whole] = np.diff(sentences.offsets)
+        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        return cls(sentences.types, sentences.ids[gather + np.arange(total)], offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def lengths(self) -> np.ndarray:
+        """Number of tokens of every text."""
+        return np.diff(self.offsets)
+
+    def counts(self, start: int, stop: int) -> Any:
+        """CSR matrix (texts ``start:stop`` x types) of token counts (duplicates not summed)."""
+        from scipy import sparse
+
+        first, last = self.offsets[start], self.offsets[stop]
+        ids = self.ids[first:last]
+        return sparse.csr_matrix(
+            (np.ones(len(ids)), ids, self.offsets[start : stop + 1] - first), shape=(stop - start, len(self.types))
+        )
+
+
 @dataclass(frozen=True)
 class Cue:
     """One row of the cue lexicon, already folded.
@@ -264,6 +369,41 @@ def _parse_cue(dialect: str, cue: str, weight: float) -> Cue:
 
 
 @dataclass(frozen=True)
+class _AffixIndex:
+    """Affix cues by their first or last letters, so a token is checked only against cues it may match."""
+
+    by_head: Mapping[str, tuple[Cue, ...]]  # prefix and circumfix cues
+    by_tail: Mapping[str, tuple[Cue, ...]]  # suffix cues
+    anywhere: tuple[Cue, ...]  # infix cues
+    longest_head: int
+    longest_tail: int
+
+    @classmethod
+    def of(cls, affixes: Iterable[Cue]) -> _AffixIndex:
+        by_head: dict[str, tuple[Cue, ...]] = {}
+        by_tail: dict[str, tuple[Cue, ...]] = {}
+        anywhere: list[Cue] = []
+        for cue in affixes:
+            if cue.kind == "infix":
+                anywhere.append(cue)
+            elif cue.head:
+                by_head[cue.head] = (*by_head.get(cue.head, ()), cue)
+            else:
+                by_tail[cue.tail] = (*by_tail.get(cue.tail, ()), cue)
+        return cls(by_head, by_tail, tuple(anywhere), max(map(len, by_head), default=0),
+                   max(map(len, by_tail), default=0))  # fmt: skip
+
+    def candidates(self, token: str) -> list[Cue]:
+        """Every affix cue that can match ``token`` (a superset: :meth:`Cue.matches` decides)."""
+        found = list(self.anywhere)
+        for size in range(1, min(self.longest_head, len(token)) + 1):
+            found += self.by_head.get(token[:size], ())
+        for size in range(1, min(self.longest_tail, len(token)) + 1):
+            found += self.by_tail.get(token[-size:], ())
+        return found
+
+
+@dataclass(frozen=True)
 class CueLexicon:
     """Validated cue lexicon.
 
@@ -277,6 +417,10 @@ class CueLexicon:
     _cache: dict[str, tuple[tuple[int, float], ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )  # token -> evidence; tokens follow Zipf's law, so most lookups hit
+    _affix_index: _AffixIndex = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_affix_index", _AffixIndex.of(self.affixes))
 
     @classmethod
     def from_lines(cls, lines: Iterable[str], source: str = "<cues>") -> CueLexicon:
@@ -397,7 +541,7 @@ class CueLexicon:
         if entry is not None:
             best = {_INDEX[dialect]: weight for dialect, weight in entry.items()}
         else:
-            for cue in self.affixes:
+            for cue in self._affix_index.candidates(token):  # the largest weight wins: order does not matter
                 if cue.weight > best.get(_INDEX[cue.dialect], 0.0) and cue.matches(token):
                     best[_INDEX[cue.dialect]] = cue.weight
         result = tuple(sorted(best.items()))
@@ -420,6 +564,29 @@ class CueLexicon:
             for index, weight in self.token_evidence(token):
                 total[index] += weight
         return np.array(total)
+
+    def batch_evidence(self, batch: _TokenBatch) -> np.ndarray:
+        """:meth:`evidence` of every text in a batch, shape (len(batch), 5).
+
+        Bit-identical to :meth:`evidence` text by text: the weights are added
+        one at a time in token order (``np.add.at`` is unbuffered and goes
+        through its indices in order), not summed in another order, which
+        would change the last bits of weights like 0.3.
+        """
+        evidence = [self.token_evidence(token) for token in batch.types]
+        per_type = np.array([len(pairs) for pairs in evidence], dtype=np.int64)
+        pairs = [pair for type_pairs in evidence for pair in type_pairs]
+        dimension = np.array([index for index, _ in pairs], dtype=np.int64)
+        weight = np.array([w for _, w in pairs], dtype=np.float64)
+        type_start = np.cumsum(per_type) - per_type
+        # Every (token occurrence, pair) in order: its text and its index into the pairs.
+        per_token = per_type[batch.ids]
+        token_start = np.cumsum(per_token) - per_token
+        source = np.repeat(type_start[batch.ids] - token_start, per_token) + np.arange(per_token.sum())
+        text = np.repeat(np.repeat(np.arange(len(batch)), np.diff(batch.offsets)), per_token)
+        total = np.zeros((len(batch), len(DIALECTS)))
+        np.add.at(total.reshape(-1), text * len(DIALECTS) + dimension[source], weight[source])
+        return total
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
@@ -459,6 +626,39 @@ def _tfidf(counts: Any, idf: np.ndarray) -> Any:
     return matrix
 
 
+def _char_wb_ngrams(token: str, low: int, high: int) -> list[str]:
+    """scikit-learn's ``char_wb`` n-grams of one token (``_char_wb_ngrams``, for text without spaces).
+
+    The token is padded with a space on each side; an n-gram longer than the
+    padded token is the padded token itself, counted once for all such n.
+    """
+    padded = f" {token} "
+    grams = []
+    for n in range(low, high + 1):
+        if n >= len(padded):
+            grams.append(padded)
+            break
+        grams += [padded[i : i + n] for i in range(len(padded) - n + 1)]
+    return grams
+
+
+def _counts_sorted(columns_t: Any, texts_t: Any) -> Any:
+    """(texts x n-grams) counts as CSR with sorted columns, as ``CountVectorizer`` returns them.
+
+    Args:
+        columns_t: (n-grams x tokens) counts, CSR.
+        texts_t: (tokens x texts) counts, CSR.
+
+    Returns:
+        The transpose of ``columns_t @ texts_t``: converting that product to
+        CSC sorts every column in one linear pass, faster than sorting the
+        rows of ``texts @ columns``.
+    """
+    product = (columns_t @ texts_t).tocsc().T
+    product.sort_indices()  # only checks: already sorted
+    return product
+
+
 def _round32(array: np.ndarray) -> np.ndarray:
     """float64 array holding float32-rounded values (how weights are stored)."""
     return np.ascontiguousarray(np.asarray(array, dtype=np.float32), dtype=np.float64)
@@ -473,6 +673,17 @@ def _count_vectorizer(kind: str, ngram_range: tuple[int, int], **kwargs: Any) ->
     return CountVectorizer(
         analyzer="word", token_pattern=r"\S+", ngram_range=ngram_range, lowercase=False, dtype=np.float64, **kwargs
     )
+
+
+@dataclass(frozen=True)
+class _TokenColumns:
+    """N-gram counts of the distinct tokens of a :class:`_TokenBatch`, transposed (n-grams x tokens, CSR).
+
+    ``word`` is None when the model has no word features or word n-grams longer than one token.
+    """
+
+    char: Any
+    word: Any
 
 
 @dataclass(frozen=True, eq=False)  # holds numpy arrays: compare by identity
@@ -492,6 +703,8 @@ class _NgramModel:
     intercept: np.ndarray  # (5,)
     settings: Mapping[str, Any]  # JSON-able: ranges, C, weights, seed, versions, counts
     _vectorizers: tuple[Any, Any] = field(init=False, repr=False)
+    # token -> (char n-gram columns as C int bytes, a column repeated per occurrence; word column or -1)
+    _token_cache: dict[str, tuple[bytes, int]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         char = tuple(self.settings["char_ngram_range"])
@@ -507,6 +720,7 @@ class _NgramModel:
             else None
         )
         object.__setattr__(self, "_vectorizers", (char_vec, word_vec))
+        object.__setattr__(self, "_token_cache", {})
 
     @property
     def lexicon_weight(self) -> float:
@@ -534,8 +748,90 @@ class _NgramModel:
 
     def log_proba(self, folded: Sequence[str], lexicon_logits: np.ndarray) -> np.ndarray:
         """Log-probabilities of the regression alone, shape (n, 5)."""
-        logits = np.asarray(self.features(folded, lexicon_logits) @ self.coef.T) + self.intercept
+        return self._log_proba_of(self.features(folded, lexicon_logits))
+
+    def _log_proba_of(self, features: Any) -> np.ndarray:
+        logits = np.asarray(features @ self.coef.T) + self.intercept
         return _log_softmax(logits)
+
+    def batch_log_proba(
+        self, batch: _TokenBatch, columns: _TokenColumns, start: int, stop: int, lexicon_logits: np.ndarray
+    ) -> np.ndarray:
+        """:meth:`log_proba` of texts ``start:stop`` of a token batch (bit-identical, much faster)."""
+        return self._log_proba_of(self.batch_features(batch, columns, start, stop, lexicon_logits))
+
+    def token_columns(self, batch: _TokenBatch) -> _TokenColumns:
+        """The n-gram counts of every distinct token of a batch (from the per-token cache)."""
+        from scipy import sparse
+
+        records = [self._token_record(token) for token in batch.types]
+        char = word = None
+        if self._vectorizers[0] is not None:
+            columns = np.frombuffer(b"".join([r[0] for r in records]), dtype=np.intc)
+            indptr = np.zeros(len(records) + 1, dtype=np.int64)
+            np.cumsum([len(r[0]) for r in records], out=indptr[1:])
+            indptr //= columns.itemsize
+            char = sparse.csr_matrix(
+                (np.ones(len(columns)), columns, indptr), shape=(len(records), len(self.char_features))
+            ).T.tocsr()
+        if self._vectorizers[1] is not None and tuple(self.settings["word_ngram_range"]) == (1, 1):
+            column = np.array([r[1] for r in records], dtype=np.int64)
+            known = np.flatnonzero(column >= 0)
+            word = sparse.csr_matrix(
+                (np.ones(len(known)), (column[known], known)), shape=(len(self.word_features), len(records))
+            )
+        return _TokenColumns(char, word)
+
+    def batch_features(
+        self, batch: _TokenBatch, columns: _TokenColumns, start: int, stop: int, lexicon_logits: np.ndarray
+    ) -> Any:
+        """:meth:`features` of texts ``start:stop`` of a token batch, without scikit-learn's analyzers.
+
+        A text's n-gram counts are the sums of its tokens' (``char_wb``
+        n-grams never cross a space, and word unigrams are the tokens), so
+        they are (text x token counts) @ (token x n-gram counts), the
+        second computed once per distinct token and cached. Counts are
+        small integers, exact in float64 whatever the order of the sums, and
+        the matrix is laid out as ``CountVectorizer.transform`` lays out its
+        own (CSR, sorted columns), so the TF-IDF, normalisation and product
+        that follow are the same computation on the same arrays.
+        """
+        from scipy import sparse
+
+        texts_t = batch.counts(start, stop).T.tocsr()
+        blocks = []
+        if columns.char is not None:
+            blocks.append(_tfidf(_counts_sorted(columns.char, texts_t), self.char_idf))
+        if self._vectorizers[1] is not None:
+            if columns.word is not None:
+                counts = _counts_sorted(columns.word, texts_t)
+            else:  # word n-grams cross tokens: scikit-learn's analyzer on the joined text
+                counts = self._vectorizers[1].transform(
+                    [" ".join(batch.types[i] for i in batch.ids[batch.offsets[t] : batch.offsets[t + 1]])
+                     for t in range(start, stop)]
+                )  # fmt: skip
+            blocks.append(_tfidf(counts, self.word_idf))
+        scale = float(self.settings["lexicon_feature_scale"])
+        blocks.append(sparse.csr_matrix(scale * _softmax(lexicon_logits)))
+        return sparse.hstack(blocks, format="csr")
+
+    def _token_record(self, token: str) -> tuple[bytes, int]:
+        """A token's char n-gram columns (as C int bytes, repeated per occurrence) and word column (-1: none)."""
+        record = self._token_cache.get(token)
+        if record is None:
+            columns = b""
+            if self._vectorizers[0] is not None:
+                low, high = self.settings["char_ngram_range"]
+                found = map(self._vectorizers[0].vocabulary.get, _char_wb_ngrams(token, low, high))
+                columns = array("i", [column for column in found if column is not None]).tobytes()
+            word = -1
+            if self._vectorizers[1] is not None:
+                word = self._vectorizers[1].vocabulary.get(token, -1)
+            record = (columns, word)
+            if len(self._token_cache) >= _TOKEN_CACHE_SIZE:
+                self._token_cache.clear()
+            self._token_cache[token] = record
+        return record
 
 
 def _fit_ngram(
@@ -938,30 +1234,36 @@ class DialectTagger:
 
     def _lexicon_logits(self, token_lists: Sequence[Sequence[str]]) -> np.ndarray:
         """Lexicon logits ``E(x)`` (cue evidence + MSA prior), shape (n, 5)."""
-        logits = np.zeros((len(token_lists), len(DIALECTS)))
-        for row, tokens in zip(logits, token_lists):
-            row += self.lexicon.evidence(tokens)
+        return self._batch_lexicon_logits(_TokenBatch.of(token_lists))
+
+    def _batch_lexicon_logits(self, batch: _TokenBatch) -> np.ndarray:
+        logits = self.lexicon.batch_evidence(batch)
         logits[:, _MSA] += self.msa_prior
         return logits
 
     def _probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities, shape (len(texts), 5), in :data:`DIALECTS` order."""
         texts = list(texts)
-        tokens = [tokenize(text) for text in texts]
-        lexicon_logits = self._lexicon_logits(tokens)
+        return self._batch_probabilities(_TokenBatch.of([tokenize(text) for text in texts]), texts)
+
+    def _batch_probabilities(self, batch: _TokenBatch, texts: Sequence[str] | None) -> np.ndarray:
+        """:meth:`_probabilities` of a token batch (``texts``: the raw texts, read by camel-tools only)."""
+        lexicon_logits = self._batch_lexicon_logits(batch)
         if self.camel_backend is not None:
             out = _softmax(lexicon_logits)
-            arabic = [i for i, t in enumerate(tokens) if t]
+            arabic = np.flatnonzero(batch.lengths()).tolist()
             if arabic:
                 out[arabic] = self.camel_backend.probabilities([texts[i] for i in arabic])
             return out
         if self.model is None:
             return _softmax(lexicon_logits)
-        out = np.empty((len(texts), len(DIALECTS)))
-        for start in range(0, len(texts), _BATCH):
-            stop = start + _BATCH
-            folded = [" ".join(t) for t in tokens[start:stop]]
-            log_p = self.model.log_proba(folded, lexicon_logits[start:stop])
+        out = np.empty((len(batch), len(DIALECTS)))
+        # Chunks of _BATCH texts as before: every array below is then the one the
+        # scikit-learn path computed, so vectorised maths cannot round differently.
+        columns = self.model.token_columns(batch)
+        for start in range(0, len(batch), _BATCH):
+            stop = min(start + _BATCH, len(batch))
+            log_p = self.model.batch_log_proba(batch, columns, start, stop, lexicon_logits[start:stop])
             out[start:stop] = _softmax(log_p + self.model.lexicon_weight * lexicon_logits[start:stop])
         return out
 
@@ -1001,13 +1303,7 @@ class DialectTagger:
         Returns:
             One prediction per text, in order.
         """
-        probabilities = self._probabilities(list(texts))
-        # np.argmax returns the first maximum, i.e. the DIALECTS order breaks ties.
-        labels = np.argmax(probabilities, axis=1)
-        return [
-            DialectPrediction(DIALECTS[int(i)], {d: float(p) for d, p in zip(DIALECTS, row)})
-            for i, row in zip(labels, probabilities)
-        ]
+        return _predictions(self._probabilities(list(texts)))
 
     # --- persistence ----------------------------------------------------------------
 
@@ -1107,6 +1403,25 @@ class DialectTagger:
         return cls(lexicon, float(msa_prior), model=model)
 
 
+def _predictions(probabilities: np.ndarray) -> list[DialectPrediction]:
+    """One prediction per row of probabilities."""
+    rows = _PredictionRows(probabilities)
+    return [rows.prediction(row) for row in range(len(probabilities))]
+
+
+class _PredictionRows:
+    """Predictions made on demand from rows of probabilities (Python floats, read out once)."""
+
+    def __init__(self, probabilities: np.ndarray) -> None:
+        # np.argmax returns the first maximum, i.e. the DIALECTS order breaks ties.
+        self._labels = np.argmax(probabilities, axis=1).tolist()
+        self._flat = probabilities.ravel().tolist()  # one list, not one per row: less for the GC to track
+
+    def prediction(self, row: int) -> DialectPrediction:
+        n = len(DIALECTS)
+        return DialectPrediction(DIALECTS[self._labels[row]], dict(zip(DIALECTS, self._flat[row * n : row * n + n])))
+
+
 # --- documents ----------------------------------------------------------------------
 
 
@@ -1155,23 +1470,34 @@ def tag_documents(
         One (document prediction, sentence predictions) pair per document, in order.
     """
     documents = [list(sentences) for sentences in documents]
-    texts = [text for sentences in documents for text in (*sentences, " ".join(sentences))]
-    predictions = tagger.predict_batch(texts)
+    # Rows as the texts [*sentences, " ".join(sentences)] of every document, each
+    # sentence folded once: the whole text's tokens are its sentences' tokens one
+    # after the other (a space never joins, splits or changes a token when folding).
+    batch = _TokenBatch.of_documents([_sentence_tokens(sentences) for sentences in documents])
+    texts = None
+    if tagger.camel_backend is not None:
+        texts = [text for sentences in documents for text in (*sentences, " ".join(sentences))]
+    probabilities = tagger._batch_probabilities(batch, texts)
+    rows = _PredictionRows(probabilities)
+    lengths = batch.lengths().tolist()
     results = []
     start = 0
     for sentences in documents:
-        per_sentence = predictions[start : start + len(sentences)]
-        whole = predictions[start + len(sentences)]
-        start += len(sentences) + 1
-        weights = np.array([len(tokenize(s)) for s in sentences], dtype=np.float64)
+        stop = start + len(sentences)
+        per_sentence = [rows.prediction(row) for row in range(start, stop)]
+        weights = np.array(lengths[start:stop], dtype=np.float64)
         if weights.sum() == 0:
-            results.append((whole, per_sentence))
+            results.append((rows.prediction(stop), per_sentence))
+            start = stop + 1
             continue
-        sentence_scores = np.array([[p.scores[d] for d in DIALECTS] for p in per_sentence])
+        # The same numpy calls on the same values as ever (rows copied, as they once
+        # were built from the predictions): a vectorised form could round differently.
+        sentence_scores = probabilities[start:stop].copy()
         mean = weights @ sentence_scores / weights.sum()
-        scores = 0.5 * (np.array([whole.scores[d] for d in DIALECTS]) + mean)
+        scores = 0.5 * (probabilities[stop] + mean)
+        start = stop + 1
         label = DIALECTS[int(np.argmax(scores))]
-        results.append((DialectPrediction(label, {d: float(p) for d, p in zip(DIALECTS, scores)}), per_sentence))
+        results.append((DialectPrediction(label, dict(zip(DIALECTS, scores.tolist()))), per_sentence))
     return results
 
 

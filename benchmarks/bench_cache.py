@@ -1,7 +1,9 @@
 """Cold run, warm no-op run, and the warm run against the floor any Prefect tool pays.
 
-Every figure is a fresh `arabic-llm run` process (or a fresh process running a trivial one-task
-Prefect flow), with the same temporary PREFECT_HOME and settings, on this machine.
+Every figure is a fresh `arabic-llm run --ephemeral` process (or a fresh process running a trivial
+one-task Prefect flow), with the same temporary PREFECT_HOME and settings, on this machine: both start
+a temporary Prefect server, so the ratio is like for like. A run against a running local server:
+benchmarks/bench_status.py.
 Usage: python benchmarks/bench_cache.py [--repeats N] [--set KEY=VALUE ...]
 """
 
@@ -49,7 +51,7 @@ def main() -> None:
     env = {**os.environ, "PREFECT_HOME": str(work / "prefect-home"), "PREFECT_LOGGING_LEVEL": "WARNING",
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
     env.pop("PREFECT_API_URL", None)
-    cli = [sys.executable, "-m", "arabic_llm.ops.cli", "run", "--store", str(work / "store")]
+    cli = [sys.executable, "-m", "arabic_llm.ops.cli", "run", "--ephemeral", "--store", str(work / "store")]
     for item in args.set:
         cli += ["--set", item]
     trivial = work / "trivial_flow.py"

@@ -16,18 +16,36 @@ Cases:
 Reads ../shared/data (beside the repository; never copied into it) and exits with a message when it is
 absent. No timed assertions: it prints tables.
 Usage: python benchmarks/bench_dialect.py [--seed N] [--split-seed N]
+
+Speed (--speed): tag_documents as the `dialect` stage calls it (one batch of documents, each a list of
+sentences), documents/s and ms per document, this working tree against the module at --baseline REV
+(arabic_nlp/dialect.py at that git revision, imported beside this one; its helpers are this tree's),
+same process, same inputs, runs alternated. Taggers: the n-gram tagger trained on the sample corpus'
+labelled documents (as benchmarks/bench_corpus.py and the pipeline train it), the same trained on the
+ArSarcasm-v2 80% split when the shared data is there, and the lexicon-only tagger. Inputs: the sample
+corpus' documents (sentences from split_sentences) repeated to --docs, ArSarcasm-v2 tweets (one
+document each) and Shami lines (five to a document) when the shared data is there. "first" is a fresh
+tagger's first call (empty per-token caches, as in a worker's first shard), "best" the best of the
+following --rounds. Every run checks that both give identical labels and float scores.
+Usage: python benchmarks/bench_dialect.py --speed --baseline 8d062c8 [--docs N] [--rounds N]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
+import json
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+SHAMI = SHARED_DATA / "dialect" / "shami"
 ARSARCASM = SHARED_DATA / "dialect" / "arsarcasm_v2" / "training_data.csv"
 SIB200 = SHARED_DATA / "sib200"
 ARSARCASM_LABELS = {"msa": "MSA", "egypt": "EGY", "gulf": "GLF", "levant": "LEV", "magreb": "MGR"}
@@ -82,11 +100,122 @@ def baseline(train_texts: list[str], train_labels: list[str], **nb: object) -> C
     return lambda texts: list(model.predict(texts))
 
 
+def load_baseline(ref: str):
+    """arabic_nlp/dialect.py as it is at git revision ``ref``, imported as a module of its own."""
+    done = subprocess.run(["git", "-C", str(ROOT), "show", f"{ref}:arabic_nlp/dialect.py"], capture_output=True)
+    if done.returncode:
+        raise SystemExit(f"--baseline {ref}: git show failed: {done.stderr.decode(errors='replace').strip()}")
+    path = Path(tempfile.mkdtemp(prefix="bench-dialect-baseline-")) / "dialect_baseline.py"
+    path.write_bytes(done.stdout)
+    spec = importlib.util.spec_from_file_location("dialect_baseline", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["dialect_baseline"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+def speed_inputs(n_docs: int) -> dict[str, list[list[str]]]:
+    """Documents (lists of sentences) to tag: the sample corpus, and real tweets/lines when available."""
+    from arabic_llm.data.documents import SAMPLE_DATA
+    from arabic_llm.data.instructions import parse_bactrian, parse_oasst
+    from arabic_llm.data.wikipedia import parse_wikipedia
+    from arabic_nlp.segment import split_sentences
+
+    docs = [*parse_wikipedia(SAMPLE_DATA / "arwiki-sample-pages-articles.xml.bz2"),
+            *parse_bactrian(SAMPLE_DATA / "bactrian-x-ar.jsonl"), *parse_oasst(SAMPLE_DATA / "oasst1-ar.jsonl")]
+    sample = [split_sentences(doc["text"]) for doc in docs]
+    inputs = {"sample corpus": (sample * (n_docs // len(sample) + 1))[:n_docs]}
+    if ARSARCASM.exists():
+        inputs["ArSarcasm-v2 tweets"] = [split_sentences(t) for t in load_arsarcasm()[0][:n_docs]]
+    if SHAMI.exists():
+        lines = [line.strip() for name in ("Lebanees", "Palestinian", "jordinian")
+                 for line in (SHAMI / f"{name}.txt").open(encoding="utf-8") if line.strip()]
+        inputs["Shami lines, 5 a document"] = [lines[i : i + 5] for i in range(0, min(len(lines), 5 * n_docs), 5)]
+    return inputs
+
+
+def speed_taggers(seed: int) -> dict[str, tuple[Path, str | None]]:
+    """Saved taggers (directory) to load fresh in each implementation: name -> (dir or None = lexicon)."""
+    from arabic_llm.data.documents import SAMPLE_DATA
+    from arabic_llm.data.instructions import parse_bactrian, parse_oasst
+    from arabic_llm.data.wikipedia import parse_wikipedia
+    from arabic_nlp.dialect import DialectTagger
+
+    work = Path(tempfile.mkdtemp(prefix="bench-dialect-taggers-"))
+    labels = json.loads((SAMPLE_DATA / "dialect-labels.json").read_text(encoding="utf-8"))
+    docs = [*parse_wikipedia(SAMPLE_DATA / "arwiki-sample-pages-articles.xml.bz2"),
+            *parse_bactrian(SAMPLE_DATA / "bactrian-x-ar.jsonl"), *parse_oasst(SAMPLE_DATA / "oasst1-ar.jsonl")]
+    docs = [d for d in docs if d["id"] in labels]
+    taggers: dict[str, Path | None] = {}
+    DialectTagger.train([d["text"] for d in docs], [labels[d["id"]] for d in docs], seed=seed).save(work / "sample")
+    taggers["n-gram (sample corpus)"] = work / "sample"
+    if ARSARCASM.exists():
+        texts, gold = load_arsarcasm()
+        DialectTagger.train([t for i, t in enumerate(texts) if i % 5], [g for i, g in enumerate(gold) if i % 5],
+                            seed=seed).save(work / "arsarcasm")
+        taggers["n-gram (ArSarcasm-v2)"] = work / "arsarcasm"
+    taggers["lexicon only"] = None
+    return taggers
+
+
+def speed(args: argparse.Namespace) -> None:
+    import arabic_nlp.dialect as ours
+
+    implementations = {"ours": ours}
+    if args.baseline:
+        implementations[f"baseline {args.baseline}"] = load_baseline(args.baseline)
+    inputs = speed_inputs(args.docs)
+    taggers = speed_taggers(args.seed)
+    print(f"tag_documents, best of {args.rounds} rounds after a fresh tagger's first call; wall clock, and the CPU "
+          f"time of the best round (the CPU figure is the steadier one on a shared machine)")
+    header = f"{'tagger':24s}{'input':28s}{'docs':>6s}{'sents':>7s}  {'implementation':22s}"
+    print(f"\n{header}{'first ms/doc':>14s}{'best ms/doc':>13s}{'docs/s':>9s}{'CPU ms/doc':>12s}{'identical':>11s}")
+    for tagger_name, directory in taggers.items():
+        for input_name, documents in inputs.items():
+            n_sentences = sum(map(len, documents))
+            loaded = {name: module.DialectTagger.load(directory) if directory else module.DialectTagger.default()
+                      for name, module in implementations.items()}
+            first: dict[str, float] = {}
+            best: dict[str, tuple[float, float]] = {}
+            outputs = {}
+            for round_ in range(args.rounds + 1):
+                for name, module in implementations.items():
+                    wall, cpu = time.perf_counter(), time.process_time()
+                    result = module.tag_documents(loaded[name], documents)
+                    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+                    if round_ == 0:
+                        first[name] = wall
+                        outputs[name] = [(w.label, list(w.scores.items()), [(p.label, list(p.scores.items()))
+                                                                             for p in ps]) for w, ps in result]
+                    else:
+                        best[name] = min(best.get(name, (wall, cpu)), (wall, cpu))
+            reference = outputs["ours"]
+            for name in implementations:
+                same = sum(a == b for a, b in zip(outputs[name], reference))
+                wall, cpu = best[name]
+                print(f"{tagger_name:24s}{input_name:28s}{len(documents):>6d}{n_sentences:>7d}  {name:22s}"
+                      f"{first[name] / len(documents) * 1e3:>14.3f}{wall / len(documents) * 1e3:>13.3f}"
+                      f"{len(documents) / wall:>9.0f}{cpu / len(documents) * 1e3:>12.3f}"
+                      f"{f'{same}/{len(documents)}':>11s}")
+            for name in implementations:
+                if name != "ours":
+                    print(f"{'':52s}  speed-up, best wall: {best[name][0] / best['ours'][0]:.1f}x, "
+                          f"first call: {first[name] / first['ours']:.1f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=0, help="training seed of the n-gram tagger")
     parser.add_argument("--split-seed", type=int, default=0, help="seed of the stratified 80/20 split")
+    parser.add_argument("--speed", action="store_true", help="time tag_documents instead of measuring accuracy")
+    parser.add_argument("--baseline", metavar="REV", help="with --speed: also time arabic_nlp/dialect.py at REV")
+    parser.add_argument("--docs", type=int, default=3000, help="with --speed: documents per input")
+    parser.add_argument("--rounds", type=int, default=3, help="with --speed: timed rounds after the first call")
     args = parser.parse_args()
+    if args.speed:
+        sys.path[:0] = [str(ROOT)]
+        speed(args)
+        return
     missing = [p for p in (ARSARCASM, SIB200) if not p.exists()]
     if missing:
         print(f"SKIPPED: the shared development data is not available ({', '.join(map(str, missing))} missing); "
@@ -95,7 +224,7 @@ def main() -> None:
 
     from sklearn.model_selection import train_test_split
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    sys.path.insert(0, str(ROOT))
     from arabic_nlp.dialect import DialectTagger
 
     texts, labels = load_arsarcasm()

@@ -31,6 +31,10 @@ def dask_task_runner(address: str | None = None, workers: int = 2):
 
 def flow_runs_on_dask() -> bool:
     """Is the current flow run's task runner Dask? Then stages are submitted to it, not called inline."""
+    import sys
+
+    if "prefect_dask" not in sys.modules:  # no DaskTaskRunner can exist; importing Dask costs 1-3 s
+        return False
     from prefect.context import FlowRunContext
     from prefect_dask import DaskTaskRunner
 

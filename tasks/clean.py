@@ -8,11 +8,12 @@ from arabic_llm.cache.stage import stage_task
 from arabic_llm.config import CleanConfig, RuntimeConfig
 from arabic_llm.data.documents import with_chat_fields
 from arabic_llm.data.mapping import map_documents, per_record
-from arabic_nlp.clean import clean_text
 
 
 @per_record
 def clean_shard(docs: list[dict], params: CleanConfig) -> list[tuple[list[dict], dict]]:
+    from arabic_nlp.clean import clean_text
+
     out = []
     for doc in docs:
         result = clean_text(doc["text"], keep_latin=params.keep_latin, keep_digits=params.keep_digits,

@@ -11,11 +11,12 @@ from arabic_llm.cache.stage import stage_task
 from arabic_llm.config import AuditConfig, RuntimeConfig
 from arabic_llm.data.mapping import map_documents, per_record
 from arabic_llm.layout import AUDIT_SUMMARY_FILE
-from arabic_nlp.audit import ContentAuditor
 
 
 @functools.lru_cache(maxsize=4)
 def _auditor(params_json: str) -> ContentAuditor:  # built once per worker process
+    from arabic_nlp.audit import ContentAuditor
+
     params = AuditConfig.model_validate_json(params_json)
     extra = {reason: list(terms) for reason, terms in params.extra_terms.items()}
     return ContentAuditor.build(("builtin",), extra or None, params.thresholds or None)

@@ -8,13 +8,14 @@ from arabic_llm.cache.stage import stage_task
 from arabic_llm.config import DiacriticsConfig, RuntimeConfig
 from arabic_llm.data.documents import with_chat_fields
 from arabic_llm.data.mapping import map_documents, per_record
-from arabic_nlp.diacritics import diacritic_ratio, strip_diacritics
 
 DIACRITISED = 0.05  # a document with more marks per letter than this counts as diacritised
 
 
 @per_record
 def diacritics_shard(docs: list[dict], params: DiacriticsConfig) -> list[tuple[list[dict], dict]]:
+    from arabic_nlp.diacritics import diacritic_ratio, strip_diacritics
+
     out = []
     for doc in docs:
         ratio = round(diacritic_ratio(doc["text"]), 6)  # measured before stripping

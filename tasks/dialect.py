@@ -10,7 +10,6 @@ from pydantic import BaseModel
 from arabic_llm.cache.stage import stage_task
 from arabic_llm.config import RuntimeConfig
 from arabic_llm.data.mapping import map_documents, per_record
-from arabic_nlp.dialect import DialectTagger, tag_documents
 
 
 class TagParams(BaseModel):
@@ -21,11 +20,15 @@ class TagParams(BaseModel):
 
 @functools.lru_cache(maxsize=4)
 def _tagger(model_dir: str) -> DialectTagger:
+    from arabic_nlp.dialect import DialectTagger
+
     return DialectTagger.load(Path(model_dir))  # once per worker process
 
 
 @per_record
 def dialect_shard(docs: list[dict], job: tuple[str, int]) -> list[tuple[list[dict], dict]]:
+    from arabic_nlp.dialect import tag_documents
+
     model_dir, digits = job
     if not docs:
         return []

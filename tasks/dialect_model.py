@@ -13,7 +13,6 @@ from arabic_llm.cache.stage import stage_task
 from arabic_llm.config import DialectConfig
 from arabic_llm.data.documents import CorpusError, read_documents, resolve_source
 from arabic_llm.data.split import is_eval_doc
-from arabic_nlp.dialect import DIALECTS, DialectTagger, read_labelled_tsv
 
 HUB_PREFIX = "hub:"  # hub:<dataset id>[:<split>] with `text` and `label` columns
 
@@ -66,6 +65,8 @@ def read_labelled_hub(spec: str) -> tuple[list[str], list[str]]:
 
 def read_labelled(labels: Path, docs: Path, eval_fraction: float, seed: int) -> tuple[list[str], list[str]]:
     """Training pairs from a TSV (text<TAB>label) or a JSON map of corpus document ids to labels."""
+    from arabic_nlp.dialect import read_labelled_tsv
+
     texts, tags = [], []
     if labels.suffix == ".json":
         by_id = json.loads(labels.read_text(encoding="utf-8"))
@@ -83,6 +84,8 @@ def read_labelled(labels: Path, docs: Path, eval_fraction: float, seed: int) -> 
 
 
 def _check_labels(tags: list[str], origin) -> None:
+    from arabic_nlp.dialect import DIALECTS
+
     for i, label in enumerate(tags):
         if label not in DIALECTS:
             raise CorpusError(f"{origin}: label {label!r} (example {i + 1}) is not one of {', '.join(DIALECTS)}")
@@ -90,6 +93,8 @@ def _check_labels(tags: list[str], origin) -> None:
 
 @stage_task("dialect_model", libraries=("scikit-learn", "numpy", "datasets"))
 def dialect_model(out_dir: Path, params: DialectModelParams, docs: Path | None, labels: Path | None) -> dict:
+    from arabic_nlp.dialect import DialectTagger
+
     if params.tagger == "lexicon":
         tagger, counts = DialectTagger.default(), Counter()
     elif params.tagger == "camel":

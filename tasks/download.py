@@ -9,8 +9,8 @@ Articles whose page id and revision sha1 were parsed before are taken from that 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from pydantic import BaseModel, Field
 
@@ -125,13 +125,13 @@ def download(out_dir: Path, params: DownloadParams, **sources: Path) -> dict:
     records = RecordWriter(job) if job else None
     written = 0  # documents yielded so far: where the next one lands
 
-    def remember(key: bytes, doc: dict | None) -> None:
-        # Where this page's document lands (none: a page without text), for the next refresh.
+    def remember(key: bytes, doc: dict | None, digest: bytes) -> None:
+        # Where this page's document lands (none: a page without text), and its digest, for the next refresh.
         shard, row = divmod(written, params.shard_docs)
         if doc:
-            records.add_one(key, f"part-{shard:05d}.parquet", row, 1, "{}")
+            records.add_one(key, f"part-{shard:05d}.parquet", row, 1, "{}", digest)
         else:
-            records.add_one(key, "", 0, 0, "{}")
+            records.add_one(key, "", 0, 0, "{}", digest)
 
     def stream() -> Iterator[dict]:
         nonlocal written

@@ -8,11 +8,12 @@ from arabic_llm.cache.stage import stage_task
 from arabic_llm.config import NormalizeConfig, RuntimeConfig
 from arabic_llm.data.documents import with_chat_fields
 from arabic_llm.data.mapping import map_documents, per_record
-from arabic_nlp.normalize import normalize_text
 
 
 @per_record
 def normalize_shard(docs: list[dict], params: NormalizeConfig) -> list[tuple[list[dict], dict]]:
+    from arabic_nlp.normalize import normalize_text
+
     options = params.model_dump()
     out = []
     for doc in docs:

@@ -7,11 +7,12 @@ from pathlib import Path
 from arabic_llm.cache.stage import stage_task
 from arabic_llm.config import RuntimeConfig, SegmentConfig
 from arabic_llm.data.mapping import map_documents, per_record
-from arabic_nlp.segment import split_sentences
 
 
 @per_record
 def segment_shard(docs: list[dict], params: SegmentConfig) -> list[tuple[list[dict], dict]]:
+    from arabic_nlp.segment import split_sentences
+
     out = []
     for doc in docs:
         found = [s for s in split_sentences(doc["text"]) if len(s) >= params.min_sentence_chars]

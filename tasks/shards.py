@@ -13,14 +13,12 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from arabic_llm.cache.keys import canonical_json, sha256_bytes
-from arabic_llm.cache.records import current_job
+from arabic_llm.cache.records import current_job, tokens_digest
 from arabic_llm.cache.stage import stage_task
 from arabic_llm.cache.store import directory_digest
 from arabic_llm.config import ShardsConfig
 from arabic_llm.data.documents import CHAT_FIELDS, doc_shards, read_doc_table, row_doc
-from arabic_llm.data.shards import ShardWriter
 from arabic_llm.data.split import is_eval_doc
-from arabic_llm.data.token_reuse import TokenReuse
 from arabic_llm.layout import EVAL_DOCS_FILE, SHARDS_FILE
 
 BATCH_DOCS = 1000  # documents tokenised per call
@@ -69,7 +67,8 @@ def build_rows(docs: Path, tok, params: ShardsParams, writer: ShardWriter, held_
                       "eval" if is_eval_doc(doc_id, params.shards.eval_fraction, params.seed) else "train"
                       for doc_id, key in zip(ids, keys)]
             need = [n for n, key in enumerate(keys) if key not in known or splits[n] == "eval"]
-            texts = dict(zip(need, (training_text(row_doc(r), tok) for r in batch.take(need).to_pylist())))
+            needed = batch.take(need).to_pylist() if need else []  # (an empty take has no type)
+            texts = dict(zip(need, (training_text(row_doc(r), tok) for r in needed)))
             todo = [n for n in need if keys[n] not in known]
             fresh = dict(zip(todo, encode_texts(tok, [texts[n] for n in todo]) if todo else []))
             for n in need:
@@ -89,7 +88,7 @@ def build_rows(docs: Path, tok, params: ShardsParams, writer: ShardWriter, held_
                         doc_ids = fresh[run[0]]
                         offset = writer.add(*group, doc_ids)
                         if reuse:
-                            reuse.place([keys[run[0]]], group, [offset], [len(doc_ids)])
+                            reuse.place([keys[run[0]]], group, [offset], [len(doc_ids)], [tokens_digest(doc_ids)])
                         tokens[group[0]] += len(doc_ids)
     return tokens
 
@@ -105,7 +104,7 @@ def _runs(numbers: list[int], keys: list, known: dict) -> list[list[int]]:
             runs.append([n])
             end = None
             continue
-        artifact, split, start, length, _ = entry
+        artifact, split, start, length, _, _ = entry
         if end == (artifact, split, start):
             runs[-1].append(n)
         else:
@@ -120,13 +119,16 @@ def _add_known(writer: ShardWriter, group: tuple[str, str, str], keys: list[byte
     lengths = [entry[3] for entry in entries]
     stream = reuse.stream(entries[0], sum(lengths) + len(lengths))  # each document and its EOS
     offsets = writer.add_joined(*group, stream, [length + 1 for length in lengths])
-    reuse.place(keys, group, offsets, lengths)
+    reuse.place(keys, group, offsets, lengths, [entry[5] for entry in entries])  # digests proved at lookup
     return sum(lengths)
 
 
 @stage_task("shards", libraries=("h5py", "tokenizers", "transformers"))
 def shards(out_dir: Path, params: ShardsParams, docs: Path, tokenizer: Path) -> dict:
+    from arabic_llm.data.shards import ShardWriter
+    from arabic_llm.data.token_reuse import TokenReuse
     from arabic_llm.model.modeling import load_tokenizer
+
     tok = load_tokenizer(str(tokenizer))
     tokenizer_digest = directory_digest(tokenizer)[0]
     recipe = canonical_json(params)

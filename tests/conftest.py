@@ -23,6 +23,13 @@ def calls(tmp_path: Path, monkeypatch) -> Path:
     return path
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """A background Prefect server recorded in this session's PREFECT_HOME never outlives it."""
+    from arabic_llm.ops.server import stop_server
+
+    stop_server()
+
+
 def pytest_collection_modifyitems(config, items):
     """``gpu`` tests run where a CUDA device is visible and are skipped, with the reason, elsewhere."""
     if not any(item.get_closest_marker("gpu") for item in items):

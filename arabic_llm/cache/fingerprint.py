@@ -20,6 +20,9 @@ from __future__ import annotations
 import ast
 import functools
 import importlib.metadata
+import json
+import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,33 +110,88 @@ class ModuleSource:
     data_files: tuple[Path, ...]
 
 
-@functools.lru_cache(maxsize=None)  # stages share most of their modules: each is read and parsed once
-def read_module(name: str) -> ModuleSource:
-    path = module_file(name)
-    if path is None:
-        raise FingerprintError(f"project module {name!r} cannot be found")
-    source = path.read_bytes()
+def _parse(name: str, path: Path, source: bytes) -> dict:
+    """What the parser finds in a module's source: the project modules each import may name (relative
+    imports resolved; ``from pkg import x`` gives ``[pkg, pkg.x]``) and the string literals that could
+    be a file's name. Depends only on the source, the module's name and the Python version."""
     tree = ast.parse(source, filename=str(path))
-    is_package = path.name == "__init__.py"
-    package = name if is_package else name.rpartition(".")[0]
-    imports: set[str] = set()
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    candidates: list[list[str]] = []
     for node in _imports(tree):
         if isinstance(node, ast.Import):
-            candidates = [[a.name] for a in node.names]
+            candidates += [[a.name] for a in node.names]
         else:
             base = node.module or ""
             if node.level:
                 parent = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join(parent + ([base] if base else []))
-            # `from pkg import x`: x is a submodule or an attribute of pkg
-            candidates = [[base, f"{base}.{a.name}"] for a in node.names]
-        for options in candidates:
-            if options[0].split(".")[0] not in PROJECT_PACKAGES:
-                continue
-            if module_file(options[0]) is None:
-                raise FingerprintError(f"{path}: imports {options[0]!r}, which cannot be found")
-            imports.update(o for o in options if module_file(o) is not None)
-    literals = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+            candidates += [[base, f"{base}.{a.name}"] for a in node.names]
+    candidates = [c for c in candidates if c[0].split(".")[0] in PROJECT_PACKAGES]
+    # A file name has no "/" or NUL and at most 255 bytes: other literals can never match one.
+    literals = sorted({n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                       and len(n.value) <= 255 and "/" not in n.value and "\0" not in n.value})
+    return {"imports": sorted(candidates), "literals": literals}
+
+
+class ParseCache:
+    """Parse results on disk, one small file per module version, keyed by the sha256 of the source
+    (always read and hashed again: an edited file is always parsed again), the module's name, the
+    Python version and :data:`PARSE_VERSION`. Like ``__pycache__``, it only saves time: an unreadable
+    or unwritable cache means parsing again, never a different answer."""
+
+    def __init__(self, root: Path | None):
+        self.root = root
+
+    def _file(self, name: str, digest: str) -> Path | None:
+        if self.root is None:
+            return None
+        tag = f"py{sys.version_info[0]}{sys.version_info[1]}-v{PARSE_VERSION}"
+        return self.root / tag / f"{name}-{digest.removeprefix('sha256:')}.json"
+
+    def get(self, name: str, digest: str) -> dict | None:
+        file = self._file(name, digest)
+        try:
+            return json.loads(file.read_bytes()) if file is not None else None
+        except (OSError, ValueError):
+            return None
+
+    def put(self, name: str, digest: str, parsed: dict) -> None:
+        file = self._file(name, digest)
+        if file is None:
+            return
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = file.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(parsed), encoding="utf-8")
+            os.replace(tmp, file)
+        except OSError:
+            pass
+
+
+PARSE_VERSION = 1  # bump when what _parse extracts changes
+PARSE_CACHE = ParseCache(None if os.environ.get("ARABIC_LLM_NO_PARSE_CACHE") else
+                         Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "arabic-llm" / "parsed")
+
+
+@functools.lru_cache(maxsize=None)  # stages share most of their modules: each is read once
+def read_module(name: str) -> ModuleSource:
+    path = module_file(name)
+    if path is None:
+        raise FingerprintError(f"project module {name!r} cannot be found")
+    source = path.read_bytes()
+    digest = sha256_bytes(source)
+    entry = f"{name}.__init__" if path.name == "__init__.py" else name  # relative imports differ
+    parsed = PARSE_CACHE.get(entry, digest)
+    if parsed is None:
+        parsed = _parse(name, path, source)
+        PARSE_CACHE.put(entry, digest, parsed)
+    imports: set[str] = set()
+    for options in parsed["imports"]:
+        if module_file(options[0]) is None:
+            raise FingerprintError(f"{path}: imports {options[0]!r}, which cannot be found")
+        imports.update(o for o in options if module_file(o) is not None)
+    literals = set(parsed["literals"])
+    is_package = path.name == "__init__.py"
     data_files: list[Path] = []
     for folder in sorted(p for p in path.parent.iterdir() if p.is_dir() and not (p / "__init__.py").exists()
                          and p.name != "__pycache__"):
@@ -141,7 +199,7 @@ def read_module(name: str) -> ModuleSource:
             if file.name in literals or (is_package and file.suffix == ".py"):
                 data_files.append(file)
     imports.discard(name)
-    return ModuleSource(name, path, sha256_bytes(source), tuple(sorted(imports)), tuple(data_files))
+    return ModuleSource(name, path, digest, tuple(sorted(imports)), tuple(data_files))
 
 
 def _parents(name: str) -> list[str]:

@@ -9,24 +9,40 @@ such tables (a binary search over memory-mapped keys), copies the known records'
 function on the others only; output bytes and figures are those of a cold run.
 
 The table is a cache: it is not part of the artifact's content (``data/``), goes when the artifact
-is collected, and a record it does not find is simply computed.
+is collected, and a record it does not find is simply computed. It is never trusted: its own digest
+is in the artifact's manifest (written at commit), and every entry carries a digest of what copying
+it yields (:func:`record_digests`: its output rows and figures; for token reuse, its tokens), which
+the copy checks. A table that fails either check is discarded with a warning, and the records it
+would have lent are computed: the output is a cold run's.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import logging
 import os
+import struct
+import warnings
 from array import array
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from arabic_llm.cache.stage import running_stage
 from arabic_llm.cache.store import Store
 
 RECORDS_FILE = "records.arrow"
 NEWEST = 2  # earlier artifacts consulted: the last run's has every record still in use
+DIGEST = 32  # bytes of a record's content digest
+COLUMNS = ("key", "shard", "start", "count", "stats", "digest")
+
+log = logging.getLogger(__name__)
+
+
+class UnprovenRecords(Exception):
+    """An earlier table's entry does not yield what its digest says: the table is discarded."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +68,7 @@ def current_job(recipe: str | None = None) -> ReuseJob | None:
 
 
 class RecordWriter:
-    """Collects entries ``(key, shard, start, count, stats)`` and writes them as the artifact's table.
+    """Collects entries ``(key, shard, start, count, stats, digest)`` and writes them as the artifact's table.
 
     Held compactly (a corpus has millions of records): keys as bytes, numbers in typed arrays, shard
     names and figures as indices into their few distinct values.
@@ -61,28 +77,33 @@ class RecordWriter:
     def __init__(self, job: ReuseJob):
         self.job = job
         self.keys = bytearray()  # 32 bytes a record
+        self.digests = bytearray()  # DIGEST bytes a record
         self.starts, self.counts = array("q"), array("q")
         self.shard_of, self.stats_of = array("i"), array("i")
         self.shard_names: dict[str, int] = {}  # value -> index, in first-seen order
         self.stats_texts: dict[str, int] = {}
 
     def add(self, entries: Iterable[tuple]) -> None:
-        for key, shard, start, count, stats in entries:
-            self.add_one(key, shard, start, count, stats)
+        for key, shard, start, count, stats, digest in entries:
+            self.add_one(key, shard, start, count, stats, digest)
 
-    def add_one(self, key: bytes, shard: str, start: int, count: int, stats: str) -> None:
+    def add_one(self, key: bytes, shard: str, start: int, count: int, stats: str, digest: bytes) -> None:
         self.keys += key
+        self.digests += digest
         self.shard_of.append(self.shard_names.setdefault(shard, len(self.shard_names)))
         self.starts.append(start)
         self.counts.append(count)
         self.stats_of.append(self.stats_texts.setdefault(stats, len(self.stats_texts)))
 
-    def add_columns(self, keys: bytes, shard: str | list[str], starts, counts, stats: list[str]) -> None:
-        """Entries of records ``keys`` (concatenated), in one ``shard`` or one each."""
+    def add_columns(self, keys: bytes, shard: str | list[str], starts, counts, stats: list[str],
+                    digests: bytes) -> None:
+        """Entries of records ``keys`` and their ``digests`` (each concatenated), in one ``shard`` or one each."""
         import numpy as np
 
         n = len(keys) // 32
+        assert len(digests) == n * DIGEST, "one digest per record"
         self.keys += keys
+        self.digests += digests
         if isinstance(shard, str):
             self.shard_of.extend(array("i", [self.shard_names.setdefault(shard, len(self.shard_names))]) * n)
         else:
@@ -118,6 +139,8 @@ class RecordWriter:
             "start": pa.array(np.frombuffer(self.starts, dtype=np.int64)),
             "count": pa.array(np.frombuffer(self.counts, dtype=np.int64)),
             "stats": encoded(self.stats_of, self.stats_texts),
+            "digest": pa.FixedSizeBinaryArray.from_buffers(pa.binary(DIGEST), len(keys),
+                                                           [None, pa.py_buffer(bytes(self.digests))]),
         }).take(order)
         meta = {"recipe": self.job.recipe, "stage": self.job.stage, "artifact": self.job.key}
         path = Path(self.job.staged) / RECORDS_FILE
@@ -128,29 +151,70 @@ class RecordWriter:
 
 
 class EarlierOutputs:
-    """Where the newest earlier artifacts of a stage, built under the same recipe, hold each record's output."""
+    """Where the newest earlier artifacts of a stage, built under the same recipe, hold each record's output.
+
+    A table is consulted only if its artifact verifies and the table matches the digest its manifest
+    records; one that does not (or that no manifest vouches for) is discarded with a warning.
+    """
 
     def __init__(self, root: str | Path, stage: str, recipe: str):
         import pyarrow as pa
 
         self.store = Store(root)
         self.stage = stage
+        self.discarded: set[int] = set()  # tables (indices into .tables) found lying since loaded
         found = []
         for path in (self.store.root / "artifacts" / stage).glob(f"*/{RECORDS_FILE}"):
             try:
                 reader = pa.ipc.open_file(pa.memory_map(str(path)))
                 meta = reader.schema.metadata or {}
-            except (OSError, pa.ArrowInvalid):
-                continue  # an unreadable cache entry is a miss, never an error
+            except (OSError, pa.ArrowInvalid) as exc:
+                discard_table(path, f"unreadable ({exc})")
+                continue
             if meta.get(b"recipe") == recipe.encode():
                 found.append((path.stat().st_mtime, path.parent.name, reader))
         self.tables = []  # (artifact, its entries), newest first
         for _, artifact, reader in sorted(found, key=lambda f: f[0], reverse=True):
             if len(self.tables) == NEWEST:
                 break
-            if self.store.verify(stage, artifact).ok:  # an altered artifact lends nothing
-                self.tables.append((artifact, _Entries(reader.read_all())))
+            if not self.store.verify(stage, artifact).ok:  # an altered artifact lends nothing
+                continue
+            path = self.store.artifact_path(stage, artifact) / RECORDS_FILE
+            problem = self.store.check_beside(stage, artifact, RECORDS_FILE)
+            try:
+                entries = None if problem else _Entries(reader.read_all())
+            except (KeyError, TypeError, ValueError, pa.ArrowException) as exc:
+                problem = f"not a records table ({exc})"
+            if problem:
+                discard_table(path, problem)
+                continue
+            self.tables.append((artifact, entries))
         self._loaded: OrderedDict[tuple[str, str], object] = OrderedDict()
+
+    def discard(self, t: int, reason: str) -> None:
+        """Stop using table ``t`` (one of its entries failed its digest) and remove it from the store."""
+        if t not in self.discarded:
+            self.discarded.add(t)
+            discard_table(self.store.artifact_path(self.stage, self.tables[t][0]) / RECORDS_FILE, reason)
+
+    def check(self, t: int, rows, digests: bytes) -> bool:
+        """Do entries ``rows`` of table ``t`` carry ``digests`` (what copying them yielded)? If not, the
+        table is discarded: one lie and none of its entries can be believed."""
+        import numpy as np
+
+        got = np.frombuffer(digests, dtype=np.uint8).reshape(-1, DIGEST)
+        bad = np.flatnonzero((self.tables[t][1].digest[rows] != got).any(axis=1))
+        if len(bad):
+            self.discard(t, f"{len(bad)} of {len(rows)} reused entries do not yield what their digest says "
+                            f"(first: row {int(rows[bad[0]])})")
+        return not len(bad)
+
+    def check_keys(self, t: int, keys: bytes, digests: bytes) -> bool:
+        """:meth:`check` of the entries of ``keys`` (all in table ``t``)."""
+        which, rows = self.locate(keys)
+        if (which != t).any():
+            raise ValueError("check_keys: a key is not in that table")
+        return self.check(t, rows, digests)
 
     def locate(self, keys: bytes):
         """For each of ``keys`` (32 bytes each, concatenated): which table holds it (an index into
@@ -163,7 +227,7 @@ class EarlierOutputs:
         rows = np.zeros(len(wanted), dtype=np.int64)
         todo = np.arange(len(wanted))  # positions not found yet
         for t, (_, known) in enumerate(self.tables):
-            if not len(todo) or not len(known.keys):
+            if not len(todo) or not len(known.keys) or t in self.discarded:
                 continue
             last = len(known.keys) - 1
             # Searched by the keys' first 8 bytes (integers: many times faster than 32-byte strings), then
@@ -179,7 +243,7 @@ class EarlierOutputs:
         return which, rows
 
     def find(self, keys: list[bytes]) -> dict[bytes, tuple]:
-        """Entries of the keys found: key -> (artifact, shard, start, count, stats)."""
+        """Entries of the keys found: key -> (artifact, shard, start, count, stats, digest)."""
         import numpy as np
 
         which, rows = self.locate(b"".join(keys))
@@ -187,9 +251,10 @@ class EarlierOutputs:
         for t, (artifact, known) in enumerate(self.tables):
             at = np.flatnonzero(which == t)
             picked = rows[at]
-            for i, shard, start, count, stats in zip(at.tolist(), known.shard(picked), known.start[picked].tolist(),
-                                                     known.count[picked].tolist(), known.stats(picked)):
-                found[keys[i]] = (artifact, shard, start, count, stats)
+            for i, shard, start, count, stats, digest in zip(
+                    at.tolist(), known.shard(picked), known.start[picked].tolist(), known.count[picked].tolist(),
+                    known.stats(picked), known.digest[picked]):
+                found[keys[i]] = (artifact, shard, start, count, stats, digest.tobytes())
         return found
 
     def loaded(self, artifact: str, rel: str, load):
@@ -205,10 +270,14 @@ class EarlierOutputs:
 
 
 class _Entries:
-    """A records table as numpy columns: sorted keys, and row -> shard, start, count, stats."""
+    """A records table as numpy columns: sorted keys, and row -> shard, start, count, stats, digest."""
 
     def __init__(self, table):
         import numpy as np
+        import pyarrow as pa
+
+        if tuple(table.column_names) != COLUMNS or table.schema.field("digest").type != pa.binary(DIGEST):
+            raise ValueError(f"columns {table.column_names}, expected {list(COLUMNS)}")
 
         keys = table.column("key").combine_chunks()
         self.keys = np.frombuffer(keys.buffers()[1], dtype="S32", count=len(keys), offset=keys.offset * 32)
@@ -218,12 +287,82 @@ class _Entries:
         shards, stats = table.column("shard").combine_chunks(), table.column("stats").combine_chunks()
         self.shard_names, self.shard_of = shards.dictionary.to_pylist(), shards.indices.to_numpy()
         self.stats_texts, self.stats_of = stats.dictionary.to_pylist(), stats.indices.to_numpy()
+        digests = table.column("digest").combine_chunks()
+        self.digest = np.frombuffer(digests.buffers()[1], dtype=np.uint8, count=len(digests) * DIGEST,
+                                    offset=digests.offset * DIGEST).reshape(-1, DIGEST)
+        if (self.start < 0).any() or (self.count < 0).any():
+            raise ValueError("a negative start or count")
 
     def shard(self, rows) -> list[str]:
         return [self.shard_names[i] for i in self.shard_of[rows].tolist()]
 
     def stats(self, rows) -> list[str]:
         return [self.stats_texts[i] for i in self.stats_of[rows].tolist()]
+
+
+def discard_table(path: Path, reason: str) -> None:
+    """Remove a records table that cannot be believed, saying so: its records are computed instead."""
+    message = (f"{path}: records table discarded: {reason}; the records it held are computed again "
+               "(the output is a cold run's)")
+    log.warning(message)
+    warnings.warn(message, RuntimeWarning, stacklevel=3)
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+# ---------------------------------------------------------------- what copying a record yields
+
+
+def record_digests(table, starts, counts, stats) -> bytes:
+    """The digest of each record's rows ``[start, start + count)`` of ``table`` (string or binary
+    columns) and its figures (``stats``: a text per record, or one for all), concatenated.
+
+    Arrow joins each row's values and measures them in bulk; one hash per record covers the record's
+    value lengths (-1 for a null), its bytes and its figures, so equal digests mean equal rows.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = table.num_rows
+    columns = [table.column(i).combine_chunks().cast(pa.large_binary()) for i in range(table.num_columns)]
+    lengths = np.empty((n, len(columns)), dtype="<i8")
+    for j, column in enumerate(columns):
+        lengths[:, j] = pc.fill_null(pc.binary_length(column), -1).to_numpy(zero_copy_only=False)
+    joined = pc.binary_join_element_wise(*columns, pa.scalar(b"", pa.large_binary()), null_handling="replace",
+                                         null_replacement="")
+    offsets = np.frombuffer(joined.buffers()[1], dtype=np.int64)[joined.offset : joined.offset + n + 1].tolist()
+    data = memoryview(joined.buffers()[2] if joined.buffers()[2] is not None else b"")
+    shape, width = memoryview(lengths.tobytes()), 8 * len(columns)
+    texts = [stats] * len(starts) if isinstance(stats, str) else stats
+    out = bytearray()
+    for start, count, text in zip(np.asarray(starts).tolist(), np.asarray(counts).tolist(), texts):
+        h = hashlib.sha256(struct.pack("<q", count))
+        h.update(shape[start * width : (start + count) * width])
+        if count:
+            h.update(data[offsets[start] : offsets[start + count]])
+        h.update(text.encode())
+        out += h.digest()
+    return bytes(out)
+
+
+def rows_digest(rows: list, stats: str) -> bytes:
+    """:func:`record_digests` of one record given as Python rows (sequences of ``str`` or None)."""
+    encoded = [None if v is None else v.encode() for row in rows for v in row]
+    h = hashlib.sha256(struct.pack("<q", len(rows)))
+    h.update(struct.pack(f"<{len(encoded)}q", *(-1 if v is None else len(v) for v in encoded)))
+    h.update(b"".join(v for v in encoded if v is not None))
+    h.update(stats.encode())
+    return h.digest()
+
+
+def tokens_digest(tokens) -> bytes:
+    """The digest of one record's token ids."""
+    import numpy as np
+
+    return hashlib.sha256(np.asarray(tokens, dtype="<i8").tobytes()).digest()
 
 
 def key_prefixes(keys):

@@ -1,4 +1,9 @@
-"""Digests of files keyed by their stat, as DVC's state database: an unchanged file is hashed once."""
+"""Digests of files keyed by their stat, as DVC's state database: an unchanged file is hashed once.
+
+The key holds the change time (ctime) besides size, mtime and inode: a user can set a file's mtime back
+after editing it (``touch -d``, ``os.utime``), but not its ctime, which every write and every utime
+call moves to now. A same-size edit with the mtime restored is therefore hashed again.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from arabic_llm.cache.keys import sha256_file
 
 
 class StatCache:
-    """Digests of files keyed by (path, size, mtime, inode), as DVC's state database.
+    """Digests of files keyed by (path, size, mtime, ctime, inode), as DVC's state database.
 
     An unchanged large file is hashed once; a file whose stat changed is hashed again.
     """
@@ -28,9 +33,10 @@ class StatCache:
             conn = sqlite3.connect(self._db_path, timeout=30, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(
-                "CREATE TABLE IF NOT EXISTS digests (path TEXT PRIMARY KEY, size INTEGER, "
-                "mtime_ns INTEGER, inode INTEGER, digest TEXT)"
+                "CREATE TABLE IF NOT EXISTS digests_v2 (path TEXT PRIMARY KEY, size INTEGER, "
+                "mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER, digest TEXT)"
             )
+            conn.execute("DROP TABLE IF EXISTS digests")  # the older table, keyed without ctime
             self._local.conn = conn
         return conn
 
@@ -40,15 +46,22 @@ class StatCache:
         conn = self._conn()
         if conn is not None:
             row = conn.execute(
-                "SELECT digest FROM digests WHERE path=? AND size=? AND mtime_ns=? AND inode=?",
-                (str(path), st.st_size, st.st_mtime_ns, st.st_ino),
+                "SELECT digest FROM digests_v2 WHERE path=? AND size=? AND mtime_ns=? AND ctime_ns=? AND inode=?",
+                (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino),
             ).fetchone()
             if row:
                 return row[0]
         digest = sha256_file(path)
         if conn is not None:
             conn.execute(
-                "INSERT OR REPLACE INTO digests VALUES (?,?,?,?,?)",
-                (str(path), st.st_size, st.st_mtime_ns, st.st_ino, digest),
+                "INSERT OR REPLACE INTO digests_v2 VALUES (?,?,?,?,?,?)",
+                (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, digest),
             )
         return digest
+
+    def forget(self, folder: Path) -> None:
+        """Drop the digests of every file under ``folder`` (an artifact quarantined or repaired)."""
+        conn = self._conn()
+        if conn is not None:
+            prefix = str(Path(folder).resolve()) + "/"
+            conn.execute("DELETE FROM digests_v2 WHERE substr(path, 1, ?) = ?", (len(prefix), prefix))

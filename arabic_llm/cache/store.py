@@ -4,6 +4,8 @@ Every stage's output is a directory ``<store>/artifacts/<stage>/<key>/`` holding
 ``manifest.json`` (the digest of every file, the parameters, inputs and code fingerprint that made
 it). Artifacts are written to a staging directory and renamed into place; a read checks the files
 against the manifest, and an artifact that fails the check is quarantined and counts as a miss.
+Files a stage writes beside ``data/`` (a records table) are caches outside the digest; the manifest
+records their digests too (``beside``), so a reader can tell one that was altered.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ import os
 import re
 import shutil
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -96,7 +98,7 @@ class Store:
             self.remote = RemoteStore(json.loads(remote_file.read_text(encoding="utf-8"))["url"])
 
     @classmethod
-    def open(cls, location: str | Path, cache: str | Path | None = None) -> "Store":
+    def open(cls, location: str | Path, cache: str | Path | None = None) -> Store:
         """A local store at a path, or the local cache of a remote store at an fsspec URL.
 
         The cache defaults to ``$XDG_CACHE_HOME/arabic-llm/<hash of the URL>``; it records its remote's
@@ -159,6 +161,41 @@ class Store:
 
     def directory_digest(self, data_dir: Path) -> tuple[str, list[dict]]:
         return directory_digest(data_dir, self.stat_cache)
+
+    def check_beside(self, stage: str, key: str, name: str, rehash: bool = False) -> str | None:
+        """What is wrong with the file ``name`` beside an artifact's ``data/`` (None: it matches the
+        digest its manifest records)."""
+        path = self.artifact_path(stage, key) / name
+        entry = next((e for e in (self.manifest(stage, key) or {}).get("beside", []) if e.get("path") == name), None)
+        if path.is_symlink() or not path.is_file():
+            return "not a file"
+        if entry is None:
+            return "its artifact's manifest records no digest of it (written by an older version, or put there)"
+        digest = sha256_file(path) if rehash else self.stat_cache.digest(path)
+        if path.stat().st_size != entry["size"] or digest != entry["sha256"]:
+            return "it does not match the digest its artifact's manifest records"
+        return None
+
+    def beside_files(self, stage: str, key: str) -> list[str]:
+        """Names of the files beside an artifact's ``data/`` (its caches), manifest aside."""
+        base = self.artifact_path(stage, key)
+        return sorted(p.name for p in base.iterdir() if p.name not in ("data", "manifest.json")) if base.is_dir() else []
+
+    def dependents(self, stage: str, key: str) -> list[tuple[str, str]]:
+        """Artifacts built from this one, directly or through others (their manifests name their inputs)."""
+        inputs = {}
+        for s, k in self.artifacts():
+            manifest = self.manifest(s, k) or {}
+            inputs[(s, k)] = {(v.get("stage"), v.get("key")) for v in manifest.get("inputs", {}).values()
+                              if isinstance(v, dict)}
+        found, todo = [], [(stage, key)]
+        while todo:
+            parent = todo.pop()
+            for child, parents in inputs.items():
+                if parent in parents and child not in found:
+                    found.append(child)
+                    todo.append(child)
+        return sorted(found)
 
     def verify(self, stage: str, key: str, rehash: bool = False) -> Verdict:
         """Is the artifact for this key complete and unaltered? ``rehash`` reads every byte again
@@ -229,6 +266,10 @@ class Store:
             if _STAGE_NAME.fullmatch(path.parent.name) and _KEY.fullmatch(path.name):
                 yield path.parent.name, path.name
 
+    def artifacts_of(self, stage: str) -> list[str]:
+        """Keys of a stage's artifacts."""
+        return [k for s, k in self.artifacts() if s == stage]
+
     def ref(self, stage: str, key: str, reused: bool = False) -> ArtifactRef:
         manifest = self.manifest(stage, key)
         assert manifest is not None, f"no manifest for {stage}/{key}"
@@ -237,8 +278,10 @@ class Store:
         )
 
     def quarantine(self, stage: str, key: str, reason: str) -> None:
-        """Move a broken artifact aside (never delete evidence) and forget Prefect's record."""
+        """Move a broken artifact aside (never delete evidence), forget Prefect's record and the stat
+        cache's digests of its files."""
         base = self.artifact_path(stage, key)
+        self.stat_cache.forget(base)
         if base.exists():
             dest = self.root / "quarantine" / f"{stage}-{key[:12]}-{uuid.uuid4().hex[:8]}"
             dest.parent.mkdir(parents=True, exist_ok=True)
@@ -289,7 +332,11 @@ class Store:
             raise StoreError(f"{stage}: {link.name} is a symlink; artifacts hold files only (a link could "
                              "point outside the store)")
         digest, files = self.directory_digest(staged / "data")
+        beside = [{"path": p.name, "size": p.stat().st_size, "sha256": sha256_file(p)}
+                  for p in sorted(staged.iterdir()) if p.is_file() and p.name != "manifest.json"]
         manifest = {"schema": SCHEMA, "stage": stage, "key": key, "digest": digest, "files": files, **meta}
+        if beside:  # caches beside data/ (a records table): outside the digest, but checkable
+            manifest["beside"] = beside
         (staged / "manifest.json").write_text(
             json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
         )

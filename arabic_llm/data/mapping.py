@@ -7,10 +7,12 @@ from pathlib import Path
 
 from arabic_llm.cache.keys import record_keys
 from arabic_llm.cache.records import (
+    DIGEST,
     RecordWriter,
     ReuseJob,
     current_job,
     earlier_outputs,
+    record_digests,
     release,
 )
 from arabic_llm.data.documents import (
@@ -27,7 +29,6 @@ from arabic_llm.data.documents import (
     write_doc_shard,
     write_doc_table,
 )
-from arabic_llm.data.pool import shard_pool
 
 
 def per_record(fn):
@@ -55,6 +56,8 @@ def map_documents(fn, params, in_dir: Path, out_dir: Path, desc: str, workers: i
     Returns:
         The stats of all shards summed (numbers) per key.
     """
+    from arabic_llm.data.pool import shard_pool
+
     shards = doc_shards(in_dir)
     folder = Path(out_dir) / DOCS_DIR
     folder.mkdir(parents=True, exist_ok=True)
@@ -118,13 +121,13 @@ def _sorted(figures: dict) -> dict:
     return {k: _sorted(v) if isinstance(v, dict) else v for k, v in sorted(figures.items())}
 
 
-
 def map_shard_records(fn, params, src: Path, dst: Path, job: ReuseJob | None) -> tuple[dict, list[tuple]]:
     """Map one document shard with a per-record ``fn``, reusing known records' outputs.
 
-    ``fn(docs, params)`` returns one ``(output docs, figures)`` pair per input document. The output
-    is one Arrow ``take`` over the new rows and the earlier shards that hold the known ones, in
-    input order: the same rows, and bytes, as mapping every record.
+    ``fn(docs, params)`` returns one ``(output docs, figures)`` pair per input document. Known records'
+    rows are taken from the earlier shards that hold them and checked against their entries' digests
+    (a table whose entry lies is discarded and its records computed); the output is one Arrow ``take``
+    over the new rows and the reused ones, in input order: the same rows, and bytes, as mapping every record.
 
     Returns:
         (the shard's figures, records-table columns for every record of the shard, or ``[]``).
@@ -136,13 +139,14 @@ def map_shard_records(fn, params, src: Path, dst: Path, job: ReuseJob | None) ->
     n = table.num_rows
     earlier = earlier_outputs(job) if job else None
     keys = b"".join(record_keys(job.recipe, row_identities(table))) if job else b""
-    which, rows = earlier.locate(keys) if job else (np.full(n, -1), np.zeros(n, np.int64))
-    missing = np.flatnonzero(which < 0)
+    counts = np.zeros(n, dtype=np.int64)
+    stats = [""] * n
+    digests = np.zeros((n, DIGEST), dtype=np.uint8)
+    reused, reused_first = _reused_rows(earlier, keys, counts, stats, digests) if job else (None, None)
+    missing = np.flatnonzero(counts < 0) if job else np.arange(n)
     misses = [row_doc(r) for r in table.take(missing).to_pylist()] if len(missing) else []
 
-    schema = shard_schema()
-    new_rows, new_counts, stats = [], [], [""] * n
-    figures: dict = {}
+    new_rows, new_counts = [], []
     results = list(fn(misses, params))
     if len(results) != len(misses):
         raise RuntimeError(f"{src}: {getattr(fn, '__name__', fn)} gave {len(results)} results for {len(misses)} "
@@ -151,36 +155,75 @@ def map_shard_records(fn, params, src: Path, dst: Path, job: ReuseJob | None) ->
         new_rows.extend(doc_row(d) for d in docs)
         new_counts.append(len(docs))
         stats[i] = json.dumps(record_figures, sort_keys=True, separators=(",", ":"))
-        add_figures(figures, record_figures)
-    counts = np.zeros(n, dtype=np.int64)
-    first = np.zeros(n, dtype=np.int64)  # each record's first row in the sources, one after another
+    new = pa.Table.from_pylist(new_rows, schema=shard_schema())
     counts[missing] = new_counts
+    first = np.zeros(n, dtype=np.int64)  # each record's first row among [new rows, reused rows]
     first[missing] = np.cumsum(counts[missing]) - counts[missing]
-    sources = [pa.Table.from_pylist(new_rows, schema=schema)]
-    base = len(new_rows)
-    for t, (artifact, known) in enumerate(earlier.tables if earlier else []):
-        mine = np.flatnonzero(which == t)
-        if not len(mine):
-            continue
-        at = rows[mine]
-        counts[mine] = known.count[at]
-        shard_of = known.shard_of[at]
-        for s in np.unique(shard_of).tolist():
-            part = shard_of == s
-            if counts[mine[part]].any():
-                earlier_shard = earlier.loaded(artifact, f"{DOCS_DIR}/{known.shard_names[s]}", read_earlier_shard)
-                first[mine[part]] = base + known.start[at[part]]
-                sources.append(earlier_shard)
-                base += earlier_shard.num_rows
-        stats_of = known.stats_of[at]
-        for i, text in zip(mine.tolist(), known.stats(at)):
-            stats[i] = text
-        for s, times in zip(*np.unique(stats_of, return_counts=True)):  # figures as stored: a handful of kinds
-            add_figures(figures, json.loads(known.stats_texts[s]), int(times))
-
+    if job:
+        digests[missing] = np.frombuffer(record_digests(new, first[missing], counts[missing],
+                                                        [stats[i] for i in missing.tolist()]),
+                                         dtype=np.uint8).reshape(-1, DIGEST)
+        known = np.flatnonzero(reused_first >= 0)
+        first[known] = len(new_rows) + reused_first[known]
     starts = np.cumsum(counts) - counts  # each record's first row in the output
     total = int(counts.sum())
+    sources = [new] + ([reused] if reused is not None and reused.num_rows else [])
     out = pa.concat_tables(sources).take(np.repeat(first - starts, counts) + np.arange(total))
     write_doc_table(dst, out.combine_chunks())
-    columns = (keys, dst.name, starts, counts, stats) if job else []
+    figures: dict = {}
+    for text, times in zip(*np.unique(np.array(stats, dtype=object), return_counts=True)):  # a handful of kinds
+        add_figures(figures, json.loads(text), int(times))
+    columns = (keys, dst.name, starts, counts, stats, digests.tobytes()) if job else []
     return {"documents": total, **_sorted(figures)}, columns
+
+
+def _reused_rows(earlier, keys: bytes, counts, stats: list, digests):
+    """The rows of the records the earlier tables hold, proved against their digests.
+
+    Fills ``counts`` (-1 for a record to compute), ``stats`` and ``digests`` in place; returns the
+    reused rows (one table, record after record) and each record's first row there (-1: none).
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    n = len(counts)
+    while True:
+        which, rows = earlier.locate(keys)
+        pieces, first, base, lied = [], np.full(n, -1, dtype=np.int64), 0, False
+        counts[:] = -1
+        for t, (artifact, known) in enumerate(earlier.tables):
+            mine = np.flatnonzero(which == t)
+            if not len(mine):
+                continue
+            at = rows[mine]
+            shard_of, mine_counts = known.shard_of[at], known.count[at]
+            sources, source_first, offset = [], np.zeros(len(mine), dtype=np.int64), 0
+            for s in np.unique(shard_of).tolist():
+                part = shard_of == s
+                if mine_counts[part].any():
+                    shard = earlier.loaded(artifact, f"{DOCS_DIR}/{known.shard_names[s]}", read_earlier_shard)
+                    if (known.start[at[part]] + mine_counts[part] > shard.num_rows).any():
+                        earlier.discard(t, f"an entry points past the end of {known.shard_names[s]}")
+                        break
+                    source_first[part] = offset + known.start[at[part]]
+                    sources.append(shard)
+                    offset += shard.num_rows
+            else:
+                texts = known.stats(at)
+                local = np.cumsum(mine_counts) - mine_counts
+                taken = (pa.concat_tables(sources).take(np.repeat(source_first - local, mine_counts)
+                                                        + np.arange(int(mine_counts.sum())))
+                         if sources else pa.Table.from_pylist([], schema=shard_schema()))
+                got = record_digests(taken, local, mine_counts, texts)
+                if earlier.check(t, at, got):
+                    counts[mine], first[mine] = mine_counts, base + local
+                    digests[mine] = known.digest[at]
+                    for i, text in zip(mine.tolist(), texts):
+                        stats[i] = text
+                    pieces.append(taken)
+                    base += taken.num_rows
+                    continue
+            lied = True
+            break
+        if not lied:
+            return (pa.concat_tables(pieces) if pieces else None), first

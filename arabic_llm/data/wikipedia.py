@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import bz2
 import functools
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from arabic_llm.cache.keys import record_keys, stage_key
 from arabic_llm.cache.records import (
+    DIGEST,
     EarlierOutputs,
     ReuseJob,
     current_job,
     earlier_outputs,
+    record_digests,
+    rows_digest,
 )
 from arabic_llm.cache.stage import running_stage
 from arabic_llm.data.documents import (
@@ -20,6 +23,7 @@ from arabic_llm.data.documents import (
     CorpusError,
     EarlierRow,
     batches,
+    doc_row,
     read_earlier_shard,
 )
 
@@ -230,22 +234,26 @@ def wiki_job() -> ReuseJob | None:
 
 def wiki_documents(pages: Iterable[dict], limit: int | None = None, on_key=None) -> Iterator[dict]:
     """Documents of article pages; a page whose identity (:func:`page_identity`) was converted before
-    by the same code is read back from that output instead of parsing its wikitext again.
+    by the same code is read back from that output instead of parsing its wikitext again, once the
+    row read back is proved to be the one its entry's digest describes.
 
-    ``on_key(key, doc or None)`` is told each page's record key, so the caller can record where the
-    document lands.
+    ``on_key(key, doc or None, digest)`` is told each page's record key and the digest of what it
+    yields, so the caller can record where the document lands.
     """
     job = wiki_job()
     earlier = earlier_outputs(job) if job else None
     n = 0
     for batch in batches(pages, BATCH):
         keys = record_keys(job.recipe, [page_identity(p) for p in batch]) if job else [None] * len(batch)
-        found = earlier.find(keys) if earlier else {}
-        rows = _earlier_rows(earlier, found)
+        found, rows = _earlier_rows(earlier, keys) if earlier else ({}, {})
         for page, key in zip(batch, keys):
-            doc = rows.get(key) if key in found else wiki_document(page)
+            if key in found:
+                doc, digest = rows.get(key), found[key]
+            else:
+                doc = wiki_document(page)
+                digest = rows_digest([] if doc is None else [tuple(doc_row(doc).values())], "{}") if job else None
             if on_key is not None and job:
-                on_key(key, doc)
+                on_key(key, doc, digest)
             if doc is None:
                 continue
             yield doc
@@ -254,15 +262,58 @@ def wiki_documents(pages: Iterable[dict], limit: int | None = None, on_key=None)
                 return
 
 
-def _earlier_rows(earlier: EarlierOutputs | None, found: dict[bytes, tuple]) -> dict[bytes, EarlierRow]:
-    """Where the documents of found records lie, with their ids (a page without text has none)."""
-    by_shard: dict[tuple[str, str], list[tuple[bytes, int]]] = {}
-    for key, (artifact, shard, start, count, _) in found.items():
-        if count:
-            by_shard.setdefault((artifact, shard), []).append((key, start))
-    rows = {}
-    for (artifact, shard), wanted in by_shard.items():
-        table = earlier.loaded(artifact, f"{DOCS_DIR}/{shard}", read_earlier_shard)
-        ids = table.column("id").take([start for _, start in wanted]).to_pylist()
-        rows.update((key, EarlierRow(doc_id, table, start)) for (key, start), doc_id in zip(wanted, ids))
-    return rows
+def _earlier_rows(earlier: EarlierOutputs, keys: list[bytes]) -> tuple[dict[bytes, bytes], dict[bytes, EarlierRow]]:
+    """The pages found (key -> the digest of what they yield) and where their documents lie, with their
+    ids (a page without text has none). Every entry is checked against the row it points at first; a
+    table that fails is discarded and its pages looked up again (in an older table, or converted)."""
+    import numpy as np
+
+    while True:
+        which, at = earlier.locate(b"".join(keys))
+        found: dict[bytes, bytes] = {}
+        rows: dict[bytes, EarlierRow] = {}
+        for t in np.unique(which[which >= 0]).tolist():
+            mine = np.flatnonzero(which == t)
+            if not _prove(earlier, t, [keys[i] for i in mine.tolist()], at[mine], found, rows):
+                break
+        else:
+            return found, rows
+
+
+def _prove(earlier: EarlierOutputs, t: int, keys: list[bytes], at, found: dict, rows: dict) -> bool:
+    """Check entries ``at`` of table ``t`` (for ``keys``) against the rows they point at; if they hold,
+    add them to ``found`` and ``rows``."""
+    import numpy as np
+    import pyarrow as pa
+
+    from arabic_llm.data.documents import shard_schema
+
+    artifact, known = earlier.tables[t]
+    counts, starts, shard_of, texts = known.count[at], known.start[at], known.shard_of[at], known.stats(at)
+    if (counts > 1).any():
+        earlier.discard(t, "a page's entry points at more than one row")
+        return False
+    with_doc = np.flatnonzero(counts == 1)
+    taken, located = [], []
+    for s in np.unique(shard_of[with_doc]).tolist():
+        part = with_doc[shard_of[with_doc] == s]
+        table = earlier.loaded(artifact, f"{DOCS_DIR}/{known.shard_names[s]}", read_earlier_shard)
+        if (starts[part] >= table.num_rows).any():
+            earlier.discard(t, f"an entry points past the end of {known.shard_names[s]}")
+            return False
+        taken.append(table.take(starts[part]))
+        located.extend((n, table, row) for n, row in zip(part.tolist(), starts[part].tolist()))
+    picked = pa.concat_tables(taken) if taken else pa.Table.from_pylist([], schema=shard_schema())
+    order = [n for n, _, _ in located]
+    got = np.empty((len(keys), DIGEST), dtype=np.uint8)
+    got[order] = np.frombuffer(record_digests(picked, np.arange(len(order)), np.ones(len(order), dtype=np.int64),
+                                              [texts[n] for n in order]), dtype=np.uint8).reshape(-1, DIGEST)
+    for n in np.flatnonzero(counts == 0).tolist():
+        got[n] = np.frombuffer(rows_digest([], texts[n]), dtype=np.uint8)
+    if not earlier.check(t, at, got.tobytes()):
+        return False
+    for n, digest in enumerate(known.digest[at]):
+        found[keys[n]] = digest.tobytes()
+    for (n, table, row), doc_id in zip(located, picked.column("id").to_pylist()):
+        rows[keys[n]] = EarlierRow(doc_id, table, row)
+    return True

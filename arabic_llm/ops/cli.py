@@ -1,4 +1,4 @@
-"""The `arabic-llm` command: run, status, dag, gc, verify, ui."""
+"""The `arabic-llm` command: run, status, dag, gc, verify, ui, server."""
 
 from __future__ import annotations
 
@@ -118,12 +118,43 @@ def _refuse_distributed_launch() -> None:
         raise SystemExit(2)
 
 
+def prefect_server_for_run(ephemeral: bool = False) -> str | None:
+    """The API URL this run reports to (None: PREFECT_API_URL is set and used as it is).
+
+    A running server recorded in PREFECT_HOME (by `ui` or an earlier run), else one started in the
+    background that stays for later runs and the UI, else a temporary one that dies with this process;
+    see arabic_llm/ops/server.py.
+    """
+    from arabic_llm.ops import server
+
+    if os.environ.get("PREFECT_API_URL"):
+        return None
+    running = None if ephemeral else server.recorded_server()
+    if running is not None:
+        return f"{running['url']}/api"
+    mode = "temporary" if ephemeral else os.environ.get("ARABIC_LLM_PREFECT_SERVER") or (
+        "temporary" if os.environ.get("CI") else "background")
+    prepare_local_prefect()
+    if mode == "background":
+        try:
+            started = server.start_background()
+        except (server.ServerError, OSError) as exc:
+            print(f"arabic-llm: no background Prefect server ({exc}); this run uses a temporary one", file=sys.stderr)
+        else:
+            print(f"Prefect server started in the background: {started['url']} (runs and UI; it stays for the next "
+                  f"runs, `arabic-llm server stop` ends it)")
+            return f"{started['url']}/api"
+    return f"{server.temporary_server_url()}/api"
+
+
 def cmd_run(args) -> int:
     _refuse_distributed_launch()
     _quiet_libraries()
     cfg = _load(args)
     _preflight(cfg)
-    prepare_local_prefect()
+    api_url = prefect_server_for_run(args.ephemeral)
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     from arabic_llm.cache.keys import sha256_bytes
     from arabic_llm.cache.runs import new_run_id, write_run_record
     from arabic_llm.cache.store import StoreError
@@ -144,7 +175,8 @@ def cmd_run(args) -> int:
     started = time.time()
     try:
         flow = flow_with_runner(args.runner, args.dask_address, args.dask_workers)
-        result = flow(config=cfg, store=str(store.root), run_id=run_id)
+        with temporary_settings(updates={PREFECT_API_URL: api_url} if api_url else {}):
+            result = flow(config=cfg, store=str(store.root), run_id=run_id)
     except CorpusError as exc:
         print(f"arabic-llm: bad input: {exc}", file=sys.stderr)
         return 1
@@ -257,23 +289,16 @@ def cmd_gc(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    """Re-hash every artifact; list those whose content no longer matches the manifest."""
+    """Re-hash every artifact and repair the store (arabic_llm/ops/verify.py); or reproduce one artifact."""
+    from arabic_llm.ops.verify import reproduce, verify_store
+
     store = _open_store(args)
     if not (store.root / "artifacts").is_dir():
         print(f"arabic-llm: no artifacts under {store.root}", file=sys.stderr)
         return 2
-    bad = 0
-    checked = 0
-    for stage, key in store.artifacts():
-        checked += 1
-        verdict = store.verify(stage, key, rehash=True)
-        if not verdict.ok:
-            bad += 1
-            print(f"BAD  artifacts/{stage}/{key}: {verdict.reason}")
-        elif args.verbose:
-            print(f"ok   artifacts/{stage}/{key}")
-    print(f"verified {checked} artifacts: {checked - bad} ok, {bad} bad")
-    return 1 if bad else 0
+    if args.reproduce:
+        return 0 if reproduce(store, args.reproduce) else 1
+    return 1 if verify_store(store, cascade=args.cascade, verbose=args.verbose) else 0
 
 
 def cmd_ui(args) -> int:
@@ -284,12 +309,53 @@ def cmd_ui(args) -> int:
         print(f"arabic-llm: warning: the Prefect API on {args.host} has no authentication; anyone who reaches "
               f"port {args.port} can read and start runs", file=sys.stderr)
     url = f"http://{args.host}:{args.port}"
+    from arabic_llm.ops import server
+
+    running = server.recorded_server()
+    if running is not None:  # started by a run (or another `ui`): one server per PREFECT_HOME
+        same = running["url"].rsplit(":", 1)[-1] == str(args.port) and not args.database_url
+        print(f"Prefect UI: {running['url']} (already running, started by {running['started_by']}, pid {running['pid']}"
+              f"{'' if same else '; stop it first with `arabic-llm server stop` to start one with other settings'})")
+        return 0 if same else 2
     os.environ.setdefault("PREFECT_UI_API_URL", f"{url}/api")  # for the browser; Prefect assumes port 4200
     print(f"Prefect UI: {url}\nRuns started with `arabic-llm run` show there (same PREFECT_HOME database);\n"
           f"to send runs to this server from elsewhere: export PREFECT_API_URL={url}/api")
     sys.stdout.flush()
     prefect = shutil.which("prefect") or str(Path(sys.executable).with_name("prefect"))
+    local = url.replace("0.0.0.0", "127.0.0.1")
+    server.write_record(local, os.getpid(), "ui")  # exec keeps the pid: runs find this server
     os.execv(prefect, [prefect, "server", "start", "--host", args.host, "--port", str(args.port)])
+    return 0
+
+
+def cmd_server(args) -> int:
+    """The local Prefect server recorded in PREFECT_HOME: status, start (in the background), stop."""
+    from arabic_llm.ops import server
+
+    if args.action == "start":
+        _quiet_libraries()
+        if os.environ.get("PREFECT_API_URL"):
+            print(f"PREFECT_API_URL is set ({os.environ['PREFECT_API_URL']}): runs use that server")
+            return 0
+        prepare_local_prefect()
+        try:
+            info = server.start_background(port=args.port)
+        except server.ServerError as exc:
+            print(f"arabic-llm: {exc}", file=sys.stderr)
+            return 1
+        print(f"Prefect server: {info['url']} (pid {info['pid']}, started by {info['started_by']})")
+        return 0
+    if args.action == "stop":
+        info = server.stop_server()
+        print(f"stopped the Prefect server {info['url']} (pid {info['pid']})" if info else
+              "no Prefect server recorded in PREFECT_HOME")
+        return 0
+    info = server.recorded_server()
+    if info is None:
+        print("no Prefect server running from PREFECT_HOME; `arabic-llm run` starts one in the background"
+              + (f" (PREFECT_API_URL is set: runs use {os.environ['PREFECT_API_URL']})" if os.environ.get("PREFECT_API_URL") else ""))
+        return 3
+    print(f"Prefect server: {info['url']} (pid {info['pid']}, started by {info['started_by']})")
     return 0
 
 
@@ -336,6 +402,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--dask-address", metavar="tcp://HOST:8786", help="join this Dask scheduler (implies --runner dask)")
     run.add_argument("--dask-workers", type=int, default=2, metavar="N",
                      help="workers of the local Dask cluster --runner dask starts (default 2)")
+    run.add_argument("--ephemeral", action="store_true",
+                     help="report to a temporary Prefect server that stops with this run, instead of a running "
+                          "local server or one started in the background for later runs")
     run.set_defaults(fn=cmd_run)
     status = with_config(sub.add_parser("status", help="say which stages would rerun and why; runs nothing"))
     status.add_argument("--json", action="store_true", help="machine-readable output")
@@ -353,10 +422,14 @@ def build_parser() -> argparse.ArgumentParser:
     gc.add_argument("--tmp-hours", type=float, default=24, metavar="H",
                     help="also remove staging directories older than H hours (left by killed runs)")
     gc.set_defaults(fn=cmd_gc)
-    verify = sub.add_parser("verify", help="re-hash the store; report artifacts that no longer match their manifest")
+    verify = sub.add_parser("verify", help="re-hash the store; quarantine artifacts that no longer match their "
+                            "manifest and list those built from them")
     verify.add_argument("--store", default=DEFAULT_STORE)
     verify.add_argument("--store-cache", metavar="DIR")
     verify.add_argument("-v", "--verbose", action="store_true", help="list the good artifacts too")
+    verify.add_argument("--cascade", action="store_true", help="also quarantine the artifacts built from a bad one")
+    verify.add_argument("--reproduce", metavar="STAGE[/KEY]", help="recompute STAGE's newest artifact (or KEY) from "
+                        "its inputs in a temporary store and compare digests")
     verify.set_defaults(fn=cmd_verify)
     ui = sub.add_parser("ui", help="start the Prefect server and UI on 127.0.0.1")
     ui.add_argument("--host", default="127.0.0.1")
@@ -365,6 +438,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="Postgres instead of SQLite, e.g. postgresql+asyncpg://USER:PASSWORD@HOST:5432/prefect "
                          "(default: $ARABIC_LLM_DATABASE_URL, else SQLite under PREFECT_HOME)")
     ui.set_defaults(fn=cmd_ui)
+    srv = sub.add_parser("server", help="the local Prefect server runs report to: status, start, stop")
+    srv.add_argument("action", choices=("status", "start", "stop"), nargs="?", default="status")
+    srv.add_argument("--port", type=int, default=4200, help="port for `start` (default 4200, else a free one)")
+    srv.set_defaults(fn=cmd_server)
     serve = with_config(sub.add_parser("serve", help="serve a Prefect deployment that reruns on the latest dump on a schedule"))
     serve.add_argument("--cron", default="0 2 * * *", help='schedule (default "0 2 * * *": every night at 02:00)')
     serve.add_argument("--name", default="nightly", help="deployment name")

@@ -35,9 +35,10 @@ def test_keys_are_found_whatever_their_bytes_and_only_under_their_recipe(tmp_pat
     keys = [hashlib.sha256(str(i).encode()).digest() for i in range(300)]
     keys += [b"\x07" * 31 + b"\x00", b"\x07" * 30 + b"\x00\x00", b"\x00" * 32]  # numpy S32 drops trailing NULs
     keys += [b"\x05" * 8 + hashlib.sha256(bytes([i])).digest()[:24] for i in range(0, 40, 2)]  # one 8-byte prefix
-    entries = [(k, f"part-{i % 3:05d}.parquet", i, i % 2, f'{{"n":{i % 5}}}') for i, k in enumerate(keys)]
+    entries = [(k, f"part-{i % 3:05d}.parquet", i, i % 2, f'{{"n":{i % 5}}}', bytes([i % 256]) * 32)
+               for i, k in enumerate(keys)]
     artifact = _artifact(tmp_path, "a", "recipe-1", entries[::-1])  # any order in, sorted on disk
-    _artifact(tmp_path, "b", "recipe-2", [(k, "x", 0, 0, "{}") for k in keys])
+    _artifact(tmp_path, "b", "recipe-2", [(k, "x", 0, 0, "{}", b"\0" * 32) for k in keys])
 
     earlier = EarlierOutputs(tmp_path, "clean", "recipe-1")
     absent = [hashlib.sha256(b"absent").digest(), b"\x07" * 31 + b"\x01"]
@@ -46,13 +47,14 @@ def test_keys_are_found_whatever_their_bytes_and_only_under_their_recipe(tmp_pat
     assert set(found) == set(keys[::7] + keys[-23:])
     for i, key in enumerate(keys):
         if key in found:
-            assert found[key] == (artifact, f"part-{i % 3:05d}.parquet", i, i % 2, f'{{"n":{i % 5}}}')
+            assert found[key] == (artifact, f"part-{i % 3:05d}.parquet", i, i % 2, f'{{"n":{i % 5}}}',
+                                  bytes([i % 256]) * 32)
     assert EarlierOutputs(tmp_path, "clean", "recipe-3").find(keys) == {}
 
 
 def test_an_altered_artifact_lends_nothing(tmp_path: Path):
     key = hashlib.sha256(b"k").digest()
-    artifact = _artifact(tmp_path, "a", "r", [(key, "part-00000.parquet", 0, 1, "{}")])
+    artifact = _artifact(tmp_path, "a", "r", [(key, "part-00000.parquet", 0, 1, "{}", b"\1" * 32)])
     assert key in EarlierOutputs(tmp_path, "clean", "r").find([key])
     (Store(tmp_path).artifact_path("clean", artifact) / "data" / "out.txt").write_text("changed")
     assert EarlierOutputs(tmp_path, "clean", "r").find([key]) == {}
@@ -97,7 +99,7 @@ def test_a_moved_page_is_a_new_record_though_its_text_is_the_same():
 def test_reused_records_of_any_output_count_and_either_earlier_artifact_give_a_cold_runs_bytes(tmp_path: Path):
     """Records giving 0, 1 or 2 rows; edits, deletions, additions; a text that comes back from two runs ago."""
     import toy_stages
-    from test_refresh import _docs_artifact
+    from docs_artifacts import docs_artifact as _docs_artifact
     from toy_stages import ToyParams, toy_split
 
     from arabic_llm.cache.stage import run_stage

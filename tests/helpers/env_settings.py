@@ -8,6 +8,9 @@ from pathlib import Path
 # Before anything imports Prefect: its settings are read from the environment.
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="arabic-llm-prefect-")  # one per process
 os.environ.pop("PREFECT_API_URL", None)
+# `arabic-llm run` in a test reports to a temporary server that dies with the test process, never to
+# one started in the background (which would outlive the session); tests/ops/test_server.py covers that.
+os.environ["ARABIC_LLM_PREFECT_SERVER"] = "temporary"
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "120"

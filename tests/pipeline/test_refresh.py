@@ -94,6 +94,50 @@ def test_refresh_reprocesses_only_changed_pages_and_equals_a_cold_run(tmp_path: 
     assert f"wiki:{deleted}" not in ids
 
 
+@pytest.mark.parametrize("how", ["swap_starts", "point_at_another_resigned"])
+def test_damaged_page_and_token_tables_are_discarded_and_the_refresh_equals_a_cold_run(tmp_path: Path, how: str):
+    """The download's page reuse and the shards' token reuse check what they copy as the text stages do.
+
+    The shards refresh keeps the first run's tokenizer and documents but one (a retrained tokenizer or
+    dialect model would change every record, and nothing would be reused)."""
+    import shutil
+
+    from records_damage import damage
+
+    from tasks.shards import ShardsParams, shards
+
+    pages = sample_pages()
+    root = tmp_path / "mirror"
+    warm_store, cold_store = Store(tmp_path / "warm"), Store(tmp_path / "cold")
+    with DumpServer(root) as server:
+        write_run(root, "20240601", pages)
+        first = run_chain(warm_store.root, server.url, tmp_path / "dl")
+        for stage in ("download", "shards"):
+            damage(warm_store.root / first[stage].path / "records.arrow", how)
+        write_run(root, "20240602", refreshed(pages))
+        with pytest.warns(RuntimeWarning, match="records table discarded") as pages_caught:
+            warm = run_chain(warm_store.root, server.url, tmp_path / "dl")
+        cold = run_chain(cold_store.root, server.url, tmp_path / "dl")
+    for stage in ("download", "clean"):
+        assert warm[stage].digest == cold[stage].digest, f"{stage}: refresh output differs from a cold run"
+
+    docs = list(documents.read_documents(warm_store.root / first["data_audit"].path / "data"))
+    docs = docs[:5] + docs[6:] + [{**docs[5], "id": "moved", "text": docs[5]["text"] + " نص"}]
+    params = ShardsParams.model_validate(warm_store.manifest("shards", first["shards"].key)["params"])
+    shutil.copytree(warm_store.root / first["tokenizer"].path, cold_store.root / first["tokenizer"].path)
+
+    def build(store: Store):
+        inputs = {"docs": _docs_artifact(store.root, docs, "v2"), "tokenizer": first["tokenizer"]}
+        return run_stage(shards.spec, shards.build, params, inputs, str(store.root), None)
+
+    with pytest.warns(RuntimeWarning, match="records table discarded") as tokens_caught:
+        warm_shards = build(warm_store)
+    assert warm_shards.digest == build(cold_store).digest
+    discarded = [str(w.message).split("/artifacts/")[1].split("/")[0] for w in [*pages_caught, *tokens_caught]
+                 if "records table discarded" in str(w.message)]
+    assert sorted(discarded) == ["download", "shards"]
+
+
 def test_changed_parameters_are_not_served_from_the_record_index(tmp_path: Path, monkeypatch):
     """A record's output is reused only under the same recipe: another normalize setting recomputes all."""
     from tasks.normalize import normalize
