@@ -16,7 +16,6 @@ from arabic_llm.config import CounterfactualConfig, RuntimeConfig
 from arabic_llm.data.documents import with_chat_fields
 from arabic_llm.data.mapping import map_documents, per_record
 from arabic_llm.data.split import is_eval_doc
-from arabic_nlp.counterfactual import swap_gender
 
 
 class CounterfactualParams(BaseModel):
@@ -35,6 +34,8 @@ def copy_id(doc_id: str, eval_fraction: float, seed: int) -> str:
 
 def swapped_copy(doc: dict, params: CounterfactualParams) -> dict | None:
     """The gender-swapped copy of a training document; None when held out or nothing swaps."""
+    from arabic_nlp.counterfactual import swap_gender  # where it runs: wiring the DAG stays light
+
     if is_eval_doc(doc["id"], params.eval_fraction, params.seed):
         return None
     sentences = [swap_gender(s) for s in doc["sentences"]]
