@@ -210,7 +210,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small budgets: a few minutes on 2 CPU cores")
     ap.add_argument("--work", type=Path, default=Path("/tmp/bench_arabic_adaptation"))
-    ap.add_argument("--new-tokens", type=int, default=None)
+    ap.add_argument("--new-tokens", type=int, default=None, help="new tokens of the trained variants")
+    ap.add_argument("--vocab-sizes", default=None, help="tokens/word measured at each of these sizes "
+                    "(default 1000,4000,8000; --quick: --new-tokens only)")
+    ap.add_argument("--tokenizer-only", action="store_true", help="segmenter F1 and tokens/word only (no model)")
     ap.add_argument("--train-chars", type=int, default=None, help="Arabic characters each variant trains on")
     ap.add_argument("--held-out", type=int, default=None, help="held-out sentences per dialect")
     ap.add_argument("--seq-len", type=int, default=128)
@@ -220,6 +223,7 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
     args.new_tokens = args.new_tokens or (1000 if args.quick else 4000)
+    args.vocab_sizes = args.vocab_sizes or (str(args.new_tokens) if args.quick else "1000,4000,8000")
     args.train_chars = args.train_chars or (6000 if args.quick else 60000)
     args.held_out = args.held_out or (6 if args.quick else 40)
     import torch
@@ -255,18 +259,27 @@ def main() -> None:
     model_dir = smollm2_dir(args.work)
     base_tok = load_tokenizer(str(model_dir))
     base_json = base_tok.backend_tokenizer.to_str()
-    ext = extend_tokenizer(base_json, train_texts, args.new_tokens, segmenter)
-    before, after = Tokenizer.from_str(base_json), Tokenizer.from_str(ext.tokenizer_json)
     arabic_held = [t for texts in held_by_dialect.values() for t in texts]
     words = sum(len(ARABIC_WORD_RE.findall(t)) for t in arabic_held)
+    before = Tokenizer.from_str(base_json)
 
     def tpw(tok):
         return sum(len(e.ids) for e in tok.encode_batch(arabic_held, add_special_tokens=False)) / words
 
-    changed = sum(a.ids != b.ids for a, b in zip(before.encode_batch(english), after.encode_batch(english)))
-    print(f"tokens/word on {len(arabic_held)} held-out Arabic SIB-200 texts: base {tpw(before):.2f}, "
-          f"+{len(ext.new_tokens)} {tpw(after):.2f}; English dev texts changed: {changed}/{len(english)}", flush=True)
+    def english_changed(tok):
+        return sum(a.ids != b.ids for a, b in zip(before.encode_batch(english), tok.encode_batch(english)))
+
     figures["base"]["tokens_per_word"] = tpw(before)
+    sizes = sorted({args.new_tokens, *map(int, args.vocab_sizes.split(","))})
+    for size in sizes:
+        extended = Tokenizer.from_str(extend_tokenizer(base_json, train_texts, size, segmenter).tokenizer_json)
+        print(f"tokens/word on {len(arabic_held)} held-out Arabic SIB-200 texts: base {tpw(before):.2f}, +{size} "
+              f"{tpw(extended):.2f}; English dev texts changed: {english_changed(extended)}/{len(english)}", flush=True)
+    if args.tokenizer_only:
+        return
+    ext = extend_tokenizer(base_json, train_texts, args.new_tokens, segmenter)
+    after = Tokenizer.from_str(ext.tokenizer_json)
+    changed = english_changed(after)
 
     # the extended tokenizer directories (mean / FastText rows), as the `vocab` stage writes them
     base_model = load_model(model_dir)
