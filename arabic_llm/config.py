@@ -328,6 +328,7 @@ class TrainParams(BaseModel):
     quantization: QuantizationConfig
     memory: MemoryConfig
     seed: int
+    diacritic_attention: bool = False  # diacritic_attention.enabled
     lineage: TrainLineage | None = None
 
     @model_serializer(mode="wrap")
@@ -395,6 +396,39 @@ class BiasAuditConfig(Section):
         "auto", description="as evaluate.compute_dtype")
 
 
+# --- Arabic adaptation methods (issue 19) --------------------------------------------------------
+
+class VocabConfig(Section):
+    new_tokens: int = Field(0, ge=0, description="Arabic tokens the `vocab` stage adds to the tokenizer, learned "
+                            "from the training split at clitic boundaries; 0: no `vocab` stage")
+    init: Literal["mean", "fasttext"] = Field("mean", description="new embedding rows: mean of the base rows of the "
+                                              "old sub-tokens, or FastText vectors mapped into the embedding space")
+    whole_word_min_count: int = Field(50, ge=1, description="a word seen this often may become one token across "
+                                      "its clitic boundaries")
+    min_pair_count: int = Field(2, ge=1, description="a pair seen fewer times is never merged")
+    fasttext_dim: int = Field(100, ge=8, description="FastText vector size (init: fasttext)")
+    fasttext_epochs: int = Field(5, ge=1, description="FastText training epochs (init: fasttext)")
+
+
+class DiacriticAttentionConfig(Section):
+    enabled: bool = Field(False, description="train a zero-initialised per-layer/head attention bias towards tokens "
+                          "that carry diacritics beside the adapters; evaluation uses it")
+
+
+class CounterfactualConfig(Section):
+    enabled: bool = Field(False, description="fairness-aware fine-tuning: add a gender-swapped copy of every "
+                          "training document that mentions listed names, titles or pronouns")
+
+
+class IntrinsicEvalConfig(Section):
+    masked_word_candidates: int = Field(5, ge=2, description="candidates per masked word (the true word included)")
+    masked_word_window: int = Field(50, ge=1, description="distractors come from this many frequency ranks around it")
+    max_sentences: int = Field(100, ge=1, description="test sentences per dialect (masked word) and in all (diacritics)")
+    diacritized: str | None = Field(None, description="diacritised text, one sentence a line, for diacritic "
+                                    "disambiguation (e.g. ../shared/data/diacritized/val.txt); null: the held-out "
+                                    "documents' diacritised sentences")
+
+
 class PipelineConfig(Section):
     seed: int = Field(1234, description="seed for every random choice")
     runtime: RuntimeConfig = Field(default_factory=RuntimeConfig)
@@ -416,6 +450,10 @@ class PipelineConfig(Section):
     export: ExportConfig = Field(default_factory=ExportConfig)
     evaluate: EvaluateConfig = Field(default_factory=EvaluateConfig)
     bias_audit: BiasAuditConfig = Field(default_factory=BiasAuditConfig)
+    vocab: VocabConfig = Field(default_factory=VocabConfig)
+    diacritic_attention: DiacriticAttentionConfig = Field(default_factory=DiacriticAttentionConfig)
+    counterfactual: CounterfactualConfig = Field(default_factory=CounterfactualConfig)
+    intrinsic: IntrinsicEvalConfig = Field(default_factory=IntrinsicEvalConfig)
 
     @model_validator(mode="after")
     def _training_rows_fit_the_shards(self):

@@ -12,6 +12,8 @@ from pathlib import Path
 MODEL_REF_FILE = "model_ref.json"  # a named model (hub id or directory) pinned instead of weights
 # data_audit
 AUDIT_SUMMARY_FILE = "audit_summary.json"
+# vocab: an extended tokenizer directory that also holds the new embedding rows
+VOCAB_ROWS_FILE = "new_embeddings.safetensors"  # tensors ids, input and (untied head) output
 # shards
 SHARDS_FILE = "shards.h5"
 EVAL_DOCS_FILE = "eval_docs.jsonl"

@@ -15,6 +15,7 @@ from arabic_llm.train.lineage import plan_training, source_versions
 from tasks.base_model import BaseModelParams, base_model, weights_file
 from tasks.bias_audit import PROBES, BiasParams, bias_audit, bias_files
 from tasks.clean import clean
+from tasks.counterfactual import CounterfactualParams, counterfactual
 from tasks.data_audit import data_audit
 from tasks.diacritics import diacritics
 from tasks.dialect import TagParams, dialect
@@ -34,11 +35,12 @@ from tasks.shards import ShardsParams, shards
 from tasks.tokenizer import TokenizerParams, tokenizer, tokenizer_inputs
 from tasks.train_dialects import train_dialects
 from tasks.train_msa import train_msa
+from tasks.vocab import VocabParams, vocab
 
 
 def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     """download -> clean -> normalize -> diacritics -> segment -> dialect_model -> dialect -> data_audit
-    -> tokenizer -> base_model -> shards -> train_msa -> train_dialects [-> export] -> evaluate -> bias_audit -> report"""
+    -> tokenizer -> base_model [-> vocab] [-> counterfactual] -> shards -> train_msa -> train_dialects [-> export] -> evaluate -> bias_audit -> report"""
     download_params, source_files = plan(cfg.download)
     raw = run(download, download_params, **source_files)
     cleaned = run(clean, cfg.clean, docs=raw)
@@ -55,11 +57,17 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     tok_params = TokenizerParams.from_config(cfg.tokenizer, cfg.model, split)
     tok = run(tokenizer, tok_params, **tokenizer_inputs(tok_params, cfg.model, tagged))
     model = run(base_model, BaseModelParams.from_config(cfg.model, cfg.seed), tokenizer=tok, **weights_file(cfg.model))
-    packed = run(shards, ShardsParams(shards=cfg.shards, seed=cfg.seed), docs=tagged, tokenizer=tok)
+    if cfg.vocab.new_tokens:  # the extended tokenizer (with its new rows) replaces the base one below
+        tok = run(vocab, VocabParams(vocab=cfg.vocab, split=split), docs=tagged, tokenizer=tok, base_model=model)
+    training_docs = tagged
+    if cfg.counterfactual.enabled:
+        training_docs = run(counterfactual, CounterfactualParams(counterfactual=cfg.counterfactual, split=split),
+                            docs=tagged)
+    packed = run(shards, ShardsParams(shards=cfg.shards, seed=cfg.seed), docs=training_docs, tokenizer=tok)
 
     def train_params(section):
         return TrainParams(train=section, lora=cfg.lora, quantization=cfg.quantization, memory=cfg.memory,
-                           seed=cfg.seed)
+                           seed=cfg.seed, diacritic_attention=cfg.diacritic_attention.enabled)
 
     # Full or incremental training, and from which parent, is decided here, before the key (train/lineage.py).
     store = getattr(run, "store", None)
@@ -80,8 +88,9 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     if cfg.export.merge:
         run(export, cfg.export, base_model=model, adapters=dialects)
     models = dict(base_model=model, tokenizer=tok, msa_adapter=msa, dialect_adapter=dialects)
-    evaluation = run(evaluate, EvaluateParams.from_config(cfg.evaluate, cfg.quantization, cfg.shards.seq_len, cfg.seed),
-                     shards=packed, dialect_tagger=tagger, **models, **evaluation_files(cfg.evaluate))
+    evaluation = run(evaluate, EvaluateParams.from_config(cfg.evaluate, cfg.quantization, cfg.shards.seq_len, cfg.seed,
+                                                          cfg.intrinsic),
+                     shards=packed, dialect_tagger=tagger, **models, **evaluation_files(cfg.evaluate, cfg.intrinsic))
     audit = run(bias_audit, BiasParams.from_config(cfg.bias_audit, cfg.quantization, split),
                 docs=tagged, evaluation=evaluation, probes=PROBES, **models, **bias_files(cfg.bias_audit))
     final = run(report, ReportParams(), evaluation=evaluation, audit=audit, data_audit=tagged, msa_adapter=msa,

@@ -304,7 +304,7 @@ def audit(
     probe_models: dict[str, dict] = {}
     model_tests: dict[str, dict] = {}
     with torch.inference_mode():
-        for name, model in iter_models(model_dir, adapters, quant):
+        for name, model in iter_models(model_dir, adapters, quant, tokenizer_dir):
             model_tests[name] = {}
             if crows:
                 model_tests[name]["crows_pairs"] = score_pairs(model, tokenizer, crows, batch_size)

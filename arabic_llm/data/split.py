@@ -25,6 +25,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+COPY_MARK = "#cf"  # in the id of a counterfactual copy: always training, never counted in the thresholds
+
 
 def unit_hash(doc_id: str, seed: int) -> float:
     """A document's place in [0, 1): the same for the same id and seed, on every machine."""
@@ -52,7 +54,8 @@ class EvalSplit:
             raise ValueError(f"max_share={max_share}: expected 0 < max_share < 1")
         hashes: dict[str, list[float]] = defaultdict(list)
         for doc_id, dialect in pairs:
-            hashes[str(dialect)].append(unit_hash(doc_id, seed))
+            if COPY_MARK not in doc_id:  # augmentation must not move the held-out set
+                hashes[str(dialect)].append(unit_hash(doc_id, seed))
         thresholds = {}
         for dialect, values in hashes.items():
             k = min(min_docs, math.floor(max_share * len(values)))
@@ -61,6 +64,8 @@ class EvalSplit:
         return cls(fraction, seed, dict(sorted(thresholds.items())))
 
     def is_eval(self, doc_id: str, dialect: str | None) -> bool:
+        if COPY_MARK in doc_id:
+            return False
         u = unit_hash(doc_id, self.seed)
         threshold = self.thresholds.get(str(dialect))
         return u < self.fraction if threshold is None else u <= threshold

@@ -19,7 +19,8 @@ def scoring_quantization(quant: QuantizationConfig, compute_dtype: str) -> Quant
     return quant.model_copy(update={"compute_dtype": compute_dtype})
 
 
-def iter_models(model_dir: str, adapters: dict[str, Path], quant: QuantizationConfig) -> Iterator[tuple[str, object]]:
+def iter_models(model_dir: str, adapters: dict[str, Path], quant: QuantizationConfig,
+                tokenizer_dir: str | None = None) -> Iterator[tuple[str, object]]:
     """Yield ("base", model) then (name, model with that adapter active) for each adapter.
 
     The base model is loaded once (4-bit when ``quant.load_in_4bit``); adapters are loaded onto it
@@ -30,12 +31,20 @@ def iter_models(model_dir: str, adapters: dict[str, Path], quant: QuantizationCo
         model_dir: base model directory or hub id.
         adapters: adapter name -> directory written by ``train_qlora`` (``.../adapter``).
         quant: 4-bit settings.
+        tokenizer_dir: the tokenizer scored with: a `vocab` tokenizer's new embedding rows are added to the
+            base model; an adapter's saved diacritic attention bias is on while that adapter is.
     Yields:
         (name, model) in eval mode; consume each before asking for the next.
     """
     from peft import PeftModel
 
-    from arabic_llm.model.modeling import load_base_model, quiet_peft_deprecations
+    from arabic_llm.model.diacritic_attention import use_adapter_bias
+    from arabic_llm.model.modeling import (
+        load_base_model,
+        load_tokenizer,
+        quiet_peft_deprecations,
+    )
+    from arabic_llm.model.vocab import apply_tokenizer_rows
 
     if "base" in adapters:
         raise ValueError("adapters: the name 'base' is reserved for the model without adapter; rename it")
@@ -43,6 +52,8 @@ def iter_models(model_dir: str, adapters: dict[str, Path], quant: QuantizationCo
         if not (Path(path) / "adapter_config.json").is_file():
             raise FileNotFoundError(f"adapter {name!r}: {path} has no adapter_config.json (expected a train_qlora 'adapter' dir)")
     base = load_base_model(model_dir, quant, for_training=False)
+    if tokenizer_dir is not None:
+        apply_tokenizer_rows(base, tokenizer_dir)
     if not adapters:
         yield "base", base
         return
@@ -54,6 +65,9 @@ def iter_models(model_dir: str, adapters: dict[str, Path], quant: QuantizationCo
     model.eval()
     with model.disable_adapter():
         yield "base", model
+    tokenizer = load_tokenizer(tokenizer_dir or model_dir)
     for name in names:
         model.set_adapter(name)
+        use_adapter_bias(model, tokenizer, adapters[name])
         yield name, model
+    use_adapter_bias(model, tokenizer, None)

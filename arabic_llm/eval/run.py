@@ -83,7 +83,7 @@ def evaluate_models(
     documents: dict[str, list[dict]] = {}
     examples = example_prompts(groups, settings.generation_prompts, settings.generation_prompt_chars)
     with torch.inference_mode():
-        for name, model in iter_models(model_dir, adapters, quant):
+        for name, model in iter_models(model_dir, adapters, quant, tokenizer_dir):
             overall = Totals()
             per_dialect: dict[str, dict] = {}
             per_document[name] = {}

@@ -20,6 +20,7 @@ def training_job(out_dir: Path, params: TrainParams, shards: Path, base_model: P
         train=train or params.train, lora=params.lora, quant=params.quantization, memory=params.memory,
         seed=params.seed, out_dir=out_dir, run_dir=beside_data(out_dir), init_adapter=init_adapter,
         checkpoint_dir=None if work_dir is None else work_dir / "checkpoints", where=where, rows=rows,
+        diacritic_attention=params.diacritic_attention,
     )
 
 

@@ -14,6 +14,7 @@ the run's summary (the stage's manifest, outside the digest) and, when a ``run_d
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 ADAPTER_CONFIG = "adapter_config.json"
@@ -109,3 +110,15 @@ def draw_run_curves(measurements: list[dict], run_dir: Path) -> None:
     _figure(run_dir / "ram.png", minutes, [([m["rss_bytes"] / gib for m in measurements], "RSS"),
                                            ([m["rss_peak_bytes"] / gib for m in measurements], "RSS peak")],
             xlabel, "process memory (GiB)", "RAM during training")
+
+
+def save_adapter_methods(peft_model, tokenizer_dir: str, adapter_dir: Path) -> None:
+    """Beside the adapter, what evaluation and export need to use it as trained: a `vocab` tokenizer
+    (its files and new rows; the trained rows are in the adapter itself) and the diacritic bias."""
+    from arabic_llm.layout import VOCAB_ROWS_FILE
+    from arabic_llm.model.diacritic_attention import save_diacritic_bias
+
+    if (Path(tokenizer_dir) / VOCAB_ROWS_FILE).is_file():
+        shutil.copytree(tokenizer_dir, adapter_dir, dirs_exist_ok=True)
+    if hasattr(peft_model.get_base_model(), "diacritic_bias"):
+        save_diacritic_bias(peft_model, adapter_dir)

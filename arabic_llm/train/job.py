@@ -39,3 +39,5 @@ class TrainingJob(BaseModel):
     where: str = Field("train", description="the stage's name, for messages")
     rows: tuple[int, ...] | None = Field(None, description="train-split rows to keep of those train.dialects and "
                                          "train.sources select (an incremental run's new and replayed rows); None: all")
+    diacritic_attention: bool = Field(False, description="train a zero-initialised attention bias towards diacritised "
+                                      "tokens beside the adapters (model/diacritic_attention.py); saved with them")

@@ -130,6 +130,8 @@ def causal_lm_loss_module(peft_model, loss_fn: Callable):
     """
     import torch
 
+    from arabic_llm.model.vocab import output_weight
+
     class CausalLmLoss(torch.nn.Module):
         def __init__(self):
             super().__init__()
@@ -140,6 +142,6 @@ def causal_lm_loss_module(peft_model, loss_fn: Callable):
             # attention_mask=None, no cache, restarting position_ids: transformers masks per
             # document; right padding needs no mask under causal attention (labels -100).
             hidden = causal_lm.model(input_ids=input_ids, position_ids=position_ids, use_cache=False).last_hidden_state
-            return loss_fn(hidden, causal_lm.get_output_embeddings().weight, labels)
+            return loss_fn(hidden, output_weight(causal_lm), labels)
 
     return CausalLmLoss()

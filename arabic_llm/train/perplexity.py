@@ -21,10 +21,12 @@ def heldout_perplexity(model_dir: str, shards_path: Path, quant: QuantizationCon
 
     from arabic_llm.data.shards import ShardDataset
     from arabic_llm.model.modeling import load_base_model, quiet_peft_deprecations
+    from arabic_llm.model.vocab import apply_tokenizer_rows, output_weight
     from arabic_llm.train.rows import TrainRows
 
     model = load_base_model(model_dir, quant, for_training=False)
     if adapter is not None:
+        apply_tokenizer_rows(model, adapter)  # an adapter trained with new tokens carries their tokenizer
         with quiet_peft_deprecations():
             model = PeftModel.from_pretrained(model, str(adapter)).eval()
         model = model.get_base_model()
@@ -39,7 +41,7 @@ def heldout_perplexity(model_dir: str, shards_path: Path, quant: QuantizationCon
             hidden = model.model(input_ids=item["input_ids"][None].to(device),
                                  position_ids=item["position_ids"][None].to(device), use_cache=False).last_hidden_state
             labels = item["labels"][None].to(device)
-            nll += float(chunked_causal_lm_loss(hidden, model.get_output_embeddings().weight, labels, chunk, reduction="sum"))
+            nll += float(chunked_causal_lm_loss(hidden, output_weight(model), labels, chunk, reduction="sum"))
             count += int((labels[:, 1:] != IGNORE_INDEX).sum())
     mean = nll / max(1, count)
     return {"nll": mean, "perplexity": math.exp(min(mean, 700.0)), "tokens": count, "rows": n}

@@ -41,6 +41,7 @@ from arabic_llm.train.artifacts import (
     draw_run_curves,
     metrics_line,
     save_adapter,
+    save_adapter_methods,
 )
 from arabic_llm.train.job import TrainingJob
 from arabic_llm.train.loss import IGNORE_INDEX, liger_available, make_loss
@@ -230,13 +231,16 @@ class QLoRARecipe:
 
             self.rows = keep_rows(self.rows, job.rows, job.where)
         self.model, self.device, self.compute_dtype = self._setup_model(
-            job.model_dir, job.quant, train.attention, self.parallel.device if self.parallel is not None else None)
+            job.model_dir, job.tokenizer_dir, job.quant, train.attention,
+            self.parallel.device if self.parallel is not None else None)
         self.kernels, self.kernel_note = _choose_kernels(train.kernels, self.device)
         if self.kernels == "liger":
             _apply_liger(self.model)
         self.loss_fn = make_loss(self.kernels, train.loss_chunk)
         self.caps = self._setup_memory(job.memory, self.device)
-        self.model = self._setup_adapters(self.model, job.lora, job.init_adapter)
+        self.model = self._setup_adapters(self.model, job.lora, job.init_adapter, job.tokenizer_dir)
+        if job.diacritic_attention:
+            self._setup_diacritic_bias(self.model, job.tokenizer_dir, job.init_adapter)
         self.step_loss, self.trainable_named = self._setup_loss(self.model, self.loss_fn, job.lora)
         self.trainable = list(self.trainable_named.values())
         self._rss = RssWatch().__enter__()
@@ -277,11 +281,13 @@ class QLoRARecipe:
         return rows
 
     @staticmethod
-    def _setup_model(model_dir: str, quant, attention: str, device: str | None):
-        """The frozen 4-bit base; (model, device type, compute dtype name)."""
+    def _setup_model(model_dir: str, tokenizer_dir: str, quant, attention: str, device: str | None):
+        """The frozen 4-bit base, with a `vocab` tokenizer's new rows; (model, device type, compute dtype name)."""
         from arabic_llm.model.modeling import load_base_model
+        from arabic_llm.model.vocab import apply_tokenizer_rows
 
         model = load_base_model(model_dir, quant, for_training=True, attn_implementation=attention, device=device)
+        apply_tokenizer_rows(model, tokenizer_dir)
         compute_dtype = str(model.get_input_embeddings().weight.dtype).removeprefix("torch.")
         return model, str(model.device.type), compute_dtype
 
@@ -294,22 +300,39 @@ class QLoRARecipe:
         return caps
 
     @staticmethod
-    def _setup_adapters(model, lora, init_adapter: Path | None):
-        """LoRA adapters (fp32 master weights; peft casts activations to them): fresh, or continued."""
+    def _setup_adapters(model, lora, init_adapter: Path | None, tokenizer_dir: str):
+        """LoRA adapters (fp32 master weights; peft casts activations to them): fresh, or continued. The
+        new rows of a `vocab` tokenizer train beside them (peft trainable tokens; the rest stays frozen)."""
         from peft import LoraConfig as PeftLoraConfig
         from peft import PeftModel, get_peft_model
 
         from arabic_llm.model.modeling import quiet_peft_deprecations
+        from arabic_llm.model.vocab import new_token_ids
 
         with quiet_peft_deprecations():
             if init_adapter is not None:
                 model = PeftModel.from_pretrained(model, str(init_adapter), is_trainable=True)
             else:
+                new_ids = new_token_ids(tokenizer_dir)
                 config = PeftLoraConfig(r=lora.r, lora_alpha=lora.alpha, lora_dropout=lora.dropout,
-                                        target_modules=list(lora.target_modules), bias="none", task_type="CAUSAL_LM")
+                                        target_modules=list(lora.target_modules), bias="none", task_type="CAUSAL_LM",
+                                        trainable_token_indices={"embed_tokens": new_ids} if new_ids else None)
                 model = get_peft_model(model, config)
         model.train()
         return model
+
+    @staticmethod
+    def _setup_diacritic_bias(model, tokenizer_dir: str, init_adapter: Path | None) -> None:
+        """The zero-initialised bias (or the parent adapter's), trainable beside the adapters."""
+        from arabic_llm.model.diacritic_attention import (
+            BIAS_FILE,
+            enable_diacritic_bias,
+        )
+        from arabic_llm.model.modeling import load_tokenizer
+
+        parent = init_adapter if init_adapter is not None and (init_adapter / BIAS_FILE).is_file() else None
+        state = enable_diacritic_bias(model, load_tokenizer(tokenizer_dir), bias_dir=parent)
+        state.bias.requires_grad_(True)
 
     @staticmethod
     def _setup_loss(model, loss_fn, lora):
@@ -317,9 +340,10 @@ class QLoRARecipe:
         and the trainable parameters by name."""
         import torch
 
+        from arabic_llm.model.vocab import output_layer
         from arabic_llm.train.loss import causal_lm_loss_module
 
-        lm_head = model.get_base_model().get_output_embeddings()
+        lm_head = output_layer(model.get_base_model())
         step_loss = causal_lm_loss_module(model, loss_fn)
         if type(lm_head) is not torch.nn.Linear or lm_head.bias is not None:
             raise ValueError(
@@ -384,6 +408,7 @@ class QLoRARecipe:
         self._close_loader()
         if self.writer:
             save_adapter(self.model, self.job.out_dir / ADAPTER_DIR)
+            save_adapter_methods(self.model, self.job.tokenizer_dir, self.job.out_dir / ADAPTER_DIR)
             draw_loss_curve(self.records, self.job.out_dir)
             if self.job.run_dir is not None:
                 draw_run_curves(self.measurements, self.job.run_dir)

@@ -22,8 +22,8 @@ from arabic_llm.cache.fingerprint import (
 )
 
 STAGES = ("download", "clean", "normalize", "diacritics", "segment", "dialect_model", "dialect", "data_audit",
-          "tokenizer", "base_model", "shards", "train_msa", "train_dialects", "export", "evaluate", "bias_audit",
-          "report")
+          "tokenizer", "base_model", "vocab", "counterfactual", "shards", "train_msa", "train_dialects", "export",
+          "evaluate", "bias_audit", "report")
 
 FINGERPRINTS = """
 import importlib, json, pkgutil, tasks

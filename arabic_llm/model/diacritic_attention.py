@@ -1,0 +1,155 @@
+"""Diacritic-aware attention: a learned additive bias on the attention scores towards key positions
+whose tokens carry Arabic diacritics.
+
+    score[b, h, q, k] += bias[layer, h] * has_diacritic[b, k]
+
+``bias`` is ``[layers, heads]``, initialised at zero: until trained, the model computes exactly the
+base model's attention. The hook is transformers' own: an attention function registered with
+``AttentionInterface`` that calls ``sdpa_attention_forward`` with a ``position_bias`` (added to the
+causal, padding or packed-document mask the model built). The same name is registered with
+``AttentionMaskInterface`` as ``sdpa_mask``: for an unknown name transformers builds no mask at all,
+and padding and packed documents would leak. Which keys carry diacritics comes from the token ids,
+looked up by a forward pre-hook on the decoder; during cached generation the flags of earlier steps
+are kept. Works for models whose attention modules call the registered function with their
+``layer_idx`` (Llama, Qwen2, Mistral ... in transformers 5). Liger's kernels replace RMSNorm, RoPE,
+SwiGLU and the loss, not attention, so they compose. A float mask keeps SDPA off the flash kernel.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import torch
+from torch import nn
+
+ATTENTION_NAME = "diacritic_sdpa"
+BIAS_FILE = "diacritic_bias.safetensors"
+DIACRITICS = frozenset(map(chr, [*range(0x064B, 0x0653), 0x0670]))  # tanween, harakat, shadda, sukun, dagger alif
+
+
+def diacritic_token_table(tokenizer, size: int | None = None) -> torch.Tensor:
+    """Bool[size]: whether token i's text holds an Arabic diacritic (``size`` defaults to the tokenizer's)."""
+    size = size or len(tokenizer)
+    table = torch.zeros(size, dtype=torch.bool)
+    for i in range(min(size, len(tokenizer))):
+        text = unicodedata.normalize("NFD", tokenizer.decode([i]))  # a partial UTF-8 piece decodes to U+FFFD
+        table[i] = any(ch in DIACRITICS for ch in text)
+    return table
+
+
+class DiacriticBias(nn.Module):
+    """The bias, and the current batch's per-key diacritic flags (set by the decoder's pre-hook)."""
+
+    def __init__(self, n_layers: int, n_heads: int, table: torch.Tensor):
+        super().__init__()
+        self.bias = nn.Parameter(torch.zeros(n_layers, n_heads))
+        self.register_buffer("table", table.bool(), persistent=False)
+        self.key_flags: torch.Tensor | None = None  # [batch, keys], float
+
+    def set_ids(self, input_ids: torch.Tensor | None, continuing: bool) -> None:
+        if input_ids is None:  # inputs_embeds: no ids, no bias
+            self.key_flags = None
+            return
+        ids = input_ids.clamp(0, len(self.table) - 1)
+        flags = self.table.to(ids.device)[ids].to(self.bias.dtype)
+        if continuing and self.key_flags is not None and self.key_flags.shape[0] == flags.shape[0]:
+            flags = torch.cat([self.key_flags, flags], 1)
+        self.key_flags = flags
+
+    def position_bias(self, layer: int, n_keys: int, dtype: torch.dtype) -> torch.Tensor:
+        """[batch, heads, 1, n_keys]: the scores' additive bias for one layer."""
+        flags = self.key_flags[:, -n_keys:]
+        if flags.shape[1] < n_keys:
+            flags = nn.functional.pad(flags, (n_keys - flags.shape[1], 0))
+        return self.bias[layer].to(dtype).view(1, -1, 1, 1) * flags.to(dtype)[:, None, None, :]
+
+
+def _attention(module, query, key, value, attention_mask, **kwargs):
+    from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+    state = getattr(module, "_diacritic_bias", (None,))[0]
+    if state is not None and state.key_flags is not None:
+        kwargs["position_bias"] = state.position_bias(module.layer_idx, key.shape[2], query.dtype)
+    return sdpa_attention_forward(module, query, key, value, attention_mask, **kwargs)
+
+
+def _register() -> None:
+    from transformers import AttentionInterface
+    from transformers.masking_utils import AttentionMaskInterface, sdpa_mask
+
+    AttentionInterface.register(ATTENTION_NAME, _attention)
+    AttentionMaskInterface.register(ATTENTION_NAME, sdpa_mask)
+
+
+def _decoder_pre_hook(state: DiacriticBias):
+    def hook(_module, args, kwargs):
+        ids = kwargs.get("input_ids", args[0] if args else None)
+        cache = kwargs.get("past_key_values")
+        position = kwargs.get("cache_position")
+        continuing = cache is not None and hasattr(cache, "get_seq_length") and cache.get_seq_length() > 0
+        continuing = continuing or (position is not None and position.numel() > 0 and int(position.view(-1)[0]) > 0)
+        state.set_ids(ids, bool(continuing))
+    return hook
+
+
+def enable_diacritic_bias(model, tokenizer, bias_dir: Path | None = None) -> DiacriticBias:
+    """Give ``model`` (a transformers causal LM, or a peft model around one) diacritic-aware attention.
+
+    The bias is registered as ``model.diacritic_bias`` (the optimiser sees it; train it beside the
+    adapters) and loaded from ``bias_dir`` when given (a directory :func:`save_diacritic_bias` wrote).
+    """
+    _register()
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    cfg = base.config
+    table = diacritic_token_table(tokenizer, base.get_input_embeddings().weight.shape[0])
+    state = DiacriticBias(cfg.num_hidden_layers, cfg.num_attention_heads, table)
+    if bias_dir is not None:
+        from safetensors.torch import load_file
+
+        state.bias.data.copy_(load_file(str(Path(bias_dir) / BIAS_FILE))["bias"])
+    state.to(base.get_input_embeddings().weight.device)
+    attention_modules = [m for m in base.modules() if hasattr(m, "layer_idx") and hasattr(m, "o_proj")]
+    if len(attention_modules) != cfg.num_hidden_layers:
+        raise ValueError(f"diacritic attention: found {len(attention_modules)} attention modules for "
+                         f"{cfg.num_hidden_layers} layers in {type(base).__name__}")
+    for module in attention_modules:
+        module._diacritic_bias = (state,)  # a tuple: not a submodule, so the parameter is listed once
+    state.hook = base.get_decoder().register_forward_pre_hook(_decoder_pre_hook(state), with_kwargs=True)
+    state.previous_attention = base.config._attn_implementation
+    base.set_attn_implementation(ATTENTION_NAME)
+    base.diacritic_bias = state
+    return state
+
+
+def disable_diacritic_bias(model) -> None:
+    """Back to the attention implementation the model had before :func:`enable_diacritic_bias`."""
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    state = getattr(base, "diacritic_bias", None)
+    if state is None:
+        return
+    state.hook.remove()
+    del base.diacritic_bias
+    for module in base.modules():
+        if hasattr(module, "_diacritic_bias"):
+            del module._diacritic_bias
+    base.set_attn_implementation(state.previous_attention)
+
+
+def save_diacritic_bias(model, out_dir: Path) -> Path:
+    from safetensors.torch import save_file
+
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    path = Path(out_dir) / BIAS_FILE
+    save_file({"bias": base.diacritic_bias.bias.detach().float().cpu().contiguous()}, str(path))
+    return path
+
+
+def use_adapter_bias(model, tokenizer, adapter_dir: Path | None) -> bool:
+    """Switch ``model``'s diacritic bias to the one saved in ``adapter_dir``, or off when it has none
+    (or for None: the base model). Returns whether a bias is on."""
+    saved = adapter_dir is not None and (Path(adapter_dir) / BIAS_FILE).is_file()
+    disable_diacritic_bias(model)
+    if saved:
+        enable_diacritic_bias(model, tokenizer, bias_dir=adapter_dir)
+    return saved

