@@ -10,6 +10,7 @@ on several machines it must be mounted at the same path on each (or use a remote
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -42,8 +43,28 @@ def flow_runs_on_dask() -> bool:
     return ctx is not None and isinstance(ctx.task_runner, DaskTaskRunner)
 
 
-# Called as listener(stage, outcome, seconds) after each stage; the CLI prints progress with it.
+# Called as listener(stage, outcome, seconds) after each stage (outcome "ran", "cached" or "failed");
+# the CLI prints progress with it.
 STAGE_LISTENERS: list = []
+SUMMARY_CHARS = 600  # a stage's summary in the run log: its figures, not whole tables
+
+
+def log_stage(stage: str, outcome: str, seconds: float, summary: dict | None) -> None:
+    """One line per stage in the flow run's log (the UI's Logs tab); the terminal has its own table."""
+    from prefect import get_run_logger
+    from prefect.exceptions import MissingContextError
+
+    from flows.logs import QUIET_ON_TERMINAL
+
+    try:
+        logger = get_run_logger()
+    except MissingContextError:  # called outside a flow run (a test's plain call)
+        return
+    figures = json.dumps(summary, ensure_ascii=False, sort_keys=True, default=str) if summary else ""
+    if len(figures) > SUMMARY_CHARS:
+        figures = figures[:SUMMARY_CHARS] + " ..."
+    logger.info("stage %s %s in %.2fs%s", stage, outcome, seconds, f": {figures}" if figures else "",
+                extra={QUIET_ON_TERMINAL: True})
 
 
 class StageRunner:
@@ -57,7 +78,8 @@ class StageRunner:
 
     def __call__(self, stage: Stage, params, **inputs) -> ArtifactRef:
         started = time.perf_counter()
-        bound = bind_to_store(stage, self.store)
+        # log_prints: what a stage prints (training progress) goes to its task run's log, for the UI.
+        bound = bind_to_store(stage, self.store).with_options(log_prints=True)
         call = dict(params=params, inputs=inputs, store_root=str(self.store.root), run_id=self.run_id,
                     runtime=self.runtime)
         if flow_runs_on_dask():  # run on a Dask worker; its shard jobs spread over the cluster
@@ -66,9 +88,16 @@ class StageRunner:
             state = future.state
         else:
             state = bound(**call, return_state=True)
-        ref: ArtifactRef = state.result()  # raises the stage's own error if it failed
+        try:
+            ref: ArtifactRef = state.result()  # raises the stage's own error if it failed
+        except BaseException:
+            seconds = round(time.perf_counter() - started, 3)
+            for listener in STAGE_LISTENERS:
+                listener(stage.spec.name, "failed", seconds)
+            raise
         outcome = "cached" if state.name == "Cached" or ref.reused else "ran"
         seconds = round(time.perf_counter() - started, 3)
+        log_stage(stage.spec.name, outcome, seconds, (self.store.manifest(stage.spec.name, ref.key) or {}).get("summary"))
         self.stages[stage.spec.name] = {"outcome": outcome, "key": ref.key, "artifact": ref.path,
                                         "digest": ref.digest, "seconds": seconds}
         for listener in STAGE_LISTENERS:
