@@ -83,6 +83,7 @@ def route_run_logs(debug: bool = False) -> None:
 
     ``debug`` shows expected failures' tracebacks and Prefect's INFO lines.
     """
+    import prefect.main  # noqa: F401  (configures Prefect's logging, which would replace what is set here)
     from prefect.logging.handlers import PrefectConsoleHandler
 
     prefect_level = logging.getLogger("prefect").getEffectiveLevel()
