@@ -78,11 +78,13 @@ class StageRunner:
 
     def __call__(self, stage: Stage, params, **inputs) -> ArtifactRef:
         started = time.perf_counter()
-        # log_prints: what a stage prints (training progress) goes to its task run's log, for the UI.
-        bound = bind_to_store(stage, self.store).with_options(log_prints=True)
+        on_dask = flow_runs_on_dask()
+        # What a stage prints (training progress) goes to its task run's log, for the UI, and flows/logs.py
+        # puts it on stdout. A Dask worker's logging is Prefect's default (WARNING): there it prints as before.
+        bound = bind_to_store(stage, self.store).with_options(log_prints=not on_dask)
         call = dict(params=params, inputs=inputs, store_root=str(self.store.root), run_id=self.run_id,
                     runtime=self.runtime)
-        if flow_runs_on_dask():  # run on a Dask worker; its shard jobs spread over the cluster
+        if on_dask:  # run on a Dask worker; its shard jobs spread over the cluster
             future = bound.submit(**call)
             future.wait()
             state = future.state
