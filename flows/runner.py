@@ -19,6 +19,9 @@ from arabic_llm.cache.store import ArtifactRef, Store
 from arabic_llm.config import RuntimeConfig
 
 
+WORKER_PRELOAD = "flows.dask_worker"  # routes a worker's run logs as in the run's own process
+
+
 def dask_task_runner(address: str | None = None, workers: int = 2):
     """A ``DaskTaskRunner`` joining the scheduler at ``address`` (``tcp://HOST:8786``), or starting a
     local cluster of ``workers`` single-threaded worker processes bound to 127.0.0.1."""
@@ -27,20 +30,26 @@ def dask_task_runner(address: str | None = None, workers: int = 2):
     if address:
         return DaskTaskRunner(address=address)
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
-                                          "host": "127.0.0.1", "dashboard_address": "127.0.0.1:0"})
+                                          "host": "127.0.0.1", "dashboard_address": "127.0.0.1:0",
+                                          "preload": [WORKER_PRELOAD]})  # run logs as in this process
 
 
-def flow_runs_on_dask() -> bool:
-    """Is the current flow run's task runner Dask? Then stages are submitted to it, not called inline."""
+def flow_dask_runner():
+    """The current flow run's DaskTaskRunner, or None: then stages are called inline, not submitted."""
     import sys
 
     if "prefect_dask" not in sys.modules:  # no DaskTaskRunner can exist; importing Dask costs 1-3 s
-        return False
+        return None
     from prefect.context import FlowRunContext
     from prefect_dask import DaskTaskRunner
 
     ctx = FlowRunContext.get()
-    return ctx is not None and isinstance(ctx.task_runner, DaskTaskRunner)
+    return ctx.task_runner if ctx is not None and isinstance(ctx.task_runner, DaskTaskRunner) else None
+
+
+def flow_runs_on_dask() -> bool:
+    """Is the current flow run's task runner Dask? Then stages are submitted to it, not called inline."""
+    return flow_dask_runner() is not None
 
 
 # Called as listener(stage, outcome, seconds) after each stage (outcome "ran", "cached" or "failed");
@@ -78,10 +87,13 @@ class StageRunner:
 
     def __call__(self, stage: Stage, params, **inputs) -> ArtifactRef:
         started = time.perf_counter()
-        on_dask = flow_runs_on_dask()
+        dask = flow_dask_runner()
+        on_dask = dask is not None
         # What a stage prints (training progress) goes to its task run's log, for the UI, and flows/logs.py
-        # puts it on stdout. A Dask worker's logging is Prefect's default (WARNING): there it prints as before.
-        bound = bind_to_store(stage, self.store).with_options(log_prints=not on_dask)
+        # puts it on stdout; so do the workers of a cluster `run` started. A joined cluster's workers log
+        # as Prefect's default (WARNING), so there a stage prints as it always did.
+        routed = not on_dask or WORKER_PRELOAD in (getattr(dask, "cluster_kwargs", None) or {}).get("preload", ())
+        bound = bind_to_store(stage, self.store).with_options(log_prints=routed)
         call = dict(params=params, inputs=inputs, store_root=str(self.store.root), run_id=self.run_id,
                     runtime=self.runtime)
         if on_dask:  # run on a Dask worker; its shard jobs spread over the cluster

@@ -62,12 +62,15 @@ def test_a_truncated_dump_fails_in_one_line_with_exit_2_and_the_run_failed_with_
     assert debug.stderr.strip().splitlines()[-1] == lines[0]
 
 
-def test_stage_summaries_and_printed_lines_reach_the_flow_runs_log_and_stdout_stays_plain(tmp_path: Path):
+@pytest.mark.parametrize("runner", ["local", "dask"])
+def test_stage_summaries_and_printed_lines_reach_the_flow_runs_log_and_stdout_stays_plain(tmp_path: Path, runner):
     script = ("import env_settings, os, json, prefect\n"
               "from flows.logs import route_run_logs\n"
+              "from flows.runner import dask_task_runner\n"
               "route_run_logs()\n"
               "from toy_flow import toy_flow\n"
-              f"toy_flow(store={str(tmp_path / 'store')!r}, src={str(tmp_path / 'src.txt')!r})\n"
+              + ("toy_flow = toy_flow.with_options(task_runner=dask_task_runner(workers=1))\n" if runner == "dask" else "")
+              + f"toy_flow(store={str(tmp_path / 'store')!r}, src={str(tmp_path / 'src.txt')!r})\n"
               "print('PREFECT_HOME=' + os.environ['PREFECT_HOME'])\n")
     (tmp_path / "src.txt").write_text("salam", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HELPERS), str(ROOT)])}
