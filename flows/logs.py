@@ -16,24 +16,25 @@ filters the console:
 from __future__ import annotations
 
 import logging
-import os
 import sys
+from pathlib import Path
 
 RUN_LOGGERS = ("prefect.flow_runs", "prefect.task_runs")
 QUIET_ON_TERMINAL = "arabic_llm_quiet_on_terminal"  # extra={...: True}: for the UI only
 
 
-def _prefect_dir() -> str:
-    import prefect
-
-    return os.path.dirname(prefect.__file__) + os.sep
+def from_prefect(pathname: str) -> bool:
+    """Was the line written by Prefect or one of its integrations (prefect_dask, ...)?"""
+    parts = Path(pathname).parts
+    installed = [i for i, part in enumerate(parts) if part in ("site-packages", "dist-packages")]
+    return bool(installed) and len(parts) > installed[-1] + 1 and parts[installed[-1] + 1].startswith("prefect")
 
 
 def is_stage_output(record: logging.LogRecord) -> bool:
     """A line the project's code wrote into a run log (a print captured by Prefect, a stage's log call),
     not one of Prefect's own lines."""
     return (record.name.startswith(RUN_LOGGERS) and not getattr(record, QUIET_ON_TERMINAL, False)
-            and not record.pathname.startswith(_prefect_dir()))
+            and not from_prefect(record.pathname))
 
 
 def _run_id(record: logging.LogRecord):
@@ -54,7 +55,7 @@ class ConsoleFilter(logging.Filter):
         if record.name.startswith(RUN_LOGGERS):
             if record.levelno < self.terminal_level or (record.levelno < logging.WARNING and is_stage_output(record)):
                 return False
-            if _run_id(record) in self.failed_quietly and not record.exc_info:
+            if not record.exc_info and _run_id(record) is not None and _run_id(record) in self.failed_quietly:
                 return False
         if record.exc_info and record.exc_info[1] is not None and not self.show_expected:
             from flows.failures import expected_failure
