@@ -10,12 +10,16 @@ on several machines it must be mounted at the same path on each (or use a remote
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
 from arabic_llm.cache.stage import Stage, bind_to_store
 from arabic_llm.cache.store import ArtifactRef, Store
 from arabic_llm.config import RuntimeConfig
+
+
+WORKER_PRELOAD = "flows.dask_worker"  # routes a worker's run logs as in the run's own process
 
 
 def dask_task_runner(address: str | None = None, workers: int = 2):
@@ -26,24 +30,50 @@ def dask_task_runner(address: str | None = None, workers: int = 2):
     if address:
         return DaskTaskRunner(address=address)
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
-                                          "host": "127.0.0.1", "dashboard_address": "127.0.0.1:0"})
+                                          "host": "127.0.0.1", "dashboard_address": "127.0.0.1:0",
+                                          "preload": [WORKER_PRELOAD]})  # run logs as in this process
 
 
-def flow_runs_on_dask() -> bool:
-    """Is the current flow run's task runner Dask? Then stages are submitted to it, not called inline."""
+def flow_dask_runner():
+    """The current flow run's DaskTaskRunner, or None: then stages are called inline, not submitted."""
     import sys
 
     if "prefect_dask" not in sys.modules:  # no DaskTaskRunner can exist; importing Dask costs 1-3 s
-        return False
+        return None
     from prefect.context import FlowRunContext
     from prefect_dask import DaskTaskRunner
 
     ctx = FlowRunContext.get()
-    return ctx is not None and isinstance(ctx.task_runner, DaskTaskRunner)
+    return ctx.task_runner if ctx is not None and isinstance(ctx.task_runner, DaskTaskRunner) else None
 
 
-# Called as listener(stage, outcome, seconds) after each stage; the CLI prints progress with it.
+def flow_runs_on_dask() -> bool:
+    """Is the current flow run's task runner Dask? Then stages are submitted to it, not called inline."""
+    return flow_dask_runner() is not None
+
+
+# Called as listener(stage, outcome, seconds) after each stage (outcome "ran", "cached" or "failed");
+# the CLI prints progress with it.
 STAGE_LISTENERS: list = []
+SUMMARY_CHARS = 600  # a stage's summary in the run log: its figures, not whole tables
+
+
+def log_stage(stage: str, outcome: str, seconds: float, summary: dict | None) -> None:
+    """One line per stage in the flow run's log (the UI's Logs tab); the terminal has its own table."""
+    from prefect import get_run_logger
+    from prefect.exceptions import MissingContextError
+
+    from flows.logs import QUIET_ON_TERMINAL
+
+    try:
+        logger = get_run_logger()
+    except MissingContextError:  # called outside a flow run (a test's plain call)
+        return
+    figures = json.dumps(summary, ensure_ascii=False, sort_keys=True, default=str) if summary else ""
+    if len(figures) > SUMMARY_CHARS:
+        figures = figures[:SUMMARY_CHARS] + " ..."
+    logger.info("stage %s %s in %.2fs%s", stage, outcome, seconds, f": {figures}" if figures else "",
+                extra={QUIET_ON_TERMINAL: True})
 
 
 class StageRunner:
@@ -57,18 +87,31 @@ class StageRunner:
 
     def __call__(self, stage: Stage, params, **inputs) -> ArtifactRef:
         started = time.perf_counter()
-        bound = bind_to_store(stage, self.store)
+        dask = flow_dask_runner()
+        on_dask = dask is not None
+        # What a stage prints (training progress) goes to its task run's log, for the UI, and flows/logs.py
+        # puts it on stdout; so do the workers of a cluster `run` started. A joined cluster's workers log
+        # as Prefect's default (WARNING), so there a stage prints as it always did.
+        routed = not on_dask or WORKER_PRELOAD in (getattr(dask, "cluster_kwargs", None) or {}).get("preload", ())
+        bound = bind_to_store(stage, self.store).with_options(log_prints=routed)
         call = dict(params=params, inputs=inputs, store_root=str(self.store.root), run_id=self.run_id,
                     runtime=self.runtime)
-        if flow_runs_on_dask():  # run on a Dask worker; its shard jobs spread over the cluster
+        if on_dask:  # run on a Dask worker; its shard jobs spread over the cluster
             future = bound.submit(**call)
             future.wait()
             state = future.state
         else:
             state = bound(**call, return_state=True)
-        ref: ArtifactRef = state.result()  # raises the stage's own error if it failed
+        try:
+            ref: ArtifactRef = state.result()  # raises the stage's own error if it failed
+        except BaseException:
+            seconds = round(time.perf_counter() - started, 3)
+            for listener in STAGE_LISTENERS:
+                listener(stage.spec.name, "failed", seconds)
+            raise
         outcome = "cached" if state.name == "Cached" or ref.reused else "ran"
         seconds = round(time.perf_counter() - started, 3)
+        log_stage(stage.spec.name, outcome, seconds, (self.store.manifest(stage.spec.name, ref.key) or {}).get("summary"))
         self.stages[stage.spec.name] = {"outcome": outcome, "key": ref.key, "artifact": ref.path,
                                         "digest": ref.digest, "seconds": seconds}
         for listener in STAGE_LISTENERS:

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,12 +29,22 @@ from arabic_llm.cache.statcache import StatCache
 
 _STAGE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _KEY = re.compile(r"[0-9a-f]{64}")
+_STAGING_OWNER = re.compile(r"-pid(?P<pid>[0-9]+)@(?P<host>[^/]+)$")
 REMOTE_FILE = "remote.json"  # in a local store that caches a remote one: the remote's URL
 
 
 class StoreError(RuntimeError):
     """The store refuses something: a path outside its root, a symlink, an unsafe record."""
 
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def directory_digest(data_dir: Path, stat_cache: StatCache | None = None) -> tuple[str, list[dict]]:
@@ -314,13 +325,32 @@ class Store:
 
     @contextlib.contextmanager
     def staging(self, stage: str) -> Iterator[Path]:
-        """A private directory to build an artifact in; removed if the stage fails."""
-        tmp = self.root / "tmp" / f"{stage}-{uuid.uuid4().hex}"
+        """A private directory to build an artifact in; removed if the stage fails. Its name records its
+        owner (pid and host), so a later run removes it at once if that process is gone (a killed run)."""
+        tmp = self.root / "tmp" / f"{stage}-{uuid.uuid4().hex}-pid{os.getpid()}@{socket.gethostname()}"
         (tmp / "data").mkdir(parents=True)
         try:
             yield tmp
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+
+    def dead_staging(self) -> list[Path]:
+        """The staging directories whose owner process on this host is gone (killed runs); those of other
+        hosts, or without an owner in their name, are left to ``gc --tmp-hours``."""
+        tmp = self.root / "tmp"
+        dead = []
+        for path in sorted(tmp.iterdir()) if tmp.is_dir() else []:
+            owner = _STAGING_OWNER.search(path.name)
+            if owner and owner["host"] == socket.gethostname() and not _pid_alive(int(owner["pid"])):
+                dead.append(path)
+        return dead
+
+    def clear_dead_staging(self) -> list[Path]:
+        """Remove :meth:`dead_staging`; returns what was removed."""
+        dead = self.dead_staging()
+        for path in dead:
+            shutil.rmtree(path, ignore_errors=True)
+        return dead
 
     def commit(self, stage: str, key: str, staged: Path, meta: dict) -> ArtifactRef:
         """Write the manifest and move the staged directory into place atomically.

@@ -8,6 +8,7 @@ import os
 import shutil
 import sys
 import time
+import traceback
 from pathlib import Path
 
 DEFAULT_STORE = "artifacts"
@@ -81,13 +82,35 @@ def _load(args):
         raise SystemExit(2)
 
 
+FILE_KEYS = (("download", "wikipedia"), ("dialect", "train_data"), ("evaluate", "qa"), ("evaluate", "sentiment"),
+             ("evaluate", "parallel"), ("bias_audit", "crows_pairs"), ("bias_audit", "entities"))
+DATASET_KEYS = (("download", "bactrian_x"), ("download", "oasst1"))  # a file, or a hub mirror directory
+DATASET_FILES = ("*.parquet", "*.jsonl", "*.json", "*.jsonl.gz", "*.json.gz", "*.arrow", "*.csv")
+
+
+def _directories_where_files_belong(cfg) -> list[str]:
+    """Keys naming a directory where a file is expected, or a directory with no dataset files in it."""
+    problems = []
+    for section, key in FILE_KEYS + DATASET_KEYS:
+        value = getattr(getattr(cfg, section), key)
+        folder = Path(value).expanduser() if isinstance(value, str) else None
+        if folder is None or not folder.is_dir():
+            continue
+        if (section, key) in FILE_KEYS:
+            problems.append(f"{section}.{key}: {value} is a directory; expected a file")
+        elif not any(next(folder.rglob(pattern), None) for pattern in DATASET_FILES):
+            problems.append(f"{section}.{key}: {value} is a directory without dataset files ({', '.join(DATASET_FILES)}); "
+                            "give a JSONL file or a hub mirror directory")
+    return problems
+
+
 def _preflight(cfg) -> None:
     """Every file and local model the config names exists, or exit 2 before any work starts."""
     from arabic_llm.data.documents import CorpusError
     from arabic_llm.ops.status import DagRecorder
     from flows.pipeline import pipeline
 
-    problems = []
+    problems = _directories_where_files_belong(cfg)
     processes = cfg.runtime.train_processes
     for section in ("train_msa", "train_dialects"):
         accum = getattr(cfg, section).grad_accum
@@ -101,12 +124,20 @@ def _preflight(cfg) -> None:
         if local and not Path(value).expanduser().exists():  # a hub id is checked where it is loaded
             problems.append(f"{section}.name_or_path: no such local model {value}")
     try:
-        pipeline(cfg, DagRecorder())  # resolves every source file a stage will read
+        if not problems:  # a directory given for a file would fail here again, less clearly
+            pipeline(cfg, DagRecorder())  # resolves every source file a stage will read
     except (CorpusError, FileNotFoundError) as exc:
         problems.append(str(exc))
     if problems:
         print(f"arabic-llm: {'; '.join(problems)}", file=sys.stderr)
         raise SystemExit(2)
+
+
+def _clear_dead_staging(store) -> None:
+    """Staging directories of killed runs go at once (their owner process is gone), not after gc's hours."""
+    removed = store.clear_dead_staging()
+    if removed:
+        print(f"removed {len(removed)} staging director{'y' if len(removed) == 1 else 'ies'} of killed runs")
 
 
 def _refuse_distributed_launch() -> None:
@@ -158,19 +189,25 @@ def cmd_run(args) -> int:
 
     from arabic_llm.cache.keys import sha256_bytes
     from arabic_llm.cache.runs import new_run_id, write_run_record
-    from arabic_llm.cache.store import StoreError
-    from arabic_llm.data.documents import CorpusError
+    from flows.failures import expected_failure
     from flows.flow import flow_with_runner
+    from flows.logs import route_run_logs
     from flows.runner import STAGE_LISTENERS
 
+    route_run_logs(debug=args.debug)  # stage logs to the run (UI), expected failures off the console
     store = _open_store(args)
+    _clear_dead_staging(store)
     run_id = new_run_id()
     print(f"run {run_id}  store {store.root}")
+
+    failed = []  # the stage whose error ends the run
 
     def echo(stage: str, outcome: str, seconds: float) -> None:
         # Written to stdout directly: Prefect would route print() inside a flow to its logger.
         sys.stdout.write(f"  {stage:<15} {outcome:<7} {seconds:8.2f}s\n")
         sys.stdout.flush()
+        if outcome == "failed":
+            failed.append(stage)
 
     STAGE_LISTENERS.append(echo)
     started = time.time()
@@ -178,15 +215,16 @@ def cmd_run(args) -> int:
         flow = flow_with_runner(args.runner, args.dask_address, args.dask_workers)
         with temporary_settings(updates={PREFECT_API_URL: api_url} if api_url else {}):
             result = flow(config=cfg, store=str(store.root), run_id=run_id)
-    except CorpusError as exc:
-        print(f"arabic-llm: bad input: {exc}", file=sys.stderr)
-        return 1
-    except StoreError as exc:  # a full disk, a path outside the store
-        print(f"arabic-llm: {exc}", file=sys.stderr)
-        return 1
-    except Exception as exc:  # the stage's error, after Prefect recorded the failed run
-        print(f"arabic-llm: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+    except Exception as exc:  # the stage's error, after Prefect recorded the failed run with its message
+        failure = expected_failure(exc)
+        if failure is None:  # a bug: Prefect has logged its traceback above
+            print(f"arabic-llm: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return 1
+        if args.debug:
+            traceback.print_exception(exc, file=sys.stderr)
+        where = f"{failed[0]}: " if failed and not failure.message.startswith(f"{failed[0]}:") else ""
+        print(f"arabic-llm: {where}{failure.message}", file=sys.stderr)
+        return failure.exit_code
     finally:
         STAGE_LISTENERS.remove(echo)
     record = {
@@ -256,6 +294,10 @@ def cmd_dag(args) -> int:
 def cmd_gc(args) -> int:
     from arabic_llm.cache.runs import read_run_records
 
+    if args.keep_last < 0 or args.tmp_hours < 0:  # -1 would read as "keep nothing" and remove every artifact
+        print(f"arabic-llm: gc: --keep-last and --tmp-hours must be 0 or more (got --keep-last {args.keep_last}, "
+              f"--tmp-hours {args.tmp_hours:g}); --keep-last 0 removes every artifact", file=sys.stderr)
+        return 2
     store = _open_store(args)  # a remote store's local cache; the remote itself is never collected
     records = read_run_records(store)
     keep_records = records[-args.keep_last:] if args.keep_last > 0 else []
@@ -272,10 +314,12 @@ def cmd_gc(args) -> int:
         if not args.dry_run:
             store.forget_prefect_record(path.name)
             shutil.rmtree(path)
-    # Staging directories of runs that crashed or were killed (live runs touch theirs constantly).
+    # Staging directories of runs that crashed or were killed: at once where their owner process is gone,
+    # else (another host's, or an older layout's) after --tmp-hours (live runs touch theirs constantly).
+    dead = set(store.dead_staging())
     cutoff = time.time() - args.tmp_hours * 3600
     for path in sorted((store.root / "tmp").glob("*")) if (store.root / "tmp").is_dir() else []:
-        if path.stat().st_mtime < cutoff:
+        if path in dead or path.stat().st_mtime < cutoff:
             size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
             removed.append((path.relative_to(store.root).as_posix(), size))
             freed += size
@@ -403,6 +447,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--dask-address", metavar="tcp://HOST:8786", help="join this Dask scheduler (implies --runner dask)")
     run.add_argument("--dask-workers", type=int, default=2, metavar="N",
                      help="workers of the local Dask cluster --runner dask starts (default 2)")
+    run.add_argument("-v", "--debug", action="store_true",
+                     help="show the traceback of an expected failure (bad input, disk full, ...) and Prefect's INFO lines")
     run.add_argument("--ephemeral", action="store_true",
                      help="report to a temporary Prefect server that stops with this run, instead of a running "
                           "local server or one started in the background for later runs")

@@ -4,29 +4,16 @@ their own local caches reuse each other's artifacts, same keys and digests; uplo
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import fsspec
 import pytest
-from moto.server import ThreadedMotoServer
 from toy_flow import toy_flow
 
 from arabic_llm.cache.remote import RemoteStore, RemoteStoreError
 from arabic_llm.cache.store import REMOTE_FILE, Store, StoreError
 
 BUCKET = "team-store"
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 @pytest.fixture

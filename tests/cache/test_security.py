@@ -123,3 +123,48 @@ def test_a_stage_cannot_commit_a_symlink(tmp_path: Path):
         with pytest.raises(StoreError, match="is a symlink; artifacts hold files only"):
             store.commit("toy_upper", "b" * 64, staged, {})
     assert not store.artifact_path("toy_upper", "b" * 64).exists()
+
+
+@pytest.mark.slow  # the whole tiny pipeline through the command line (minutes on CPU)
+def test_tokens_never_reach_the_remote_store_run_records_or_prefect_from_a_real_cli_run(tmp_path: Path, s3_endpoint):
+    """`arabic-llm run` as a user starts it: hub token and cloud credentials in the environment, a shared S3
+    store (moto), Bactrian-X from a hub-style dataset mirror read through `datasets`; then every byte the run
+    left in the remote store, the local cache, the run records and the Prefect database is searched."""
+    import subprocess
+    import sys
+
+    import fsspec
+
+    from arabic_llm.data.documents import SAMPLE_DATA
+
+    mirror = tmp_path / "bactrian-x-mirror"  # the layout `huggingface-cli download --repo-type dataset` leaves
+    (mirror / "data").mkdir(parents=True)
+    (mirror / "data" / "train.jsonl").write_bytes((SAMPLE_DATA / "bactrian-x-ar.jsonl").read_bytes())
+    home, cache = tmp_path / "prefect", tmp_path / "cache"
+    env = {**os.environ, "HF_TOKEN": SECRET, "HUGGING_FACE_HUB_TOKEN": SECRET, "AWS_ACCESS_KEY_ID": "testing",
+           "AWS_SECRET_ACCESS_KEY": SECRET, "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": s3_endpoint,
+           "PREFECT_HOME": str(home), "ARABIC_LLM_PREFECT_SERVER": "temporary",
+           "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")])}
+    env.pop("PREFECT_API_URL", None)
+    fs = fsspec.filesystem("s3", skip_instance_cache=True, key="testing", secret=SECRET,
+                           client_kwargs={"endpoint_url": s3_endpoint})
+    fs.mkdir("secrets-bucket")
+    quick = ["train_msa.max_steps=2", "train_msa.warmup_steps=1", "train_dialects.max_steps=2",
+             "train_dialects.warmup_steps=1", "evaluate.max_examples=4", "evaluate.max_docs_per_dialect=4",
+             "evaluate.noise_levels=[0.0]", "evaluate.robustness_examples=1", "evaluate.human_eval_samples=1",
+             "bias_audit.max_pairs=4"]
+    done = subprocess.run([sys.executable, "-m", "arabic_llm.ops.cli", "run", "-c", "configs/tiny.yaml",
+                           "--store", "s3://secrets-bucket/store", "--store-cache", str(cache),
+                           "--set", f"download.bactrian_x={mirror}", *[a for q in quick for a in ("--set", q)]],
+                          env=env, capture_output=True, text=True, timeout=1800, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert SECRET not in done.stdout + done.stderr
+    records = list((cache / "runs").glob("*.json"))
+    assert records and json.loads((cache / "runs" / "latest.json").read_text())["stages"]["report"]["outcome"] == "ran"
+    remote = [p for p in fs.find("secrets-bucket/store")]
+    assert any(p.endswith("manifest.json") for p in remote)
+    for path in remote:
+        assert SECRET.encode() not in fs.cat_file(path), path
+    for path in [p for p in cache.rglob("*") if p.is_file()] + [p for p in home.rglob("*") if p.is_file()]:
+        assert SECRET.encode() not in path.read_bytes(), path
+    assert any(p.name.startswith("prefect.db") for p in home.iterdir())  # the API database was searched

@@ -35,7 +35,9 @@ def toy_upper(out_dir: Path, params: ToyParams, src: Path) -> dict:
     time.sleep(float(os.environ.get(SLEEP_ENV, "0")))
     if params.fail:
         raise RuntimeError("toy_upper failed on purpose")
-    (out_dir / "out.txt").write_text(src.read_text(encoding="utf-8").upper() * params.repeat)
+    text = src.read_text(encoding="utf-8")
+    print(f"toy_upper: read {len(text)} characters")  # a stage's own line: the run log and the terminal
+    (out_dir / "out.txt").write_text(text.upper() * params.repeat)
     return {"chars": params.repeat}
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -91,18 +90,6 @@ def test_sigkill_at_random_points_loses_nothing(tmp_path: Path, calls: Path):
     assert len(watcher.seen) == 6  # every attempt's two artifacts, each seen and verified
     assert any(code == -9 for code in kills)
     assert cli.main(["verify", "--store", str(store)]) == 0
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path):
-    """A 2 MB tmpfs: a full disk that the test can fill."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    if shutil.which("mount") is None or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
-                                                       capture_output=True).returncode != 0:
-        pytest.skip("cannot mount a small tmpfs here (needs root and mount permission)")
-    yield mount
-    subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def test_disk_full_gives_a_clear_error_and_keeps_the_store_consistent(tmp_path: Path, small_disk: Path, capsys):

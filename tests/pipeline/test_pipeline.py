@@ -144,10 +144,10 @@ def test_altered_file_is_detected_and_recomputed(store, capsys):
 
 def test_stage_that_raises_midway_leaves_no_artifact_and_next_run_completes(store, monkeypatch):
     path, before = store
-    import tasks.segment
+    import arabic_nlp.segment  # the stage imports split_sentences from here when it runs
 
     calls = {"n": 0}
-    real = tasks.segment.split_sentences
+    real = arabic_nlp.segment.split_sentences
 
     def flaky(text):
         calls["n"] += 1
@@ -155,7 +155,7 @@ def test_stage_that_raises_midway_leaves_no_artifact_and_next_run_completes(stor
             raise RuntimeError("segmenter crashed midway")
         return real(text)
 
-    monkeypatch.setattr(tasks.segment, "split_sentences", flaky)
+    monkeypatch.setattr(arabic_nlp.segment, "split_sentences", flaky)
     args = ["run", "--store", str(path), "--set", "segment.min_sentence_chars=3"]
     for item in FAST:
         args += ["--set", item]
@@ -163,7 +163,7 @@ def test_stage_that_raises_midway_leaves_no_artifact_and_next_run_completes(stor
     segment_dirs = {p.name for p in (path / "artifacts" / "segment").iterdir()}
     assert segment_dirs == {before["stages"]["segment"]["key"]}  # nothing new looks complete
     assert not any((path / "tmp").iterdir())
-    monkeypatch.setattr(tasks.segment, "split_sentences", real)
+    monkeypatch.setattr(arabic_nlp.segment, "split_sentences", real)
     record = run(path, "segment.min_sentence_chars=3")
     result = outcomes(record)
     assert result["segment"] == "ran"
