@@ -18,7 +18,6 @@ from arabic_llm.cache.stage import Stage, bind_to_store
 from arabic_llm.cache.store import ArtifactRef, Store
 from arabic_llm.config import RuntimeConfig
 
-
 WORKER_PRELOAD = "flows.dask_worker"  # routes a worker's run logs as in the run's own process
 
 
