@@ -11,6 +11,7 @@ import pytest
 from docs_artifacts import docs_artifact as _docs_artifact
 from records_damage import DAMAGES, damage
 
+import arabic_nlp.clean
 from arabic_llm.cache.records import RECORDS_FILE, record_digests, rows_digest
 from arabic_llm.cache.stage import run_stage
 from arabic_llm.cache.store import Store
@@ -59,11 +60,10 @@ def test_a_damaged_records_table_is_discarded_and_the_refresh_equals_a_cold_run(
 
 
 def test_an_undamaged_table_is_used_silently(tmp_path: Path, monkeypatch):
-    import tasks.clean
 
     calls = []
-    real = tasks.clean.clean_text
-    monkeypatch.setattr(tasks.clean, "clean_text", lambda text, *a, **k: calls.append(text) or real(text, *a, **k))
+    real = arabic_nlp.clean.clean_text
+    monkeypatch.setattr(arabic_nlp.clean, "clean_text", lambda text, *a, **k: calls.append(text) or real(text, *a, **k))
     _clean(tmp_path, _docs(30), "v1")
     calls.clear()
     with warnings.catch_warnings():

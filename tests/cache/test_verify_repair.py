@@ -12,6 +12,7 @@ import pytest
 from records_damage import damage
 from toy_stages import ToyParams, toy_count, toy_upper
 
+import arabic_nlp.clean
 from arabic_llm.cache.records import RECORDS_FILE
 from arabic_llm.cache.stage import run_stage
 from arabic_llm.cache.store import Store
@@ -107,10 +108,9 @@ def test_reproduce_recomputes_an_artifact_and_compares_digests(tmp_path: Path, c
     assert cli.main(["verify", "--store", str(tmp_path), "--reproduce", "clean"]) == 0
     assert f"match    artifacts/clean/{ref.key}" in capsys.readouterr().out
     assert not list((Store(tmp_path).root / "tmp").iterdir())  # the temporary store is gone
-    import tasks.clean
 
-    real = tasks.clean.clean_text  # a stage that is not a function of its key (say, it reads the clock)
-    monkeypatch.setattr(tasks.clean, "clean_text", lambda text, **kw: real(text + " ز", **kw))
+    real = arabic_nlp.clean.clean_text  # a stage that is not a function of its key (say, it reads the clock)
+    monkeypatch.setattr(arabic_nlp.clean, "clean_text", lambda text, **kw: real(text + " ز", **kw))
     assert cli.main(["verify", "--store", str(tmp_path), "--reproduce", f"clean/{ref.key}"]) == 1
     out = capsys.readouterr().out
     assert f"MISMATCH artifacts/clean/{ref.key}" in out and "documents/part-00000.parquet" in out

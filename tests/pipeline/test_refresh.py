@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fake_dumps import DumpServer, dump_bytes, sample_pages, write_run
 
-import tasks.normalize
+import arabic_nlp.normalize
 from arabic_llm.cache.stage import run_stage
 from arabic_llm.cache.store import Store
 from arabic_llm.config import RuntimeConfig, load_config
@@ -77,9 +77,9 @@ def test_refresh_reprocesses_only_changed_pages_and_equals_a_cold_run(tmp_path: 
         first = run_chain(tmp_path / "warm", server.url, tmp_path / "dl")
         write_run(root, "20240602", refreshed(pages))
         wikitext = Calls(wikipedia.wikitext_to_text)
-        normalize = Calls(tasks.normalize.normalize_text)
+        normalize = Calls(arabic_nlp.normalize.normalize_text)
         monkeypatch.setattr(wikipedia, "wikitext_to_text", wikitext)
-        monkeypatch.setattr(tasks.normalize, "normalize_text", normalize)
+        monkeypatch.setattr(arabic_nlp.normalize, "normalize_text", normalize)
         warm = run_chain(tmp_path / "warm", server.url, tmp_path / "dl")
         assert (wikitext.n, normalize.n) == (3, 3)  # two edited pages and the new one
         monkeypatch.undo()
@@ -157,8 +157,8 @@ def test_changed_parameters_are_not_served_from_the_record_index(tmp_path: Path,
     (staged.parent / "manifest.json").write_text(
         __import__("json").dumps({"schema": 1, "stage": "download", "key": key, "digest": digest, "files": files}))
     docs = ArtifactRef(stage="download", key=key, digest=digest, path=f"artifacts/download/{key}")
-    counter = Calls(tasks.normalize.normalize_text)
-    monkeypatch.setattr(tasks.normalize, "normalize_text", counter)
+    counter = Calls(arabic_nlp.normalize.normalize_text)
+    monkeypatch.setattr(arabic_nlp.normalize, "normalize_text", counter)
     cfg = load_config()
     a = run_stage(normalize.spec, normalize.build, cfg.normalize, {"docs": docs}, str(store), None)
     b = run_stage(normalize.spec, normalize.build, cfg.normalize.model_copy(update={"alef": False}),
