@@ -30,18 +30,8 @@ from arabic_llm.cache.fingerprint import (
     library_versions,
 )
 from arabic_llm.cache.keys import canonical_json, stage_key
-from arabic_llm.cache.store import ArtifactRef, Store, StoreError
+from arabic_llm.cache.store import ArtifactRef, Store, StoreError, pid_alive
 from arabic_llm.config import RuntimeConfig
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _lock_manager_class():
@@ -73,7 +63,7 @@ def _lock_manager_class():
             if info is None:
                 return False
             pid = info.get("pid")
-            if info.get("host") == socket.gethostname() and isinstance(pid, int) and not _pid_alive(pid):
+            if info.get("host") == socket.gethostname() and isinstance(pid, int) and not pid_alive(pid):
                 with contextlib.suppress(FileNotFoundError):
                     Path(info["path"]).unlink()
                 self._locks.pop(key, None)

@@ -37,7 +37,8 @@ class StoreError(RuntimeError):
     """The store refuses something: a path outside its root, a symlink, an unsafe record."""
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Is process ``pid`` of this host still running (a lock's or a staging folder's owner)?"""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -341,7 +342,7 @@ class Store:
         dead = []
         for path in sorted(tmp.iterdir()) if tmp.is_dir() else []:
             owner = _STAGING_OWNER.search(path.name)
-            if owner and owner["host"] == socket.gethostname() and not _pid_alive(int(owner["pid"])):
+            if owner and owner["host"] == socket.gethostname() and not pid_alive(int(owner["pid"])):
                 dead.append(path)
         return dead
 

@@ -27,6 +27,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from arabic_llm.cache.store import pid_alive
+
 RECORD_FILE = "arabic-llm-server.json"
 LOG_FILE = "arabic-llm-server.log"
 DEFAULT_PORT = 4200  # Prefect's usual port: the background server is the UI too
@@ -54,16 +56,6 @@ def healthy(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def write_record(url: str, pid: int, started_by: str, home: Path | None = None) -> Path:
     home = home or prefect_home()
     home.mkdir(parents=True, exist_ok=True)
@@ -84,7 +76,7 @@ def recorded_server(home: Path | None = None, check_health: bool = True) -> dict
         pid, url = int(info["pid"]), str(info["url"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if not _alive(pid):
+    if not pid_alive(pid):
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
         return None
@@ -166,11 +158,11 @@ def stop_server(home: Path | None = None, timeout: float = 15.0) -> dict | None:
         kill = (lambda sig: os.killpg(pid, sig)) if group else (lambda sig: os.kill(pid, sig))
         kill(signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while _alive(pid) and time.monotonic() < deadline:
+        while pid_alive(pid) and time.monotonic() < deadline:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, os.WNOHANG)  # reap it when this process started it (the tests)
             time.sleep(0.1)
-        if _alive(pid):
+        if pid_alive(pid):
             kill(signal.SIGKILL)
     with contextlib.suppress(FileNotFoundError):
         (home / RECORD_FILE).unlink()
