@@ -73,6 +73,7 @@ def test_a_few_steps_lower_held_out_bits_per_char_on_the_default_corpus(tmp_path
     from arabic_llm.eval.run import evaluate_models
     from arabic_llm.layout import EVAL_DOCS_FILE, SHARDS_FILE
     from arabic_llm.model.modeling import convert_gguf
+    from arabic_llm.train.job import TrainingJob
     from arabic_llm.train.qlora import train_qlora
     from tasks.shards import ShardsParams, shards
 
@@ -86,8 +87,9 @@ def test_a_few_steps_lower_held_out_bits_per_char_on_the_default_corpus(tmp_path
     quant = cfg.quantization  # the default's: unquantised on CPU
     train = TrainConfig(dialects=("MSA",), max_steps=6, micro_batch=4, grad_accum=1, lr=1e-3, warmup_steps=1,
                         gradient_checkpointing=False, checkpoint_every=0)
-    trained = train_qlora(model_dir=str(model_dir), tokenizer_dir=str(model_dir), shards_path=out / SHARDS_FILE,
-                          train=train, lora=LoraConfig(), quant=quant, seed=0, out_dir=tmp_path / "msa", progress=False)
+    job = TrainingJob(model_dir=str(model_dir), tokenizer_dir=str(model_dir), shards_path=out / SHARDS_FILE,
+                      train=train, lora=LoraConfig(), quant=quant, seed=0, out_dir=tmp_path / "msa")
+    trained = train_qlora(job, progress=False)
     docs = [d for d in read_jsonl(out / EVAL_DOCS_FILE) if d["dialect"] == "MSA"][:8]
     results = evaluate_models(model_dir=str(model_dir), tokenizer_dir=str(model_dir), eval_docs=docs,
                               adapters={"msa": Path(trained["adapter_dir"])}, quant=quant,
