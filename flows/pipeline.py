@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from arabic_llm.cache.store import Store
 from arabic_llm.config import PipelineConfig, SplitParams, TrainParams
 from arabic_llm.train.lineage import plan_training, source_versions
 from tasks.base_model import BaseModelParams, base_model, weights_file
@@ -71,6 +72,7 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
 
     # Full or incremental training, and from which parent, is decided here, before the key (train/lineage.py).
     store = getattr(run, "store", None)
+    store = store if isinstance(store, Store) else None  # runners that only record or time stages have none
     sources = source_versions(download_params.wikipedia_dump, download_params.datasets, source_files, store) \
         if store is not None else {}
     msa_plan = plan_training(store, train_msa, train_params(cfg.train_msa),

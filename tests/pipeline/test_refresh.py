@@ -26,13 +26,13 @@ class ChainRunner:
     """Runs the real wiring's stages (same body as the Prefect tasks) through `shards`, then stops."""
 
     def __init__(self, store: Path):
-        self.store = store
+        self.store = Store(store)  # the pipeline asks its runner for the store (training lineage)
         self.refs: dict = {}
 
     def __call__(self, stage, params, **inputs):
         if stage.spec.name == "train_msa":
             raise Done
-        ref = run_stage(stage.spec, stage.build, params, inputs, str(self.store), None)
+        ref = run_stage(stage.spec, stage.build, params, inputs, str(self.store.root), None)
         self.refs[stage.spec.name] = ref
         return ref
 
