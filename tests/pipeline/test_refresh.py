@@ -124,7 +124,8 @@ def test_damaged_page_and_token_tables_are_discarded_and_the_refresh_equals_a_co
     docs = list(documents.read_documents(warm_store.root / first["data_audit"].path / "data"))
     docs = docs[:5] + docs[6:] + [{**docs[5], "id": "moved", "text": docs[5]["text"] + " نص"}]
     params = ShardsParams.model_validate(warm_store.manifest("shards", first["shards"].key)["params"])
-    shutil.copytree(warm_store.root / first["tokenizer"].path, cold_store.root / first["tokenizer"].path)
+    if not (cold_store.root / first["tokenizer"].path).exists():  # a named tokenizer: the cold run made the same one
+        shutil.copytree(warm_store.root / first["tokenizer"].path, cold_store.root / first["tokenizer"].path)
 
     def build(store: Store):
         inputs = {"docs": _docs_artifact(store.root, docs, "v2"), "tokenizer": first["tokenizer"]}
