@@ -4,6 +4,7 @@ byte-identical to a cold run on the refreshed dump."""
 from __future__ import annotations
 
 import copy
+import warnings
 from pathlib import Path
 
 import pytest
@@ -94,13 +95,14 @@ def test_refresh_reprocesses_only_changed_pages_and_equals_a_cold_run(tmp_path: 
     assert f"wiki:{deleted}" not in ids
 
 
-@pytest.mark.xfail(reason="broken by the merge of the pretrained default (named tokenizer keyed apart from the corpus): KNOWN DEFECT, fix next session", strict=True)
 @pytest.mark.parametrize("how", ["swap_starts", "point_at_another_resigned"])
 def test_damaged_page_and_token_tables_are_discarded_and_the_refresh_equals_a_cold_run(tmp_path: Path, how: str):
     """The download's page reuse and the shards' token reuse check what they copy as the text stages do.
 
-    The shards refresh keeps the first run's tokenizer and documents but one (a retrained tokenizer or
-    dialect model would change every record, and nothing would be reused)."""
+    A damaged table is discarded where it is first reused: in the refreshed chain (the default tokenizer
+    is named, so the shards reuse tokens there) or in the second shards refresh, which keeps the first
+    run's tokenizer and documents but one (a retrained tokenizer or dialect model would change every
+    record, and nothing would be reused)."""
     import shutil
 
     from records_damage import damage
@@ -119,7 +121,7 @@ def test_damaged_page_and_token_tables_are_discarded_and_the_refresh_equals_a_co
         with pytest.warns(RuntimeWarning, match="records table discarded") as pages_caught:
             warm = run_chain(warm_store.root, server.url, tmp_path / "dl")
         cold = run_chain(cold_store.root, server.url, tmp_path / "dl")
-    for stage in ("download", "clean"):
+    for stage in ("download", "clean", "shards"):  # the default tokenizer is named: the same one in both runs
         assert warm[stage].digest == cold[stage].digest, f"{stage}: refresh output differs from a cold run"
 
     docs = list(documents.read_documents(warm_store.root / first["data_audit"].path / "data"))
@@ -132,12 +134,13 @@ def test_damaged_page_and_token_tables_are_discarded_and_the_refresh_equals_a_co
         inputs = {"docs": _docs_artifact(store.root, docs, "v2"), "tokenizer": first["tokenizer"]}
         return run_stage(shards.spec, shards.build, params, inputs, str(store.root), None)
 
-    with pytest.warns(RuntimeWarning, match="records table discarded") as tokens_caught:
+    with warnings.catch_warnings(record=True) as tokens_caught:  # the chain may have met the damage already
+        warnings.simplefilter("always")
         warm_shards = build(warm_store)
     assert warm_shards.digest == build(cold_store).digest
     discarded = [str(w.message).split("/artifacts/")[1].split("/")[0] for w in [*pages_caught, *tokens_caught]
                  if "records table discarded" in str(w.message)]
-    assert sorted(discarded) == ["download", "shards"]
+    assert sorted(discarded) == ["download", "shards"]  # each damaged table met once, wherever it was reused
 
 
 def test_changed_parameters_are_not_served_from_the_record_index(tmp_path: Path, monkeypatch):
@@ -194,13 +197,18 @@ def _mistag_page(raw: bytes, n: int) -> bytes:
     return bz2.compress(xml[:at] + b"</titel>" + xml[at + 8 :])
 
 
+def _cut_multistream() -> bytes:
+    multistream = dump_bytes(sample_pages(), streams=8)
+    return multistream[: len(multistream) * 2 // 3]
+
+
 def _sample_dump_bytes() -> bytes:
     return (documents.SAMPLE_DATA / "arwiki-sample-pages-articles.xml.bz2").read_bytes()
 
 
 @pytest.mark.parametrize("damage, message", [
     # Multistream (several bz2 streams), cut in the middle: the pages of the first streams were read.
-    (lambda raw: (lambda ms: ms[: len(ms) * 2 // 3])(dump_bytes(sample_pages(), streams=8)),
+    (lambda raw: _cut_multistream(),
      r"dump.xml.bz2: cannot read the dump after page \d+ \(Compressed file ended"),
     (lambda raw: _mistag_page(raw, 60),
      r"dump.xml.bz2: malformed MediaWiki XML after page \d+ \(line \d+, column \d+\)"),
