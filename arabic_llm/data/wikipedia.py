@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bz2
 import functools
+import itertools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -203,15 +204,8 @@ def wiki_document(page: dict) -> dict | None:
 
 def parse_wikipedia(path: Path, limit: int | None = None) -> Iterator[dict]:
     """Articles of a MediaWiki XML dump as documents (page id, revision id and sha1, title, text)."""
-    n = 0
-    for page in wiki_pages(path):
-        doc = wiki_document(page)
-        if doc is None:
-            continue
-        yield doc
-        n += 1
-        if limit and n >= limit:
-            return
+    docs = (doc for doc in map(wiki_document, wiki_pages(path)) if doc is not None)
+    yield from itertools.islice(docs, limit or None)
 
 
 

@@ -36,13 +36,11 @@ def iter_models(model_dir: str, adapters: dict[str, Path], quant: QuantizationCo
     Yields:
         (name, model) in eval mode; consume each before asking for the next.
     """
-    from peft import PeftModel
-
     from arabic_llm.model.diacritic_attention import use_adapter_bias
     from arabic_llm.model.modeling import (
         load_base_model,
         load_tokenizer,
-        quiet_peft_deprecations,
+        stack_adapters,
     )
     from arabic_llm.model.vocab import apply_tokenizer_rows
 
@@ -58,11 +56,7 @@ def iter_models(model_dir: str, adapters: dict[str, Path], quant: QuantizationCo
         yield "base", base
         return
     names = list(adapters)
-    with quiet_peft_deprecations():
-        model = PeftModel.from_pretrained(base, str(adapters[names[0]]), adapter_name=names[0])
-        for name in names[1:]:
-            model.load_adapter(str(adapters[name]), adapter_name=name)
-    model.eval()
+    model = stack_adapters(base, adapters)
     with model.disable_adapter():
         yield "base", model
     tokenizer = load_tokenizer(tokenizer_dir or model_dir)

@@ -357,7 +357,20 @@ def quiet_peft_deprecations() -> Iterator[None]:
         yield
 
 
-def model_device(model) -> "torch.device":
+def stack_adapters(base, adapters: dict[str, str | Path]):
+    """A PeftModel with each named adapter loaded onto ``base`` (the first one active), in eval mode."""
+    from peft import PeftModel
+
+    names = list(adapters)
+    with quiet_peft_deprecations():
+        model = PeftModel.from_pretrained(base, str(adapters[names[0]]), adapter_name=names[0])
+        for name in names[1:]:
+            model.load_adapter(str(adapters[name]), adapter_name=name)
+    model.eval()
+    return model
+
+
+def model_device(model) -> torch.device:
     """The device of a model's parameters (cpu for a model without any)."""
     import torch
 

@@ -123,12 +123,11 @@ def bits_per_char(model_dir: str, tokenizer_dir: str, shards_path: Path, quant, 
     the adapters are switched on it.
     """
     import torch
-    from peft import PeftModel
 
     from arabic_llm.model.modeling import (
         load_base_model,
         load_tokenizer,
-        quiet_peft_deprecations,
+        stack_adapters,
     )
 
     tok = load_tokenizer(tokenizer_dir)
@@ -140,11 +139,7 @@ def bits_per_char(model_dir: str, tokenizer_dir: str, shards_path: Path, quant, 
     chars = sum(len(tok.decode(ids.tolist())) for ids in texts)
     base = load_base_model(model_dir, quant, for_training=False)
     names = list(adapters)
-    with quiet_peft_deprecations():
-        model = PeftModel.from_pretrained(base, str(adapters[names[0]]), adapter_name=names[0])
-        for name in names[1:]:
-            model.load_adapter(str(adapters[name]), adapter_name=name)
-    model.eval()
+    model = stack_adapters(base, adapters)
     windows = []  # every document after an EOS, cut into windows of seq_len overlapping by one token
     for ids in texts:
         seq = [tok.eos_token_id, *ids.tolist()]

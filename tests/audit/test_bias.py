@@ -6,9 +6,9 @@ import json
 import math
 from pathlib import Path
 
-import peft
 import pytest
 import torch
+from tiny_training import build_tiny_adapted
 
 from arabic_llm.audit.bias import (
     PROBE_FIELDS,
@@ -21,13 +21,10 @@ from arabic_llm.audit.bias import (
     sign_test_p,
     summarise_diffs,
 )
-from arabic_llm.config import BiasAuditConfig, QuantizationConfig, TinyModelConfig
+from arabic_llm.config import BiasAuditConfig, QuantizationConfig
 from arabic_llm.model.modeling import (
-    build_tiny_qwen2,
     load_base_model,
     load_tokenizer,
-    quiet_peft_deprecations,
-    train_bpe_tokenizer,
 )
 
 PROBES = Path(__file__).resolve().parents[2] / "arabic_llm" / "sample_data" / "bias_probes.jsonl"
@@ -130,18 +127,8 @@ def test_sign_test_and_summary():
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory) -> dict:
-    root = tmp_path_factory.mktemp("bias")
-    tok_dir, model_dir = root / "tok", root / "model"
     texts = [d["text"] for d in TRAIN_DOCS] + [t for p in load_probes(PROBES) for t in (p["male"], p["female"])]
-    train_bpe_tokenizer(texts, vocab_size=500, out_dir=tok_dir, seed=0)
-    build_tiny_qwen2(tok_dir, TinyModelConfig(), seed=0, out_dir=model_dir)
-    torch.manual_seed(0)
-    base = load_base_model(str(model_dir), QuantizationConfig(), for_training=False)
-    lora = peft.LoraConfig(r=4, lora_alpha=16, target_modules=["q_proj", "v_proj"], init_lora_weights=False, task_type="CAUSAL_LM")
-    with quiet_peft_deprecations():
-        adapted = peft.get_peft_model(base, lora)
-    adapted.save_pretrained(str(root / "adapter"))
-    return {"tok": tok_dir, "model": model_dir, "adapter": root / "adapter"}
+    return build_tiny_adapted(tmp_path_factory.mktemp("bias"), texts, vocab_size=500)
 
 
 def test_mean_loglik_per_token_by_hand(tiny):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from text_chain import build_text_stages
 
 from arabic_llm.config import TINY_CONFIG, SplitParams, load_config
 from arabic_llm.data.documents import read_documents
@@ -13,14 +14,7 @@ from arabic_nlp.diacritics import diacritic_ratio, strip_diacritics
 from arabic_nlp.dialect import DialectTagger, tag_document
 from arabic_nlp.normalize import normalize_text
 from arabic_nlp.segment import split_sentences
-from tasks.clean import clean
-from tasks.data_audit import data_audit
-from tasks.diacritics import diacritics
-from tasks.dialect import TagParams, dialect
 from tasks.dialect_model import DialectModelParams, dialect_model, training_file
-from tasks.download import download, plan
-from tasks.normalize import normalize
-from tasks.segment import segment
 
 SPLIT = SplitParams(fraction=0.1, min_docs=8, max_share=0.5, seed=1)
 
@@ -28,22 +22,7 @@ SPLIT = SplitParams(fraction=0.1, min_docs=8, max_share=0.5, seed=1)
 @pytest.fixture(scope="module")
 def stages(tmp_path_factory) -> dict[str, Path]:
     cfg = load_config(TINY_CONFIG, ["diacritics.mode=strip"])
-    root = tmp_path_factory.mktemp("stages")
-    out = {name: root / name for name in ("download", "clean", "normalize", "diacritics", "segment",
-                                          "dialect_model", "dialect", "data_audit")}
-    for path in out.values():
-        path.mkdir()
-    params, files = plan(cfg.download)
-    download.build(out["download"], params, **files)
-    clean.build(out["clean"], cfg.clean, docs=out["download"])
-    normalize.build(out["normalize"], cfg.normalize, docs=out["clean"])
-    diacritics.build(out["diacritics"], cfg.diacritics, docs=out["normalize"])
-    segment.build(out["segment"], cfg.segment, docs=out["diacritics"])
-    dialect_model.build(out["dialect_model"], DialectModelParams.from_config(cfg.dialect, SPLIT),
-                        docs=out["segment"], labels=training_file(cfg.dialect))
-    dialect.build(out["dialect"], TagParams(), docs=out["segment"], model=out["dialect_model"])
-    data_audit.build(out["data_audit"], cfg.audit, docs=out["dialect"])
-    return out | {"cfg": cfg}
+    return build_text_stages(cfg, tmp_path_factory.mktemp("stages"), SPLIT) | {"cfg": cfg}
 
 
 def test_chain_matches_the_library_functions(stages):

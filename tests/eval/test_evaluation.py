@@ -6,11 +6,11 @@ import json
 import math
 from types import SimpleNamespace
 
-import peft
 import pytest
 import torch
+from tiny_training import build_tiny_adapted
 
-from arabic_llm.config import EvaluateConfig, QuantizationConfig, TinyModelConfig
+from arabic_llm.config import EvaluateConfig, QuantizationConfig
 from arabic_llm.eval.run import evaluate_models, select_docs
 from arabic_llm.eval.scoring import (
     bits_per_char,
@@ -20,10 +20,8 @@ from arabic_llm.eval.scoring import (
     word_start_tokens,
 )
 from arabic_llm.model.modeling import (
-    build_tiny_qwen2,
     load_base_model,
     load_tokenizer,
-    quiet_peft_deprecations,
     train_bpe_tokenizer,
 )
 
@@ -150,19 +148,7 @@ def test_score_text_bits_per_char_and_next_word(tmp_path):
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory) -> dict:
-    root = tmp_path_factory.mktemp("evaluation")
-    tok_dir, model_dir = root / "tok", root / "model"
-    train_bpe_tokenizer([d["text"] for d in EVAL_DOCS] + EXTRA, vocab_size=400, out_dir=tok_dir, seed=0)
-    build_tiny_qwen2(tok_dir, TinyModelConfig(), seed=0, out_dir=model_dir)
-    # An adapter with random (non-zero) B, so it really changes the model's predictions.
-    torch.manual_seed(0)
-    base = load_base_model(str(model_dir), QuantizationConfig(), for_training=False)
-    lora = peft.LoraConfig(r=4, lora_alpha=16, target_modules=["q_proj", "v_proj"], init_lora_weights=False, task_type="CAUSAL_LM")
-    with quiet_peft_deprecations():
-        adapted = peft.get_peft_model(base, lora)
-    adapter_dir = root / "adapter"
-    adapted.save_pretrained(str(adapter_dir))
-    return {"tok": tok_dir, "model": model_dir, "adapter": adapter_dir}
+    return build_tiny_adapted(tmp_path_factory.mktemp("evaluation"), [d["text"] for d in EVAL_DOCS] + EXTRA, vocab_size=400)
 
 
 @pytest.fixture(scope="module")

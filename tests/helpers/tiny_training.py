@@ -27,3 +27,24 @@ def build_tiny_training_setup(root: Path, texts: dict[str, list[str]], seq_len: 
     ShardDataset.write(shards, {"train": rows, "eval": []}, {"eos_token_id": tok.eos_token_id, **(attrs or {})},
                        seq_len=seq_len, pad_id=tok.pad_token_id)
     return {"root": root, "tok": tok_dir, "model": model_dir, "shards": shards, "eos": tok.eos_token_id}
+
+
+def build_tiny_adapted(root: Path, texts: list[str], vocab_size: int) -> dict:
+    """Tokenizer, tiny 4-bit Qwen2 and a LoRA adapter with random (non-zero) B under ``root``: the
+    adapter really changes the model's predictions."""
+    import peft
+    import torch
+
+    from arabic_llm.config import QuantizationConfig
+    from arabic_llm.model.modeling import load_base_model, quiet_peft_deprecations
+
+    tok_dir, model_dir, adapter_dir = root / "tok", root / "model", root / "adapter"
+    train_bpe_tokenizer(texts, vocab_size=vocab_size, out_dir=tok_dir, seed=0)
+    build_tiny_qwen2(tok_dir, TinyModelConfig(), seed=0, out_dir=model_dir)
+    torch.manual_seed(0)
+    base = load_base_model(str(model_dir), QuantizationConfig(), for_training=False)
+    lora = peft.LoraConfig(r=4, lora_alpha=16, target_modules=["q_proj", "v_proj"], init_lora_weights=False,
+                           task_type="CAUSAL_LM")
+    with quiet_peft_deprecations():
+        peft.get_peft_model(base, lora).save_pretrained(str(adapter_dir))
+    return {"tok": tok_dir, "model": model_dir, "adapter": adapter_dir}

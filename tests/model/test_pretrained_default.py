@@ -105,28 +105,7 @@ def test_a_few_steps_lower_held_out_bits_per_char_on_the_default_corpus(tmp_path
 
 def _sample_docs(tmp_path: Path) -> Path:
     """The default corpus through the text stages (download .. data_audit) of the embedded sample."""
-    from tasks.clean import clean
-    from tasks.data_audit import data_audit
-    from tasks.diacritics import diacritics
-    from tasks.dialect import TagParams, dialect
-    from tasks.dialect_model import DialectModelParams, dialect_model, training_file
-    from tasks.download import download, plan
-    from tasks.normalize import normalize
-    from tasks.segment import segment
+    from text_chain import build_text_stages
 
     cfg = load_config()
-    out = {name: tmp_path / name for name in ("download", "clean", "normalize", "diacritics", "segment",
-                                              "dialect_model", "dialect", "data_audit")}
-    for path in out.values():
-        path.mkdir()
-    params, files = plan(cfg.download)
-    download.build(out["download"], params, **files)
-    clean.build(out["clean"], cfg.clean, docs=out["download"])
-    normalize.build(out["normalize"], cfg.normalize, docs=out["clean"])
-    diacritics.build(out["diacritics"], cfg.diacritics, docs=out["normalize"])
-    segment.build(out["segment"], cfg.segment, docs=out["diacritics"])
-    dialect_model.build(out["dialect_model"], DialectModelParams.from_config(cfg.dialect, _split(cfg)),
-                        docs=out["segment"], labels=training_file(cfg.dialect))
-    dialect.build(out["dialect"], TagParams(), docs=out["segment"], model=out["dialect_model"])
-    data_audit.build(out["data_audit"], cfg.audit, docs=out["dialect"])
-    return out["data_audit"]
+    return build_text_stages(cfg, tmp_path, _split(cfg))["data_audit"]
