@@ -28,19 +28,36 @@ CKPT_PREFIX = "step-"
 # ------------------------------------------------------------------ tree <-> (tensors, JSON skeleton)
 
 
-def _split(obj: Any, tensors: dict, path: str) -> Any:
+def _view(tensor) -> tuple:
+    """What makes two tensors the same stored values: one storage, one offset, shape and stride."""
+    return (tensor.device, tensor.untyped_storage().data_ptr(), tensor.storage_offset(), tuple(tensor.shape),
+            tuple(tensor.stride()), tensor.dtype)
+
+
+def _split(obj: Any, tensors: dict, path: str, seen: dict | None = None) -> Any:
+    """The JSON skeleton of ``obj``; its tensors go into ``tensors``. A tensor met again (bitsandbytes'
+    8-bit AdamW gives every parameter's state the same quantisation maps) is stored once and
+    referenced; any other tensor sharing memory is copied (safetensors refuses shared memory)."""
     import torch
 
+    seen = {"views": {}, "storages": set()} if seen is None else seen
     if isinstance(obj, torch.Tensor):
+        view = _view(obj)
+        if view in seen["views"]:
+            return {"__tensor__": seen["views"][view]}
         key = path or "root"
-        tensors[key] = obj.detach().to("cpu").contiguous()
+        value = obj.detach().to("cpu").contiguous()
+        if _view(value)[:2] in seen["storages"]:
+            value = value.clone()
+        seen["storages"].add(_view(value)[:2])
+        tensors[key], seen["views"][view] = value, key
         return {"__tensor__": key}
     if isinstance(obj, dict):
-        return {"__dict__": [[k, _split(v, tensors, f"{path}/{k}")] for k, v in obj.items()]}
+        return {"__dict__": [[k, _split(v, tensors, f"{path}/{k}", seen)] for k, v in obj.items()]}
     if isinstance(obj, tuple):
-        return {"__tuple__": [_split(v, tensors, f"{path}/{i}") for i, v in enumerate(obj)]}
+        return {"__tuple__": [_split(v, tensors, f"{path}/{i}", seen) for i, v in enumerate(obj)]}
     if isinstance(obj, list):
-        return [_split(v, tensors, f"{path}/{i}") for i, v in enumerate(obj)]
+        return [_split(v, tensors, f"{path}/{i}", seen) for i, v in enumerate(obj)]
     if isinstance(obj, (str, int, float, bool)) or obj is None:
         return obj
     raise TypeError(f"checkpoint: cannot store {type(obj).__name__} at {path or 'root'}")

@@ -134,6 +134,39 @@ def test_tree_round_trip_without_pickle(tmp_path):
         save_tree({"x": object()}, tmp_path, "bad")
 
 
+def test_8bit_adamw_state_with_shared_quantisation_maps_round_trips(tmp_path):
+    """bitsandbytes' 8-bit AdamW gives every parameter of 4096+ values the same qmap tensors: the
+    checkpoint stores each once, and a restored optimiser continues exactly as the saved one."""
+    import bitsandbytes as bnb
+
+    def optimizer_after_steps():
+        torch.manual_seed(0)
+        params = [torch.nn.Parameter(torch.randn(64, 96)) for _ in range(3)]
+        opt = bnb.optim.AdamW8bit(params, lr=1e-2)
+        for _ in range(2):
+            sum((p ** 2).sum() for p in params).backward()
+            opt.step()
+            opt.zero_grad()
+        return params, opt
+
+    params, opt = optimizer_after_steps()
+    state = opt.state_dict()
+    quant = [state["state"][i]["__bnb_optimizer_quant_state__"] for i in range(3)]
+    assert quant[0]["qmap1"].data_ptr() == quant[1]["qmap1"].data_ptr()  # what broke saving
+    save_tree(state, tmp_path, "optimizer")
+    back = load_tree(tmp_path, "optimizer")
+    for i in range(3):
+        restored = back["state"][i]["__bnb_optimizer_quant_state__"]
+        assert restored.keys() == quant[i].keys()
+        assert all(torch.equal(restored[name], value) for name, value in quant[i].items())
+    twin_params, twin = optimizer_after_steps()
+    twin.load_state_dict(back)
+    for opt_, ps in ((opt, params), (twin, twin_params)):
+        sum((p ** 2).sum() for p in ps).backward()
+        opt_.step()
+    assert all(torch.equal(a, b) for a, b in zip(params, twin_params))
+
+
 def test_resumed_run_equals_uninterrupted_run(setup, tmp_path):
     """Killed after step 5 (last checkpoint at 4), rerun: the final adapter is bit-identical."""
     train = train_config()
