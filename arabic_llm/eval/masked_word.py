@@ -76,19 +76,23 @@ def choice_accuracy(choices: Sequence[Choice], logprob: Callable[[list[str]], li
 
 def sentence_logprobs(model, tokenizer, texts: list[str], batch_size: int = 32) -> list[float]:
     """Sum of token log-probabilities of each text after one end-of-text token (so its first token
-    is scored too), right-padded batches."""
+    is scored too), right-padded batches of texts of similar length (little padding to compute)."""
     import torch
 
     start = tokenizer.eos_token_id if tokenizer.bos_token_id is None else tokenizer.bos_token_id
     device = model.get_input_embeddings().weight.device
-    out: list[float] = []
-    for b in range(0, len(texts), batch_size):
-        ids = [[start, *tokenizer(t, add_special_tokens=False)["input_ids"]] for t in texts[b:b + batch_size]]
+    all_ids = [[start, *tokenizer(t, add_special_tokens=False)["input_ids"]] for t in texts]
+    order = sorted(range(len(texts)), key=lambda i: len(all_ids[i]))
+    out: list[float] = [0.0] * len(texts)
+    for b in range(0, len(order), batch_size):
+        rows = order[b:b + batch_size]
+        ids = [all_ids[i] for i in rows]
         width = max(map(len, ids))
         batch = torch.tensor([x + [start] * (width - len(x)) for x in ids], device=device)
         mask = torch.tensor([[1] * len(x) + [0] * (width - len(x)) for x in ids], device=device)
         with torch.no_grad():
-            logits = model(input_ids=batch, attention_mask=mask).logits[:, :-1].float()
+            logits = model(input_ids=batch, attention_mask=mask, use_cache=False).logits[:, :-1].float()
         token_lp = torch.log_softmax(logits, -1).gather(-1, batch[:, 1:, None])[..., 0]
-        out.extend((token_lp * mask[:, 1:]).sum(1).tolist())
+        for i, value in zip(rows, (token_lp * mask[:, 1:]).sum(1).tolist()):
+            out[i] = value
     return out
