@@ -375,8 +375,9 @@ class EvaluateConfig(Section):
     label_words: dict[str, str] = Field(default_factory=dict, description="label -> the word the model scores, "
                                         "over the defaults (positive: إيجابي, sports: رياضة, ...)")
     compute_dtype: Literal["auto", "bfloat16", "float16", "float32"] = Field(
-        "auto", description="dtype of the 4-bit layers' matmuls when scoring: auto = float32 on CPU (bf16 matmuls "
-        "are emulated there, several times slower), quantization.compute_dtype on a GPU")
+        "auto", description="dtype of the matmuls when scoring: auto = float32 on any CPU (exact; bf16 is emulated "
+        "and slow on CPUs without native bf16), quantization.compute_dtype on a GPU; bfloat16 = bf16 where the "
+        "device has it natively, else float32")
 
 
 class BiasAuditConfig(Section):
