@@ -24,6 +24,15 @@ import numpy as np
 
 DIALECT_LABELS = ("MSA", "EGY", "GLF", "LEV", "MGR")
 SOURCE_LABELS = ("wikipedia", "bactrian-x", "oasst1")
+
+
+def source_labels(sources) -> tuple[str, ...]:
+    """A file's source labels: the built-in sources, then any other (a ``download.text_files`` name)
+    sorted, so the numbering depends on the sources present, never on their order of arrival."""
+    extra = sorted(set(sources) - set(SOURCE_LABELS))
+    if len(SOURCE_LABELS) + len(extra) > 255:
+        raise ValueError(f"more than 255 document sources ({len(extra)} beyond {SOURCE_LABELS})")
+    return SOURCE_LABELS + tuple(extra)
 SPLITS = ("train", "eval")
 CHUNK_CACHE_BYTES = 16 << 20  # per open file in a reader
 
@@ -75,8 +84,9 @@ def write_shards(path: Path, splits: dict[str, list[Row]], *, seq_len: int, pad_
         Rows written per split.
     """
     counts = {}
+    labels = source_labels(r.source for rows in splits.values() for r in rows)
     with h5py.File(path, "w", libver="v108", track_order=True) as f:
-        _root_attrs(f, seq_len, pad_id, attrs)
+        _root_attrs(f, seq_len, pad_id, attrs, labels)
         for split in SPLITS:
             rows = splits.get(split, [])
             n = len(rows)
@@ -88,7 +98,7 @@ def write_shards(path: Path, splits: dict[str, list[Row]], *, seq_len: int, pad_
                 doc_index[i, : len(row.doc_index)] = row.doc_index
                 lengths[i] = len(row.input_ids)
             dialect = np.array([DIALECT_LABELS.index(r.dialect) for r in rows], dtype=np.uint8)
-            source = np.array([SOURCE_LABELS.index(r.source) for r in rows], dtype=np.uint8)
+            source = np.array([labels.index(r.source) for r in rows], dtype=np.uint8)
             group = f.create_group(split, track_order=True)
             chunk = (max(1, min(n, 256)), seq_len)
             opts = dict(track_times=False)
@@ -240,7 +250,7 @@ class ShardWriter:
     def _group(self, split: str, dialect: str, source: str) -> _GroupRows:
         key = (split, dialect, source)
         if key not in self.groups:
-            if split not in SPLITS or dialect not in DIALECT_LABELS or source not in SOURCE_LABELS:
+            if split not in SPLITS or dialect not in DIALECT_LABELS or not source:
                 raise ValueError(f"{self.path}: unknown split/dialect/source {key}")
             self.groups[key] = _GroupRows(self.spool, f"{len(self.groups)}", self.seq_len, self.eos_id,
                                           "/".join(key).encode())
@@ -255,7 +265,8 @@ class ShardWriter:
         counts = {}
         try:
             with h5py.File(self.path, "w", libver="v108", track_order=True) as f:
-                _root_attrs(f, self.seq_len, self.pad_id, self.attrs)
+                labels = source_labels(k[2] for k in self.groups)
+                _root_attrs(f, self.seq_len, self.pad_id, self.attrs, labels)
                 for split in SPLITS:
                     members = sorted((k, g) for k, g in self.groups.items() if k[0] == split)
                     n = sum(len(g.lengths) for _, g in members)
@@ -278,7 +289,7 @@ class ShardWriter:
                         np.zeros(0, dtype=np.int32)
                     dialect = np.concatenate([np.full(len(g.lengths), DIALECT_LABELS.index(k[1]), dtype=np.uint8)
                                               for k, g in members]) if n else np.zeros(0, dtype=np.uint8)
-                    source = np.concatenate([np.full(len(g.lengths), SOURCE_LABELS.index(k[2]), dtype=np.uint8)
+                    source = np.concatenate([np.full(len(g.lengths), labels.index(k[2]), dtype=np.uint8)
                                              for k, g in members]) if n else np.zeros(0, dtype=np.uint8)
                     # Small per-row labels stay contiguous and uncompressed: readers memory-map them.
                     group.create_dataset("lengths", data=lengths, track_times=False)
@@ -375,11 +386,11 @@ class TokenReader:
         self.file.close()
 
 
-def _root_attrs(f, seq_len: int, pad_id: int, attrs: dict) -> None:
+def _root_attrs(f, seq_len: int, pad_id: int, attrs: dict, sources: tuple[str, ...]) -> None:
     f.attrs["seq_len"] = seq_len
     f.attrs["pad_token_id"] = pad_id
     f.attrs["dialect_labels"] = json.dumps(DIALECT_LABELS)
-    f.attrs["source_labels"] = json.dumps(SOURCE_LABELS)
+    f.attrs["source_labels"] = json.dumps(sources)
     for name, value in sorted(attrs.items()):
         f.attrs[name] = value
 

@@ -14,6 +14,7 @@ from arabic_llm.config import ShardsConfig
 from arabic_llm.data.documents import SAMPLE_DATA, write_documents
 from arabic_llm.data.instructions import parse_bactrian
 from arabic_llm.data.shards import (
+    Row,
     ShardDataset,
     ShardWriter,
     _GroupRows,
@@ -281,3 +282,30 @@ def test_token_reader_reads_any_range_across_its_cached_blocks(built):
         assert np.array_equal(reader.read(split, start, length), flat[split][start : start + length])
     assert len(reader.blocks) <= 3
     reader.close()
+
+
+def test_sources_beyond_the_built_in_ones_get_labels_in_sorted_order(tmp_path: Path):
+    """download.text_files names its own sources (arsarcasm, shami, ...): both writers label them after
+    the built-in ones, sorted, whatever order the documents arrive in, and readers filter by them."""
+    arrivals = (["shami", "wikipedia", "arsarcasm"], ["arsarcasm", "shami", "wikipedia"])
+    labels = []
+    for n, order in enumerate(arrivals):
+        writer = ShardWriter(tmp_path / f"w{n}.h5", seq_len=SEQ_LEN, pad_id=0, eos_id=1, attrs={}, chunk_rows=4)
+        for i, source in enumerate(order):
+            writer.add("train", "LEV", source, [10 + i, 11, 12])
+        writer.close()
+        with h5py.File(tmp_path / f"w{n}.h5") as f:
+            labels.append(json.loads(f.attrs["source_labels"]))
+        data = ShardDataset(tmp_path / f"w{n}.h5", "train", sources=["shami"])
+        assert len(data) == 1 and data[0]["input_ids"][0] == 10 + order.index("shami")
+    assert labels == [["wikipedia", "bactrian-x", "oasst1", "arsarcasm", "shami"]] * 2
+    rows = {"train": [Row([5, 6], [0, 0], "EGY", "shami"), Row([7], [0], "MSA", "wikipedia")], "eval": []}
+    write_shards(tmp_path / "p.h5", rows, seq_len=SEQ_LEN, pad_id=0, attrs={})
+    with h5py.File(tmp_path / "p.h5") as f:
+        assert json.loads(f.attrs["source_labels"])[3:] == ["shami"]
+        assert list(f["train"]["source"][()]) == [3, 0]
+    # the built-in sources alone keep the old labels
+    write_shards(tmp_path / "builtin.h5", {"train": [Row([7], [0], "MSA", "wikipedia")], "eval": []}, seq_len=SEQ_LEN,
+                 pad_id=0, attrs={})
+    with h5py.File(tmp_path / "builtin.h5") as f:
+        assert json.loads(f.attrs["source_labels"]) == ["wikipedia", "bactrian-x", "oasst1"]
