@@ -9,14 +9,15 @@ Same machine, same run, each figure a fresh process, several repeats (median, an
   `pip install dvc` if absent). It is never a dependency of this project.
 - `arabic-llm status` on the unchanged default DAG: a warm store (one `run` first, in a temporary
   directory, or --store DIR of an earlier run of the same code), every stage up-to-date.
-- a warm no-op `arabic-llm run` (every stage cached) with the background server running
-  (`arabic-llm server start`), and with `--ephemeral` (a temporary server per run, as before).
+- a warm no-op `arabic-llm run`: as users run it (every stage verified against the store, so no
+  Prefect flow run starts), and with `--force-flow` (the Prefect flow with every task Cached) with the
+  background server running (`arabic-llm server start`) and with `--ephemeral` (a temporary server).
 
 - optionally the same two commands from an earlier checkout (--baseline-src DIR, for example
   `git worktree add --detach /tmp/base a8825d0`), against the same store, which must then hold that
   code's artifacts too (run it once from there); it reports to a temporary server, as it always did.
 
-Usage: python benchmarks/bench_status.py [--repeats N] [--store DIR] [--no-run] [--baseline-src DIR]
+Usage: python benchmarks/bench_status.py [--repeats N] [--store DIR] [--config FILE] [--no-run] [--baseline-src DIR]
 """
 
 from __future__ import annotations
@@ -97,6 +98,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--store", type=Path, help="a warm store of this code's default run (else one is built)")
+    parser.add_argument("--config", type=Path, help="time this config's DAG instead of the default's (same 16 stages; "
+                        "configs/tiny.yaml builds its warm store in 2-3 minutes instead of 15)")
     parser.add_argument("--dvc", help="the dvc executable (default: /tmp/dvc-venv/bin/dvc, installed if absent)")
     parser.add_argument("--no-run", action="store_true", help="skip the warm no-op run figures")
     parser.add_argument("--baseline-src", type=Path, help="an earlier checkout to time side by side (same store)")
@@ -108,6 +111,7 @@ def main() -> None:
     for name in ("PREFECT_API_URL", "ARABIC_LLM_PREFECT_SERVER", "CI"):
         env.pop(name, None)
     cli = [sys.executable, "-m", "arabic_llm.ops.cli"]
+    chosen = ["--config", str(args.config.resolve())] if args.config else []
     dvc = dvc_executable(args.dvc)
     version = subprocess.run([dvc, "--version"], capture_output=True, text=True).stdout.strip()
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the start; DVC {version}")
@@ -116,8 +120,8 @@ def main() -> None:
     if store is None:
         store = work / "store"
         print("building the warm store (one default run) ...", flush=True)
-        timed([*cli, "run", "--ephemeral", "--store", str(store)], env)
-    _, out, _ = timed([*cli, "status", "--store", str(store)], env)
+        timed([*cli, "run", *chosen, "--ephemeral", "--store", str(store)], env)
+    _, out, _ = timed([*cli, "status", *chosen, "--store", str(store)], env)
     stale = [line for line in out.splitlines() if "will-run" in line]
     if stale:
         sys.exit(f"{store} is not up to date with this code (run `arabic-llm run --store {store}` first):\n" +
@@ -126,35 +130,37 @@ def main() -> None:
     dvc_chain(work / "dvc", dvc, env)
     dvc_repro = repeat([dvc, "repro"], env, args.repeats, work / "dvc")
     dvc_status = repeat([dvc, "status"], env, args.repeats, work / "dvc")
-    status = repeat([*cli, "status", "--store", str(store)], env, args.repeats)
+    status = repeat([*cli, "status", *chosen, "--store", str(store)], env, args.repeats)
     if args.baseline_src:
         base_env = {**env, "PYTHONPATH": str(args.baseline_src.resolve()), "PREFECT_HOME": str(work / "base-home")}
         base = [sys.executable, "-m", "arabic_llm.ops.cli"]
-        base_status = repeat([*base, "status", "--store", str(store)], base_env, args.repeats, args.baseline_src)
+        base_status = repeat([*base, "status", *chosen, "--store", str(store)], base_env, args.repeats, args.baseline_src)
 
     print()
     repro_s = figure(f"dvc repro, no-op, {CHAIN}-stage chain (median)", dvc_repro)
     figure(f"dvc status, {CHAIN}-stage chain (median)", dvc_status)
-    status_s = figure("arabic-llm status, unchanged default DAG", status)
+    status_s = figure(f"arabic-llm status, unchanged {args.config.name if args.config else 'default'} DAG", status)
     if args.baseline_src:
         figure(f"  the same at {args.baseline_src}", base_status)
     print(f"{'status / dvc repro no-op (wall)':<48} {status_s / repro_s:6.2f}    (goal: <= 1.0, and status <= 1 s)")
 
     if not args.no_run:
-        run = [*cli, "run", "--store", str(store)]
+        run = [*cli, "run", *chosen, "--store", str(store)]
+        nothing_to_run = repeat(run, env, args.repeats)  # every stage verified: no Prefect flow run
         timed([*cli, "server", "start", "--port", "0"], env)
         try:
-            with_server = repeat(run, env, args.repeats)
+            with_server = repeat([*run, "--force-flow"], env, args.repeats)
         finally:
             timed([*cli, "server", "stop"], env)
-        ephemeral = repeat([*run, "--ephemeral"], env, max(2, args.repeats // 2))
+        ephemeral = repeat([*run, "--force-flow", "--ephemeral"], env, max(2, args.repeats // 2))
         if args.baseline_src:
-            base_run = [*base, "run", "--store", str(store)]
+            base_run = [*base, "run", *chosen, "--store", str(store)]
             timed(base_run, base_env, args.baseline_src)  # creates its Prefect database: not timed
             base_runs = repeat(base_run, base_env, max(2, args.repeats // 2), args.baseline_src)
         print()
-        figure("warm no-op run, local server running", with_server)
-        figure("warm no-op run, --ephemeral (temporary server)", ephemeral)
+        figure("warm no-op run (every stage verified, no flow run)", nothing_to_run)
+        figure("warm no-op run --force-flow, local server running", with_server)
+        figure("warm no-op run --force-flow --ephemeral (temporary server)", ephemeral)
         if args.baseline_src:
             figure(f"  warm no-op run at {args.baseline_src}", base_runs)
         print("(goals: <= 3 s with a server running; no worse than the 13 s of a temporary server before; the CPU\n"

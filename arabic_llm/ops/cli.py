@@ -179,11 +179,59 @@ def prefect_server_for_run(ephemeral: bool = False) -> str | None:
     return f"{server.temporary_server_url()}/api"
 
 
+def _up_to_date(cfg, store) -> dict | None:
+    """Each stage's run-record entry when every stage's artifact is in the local store and verifies
+    (the same check a cached task makes), else None: then the flow runs."""
+    from arabic_llm.ops.status import StatusPredictor
+    from flows.pipeline import pipeline
+
+    predictor = StatusPredictor(store)
+    seconds: dict[str, float] = {}
+
+    def timed(stage, params, **inputs):
+        started = time.perf_counter()
+        ref = predictor(stage, params, **inputs)
+        seconds[stage.spec.name] = round(time.perf_counter() - started, 3)
+        return ref
+
+    timed.plans = predictor.plans  # read by flows/pipeline.py's training plans
+    timed.store = store
+    pipeline(cfg, timed)
+    if any(info["state"] != "up-to-date" or info.get("remote") for info in predictor.stages.values()):
+        return None
+    return {name: {"outcome": "cached", "key": info["key"], "artifact": info["artifact"], "digest": info["digest"],
+                   "seconds": seconds[name]} for name, info in predictor.stages.items()}
+
+
+def _record_up_to_date_run(cfg, store, stages: dict, started: float) -> int:
+    """A run with nothing to do: its record, no Prefect flow run (nothing would show but Cached stages)."""
+    from arabic_llm.cache.keys import sha256_bytes
+    from arabic_llm.cache.runs import new_run_id, write_run_record
+
+    run_id = new_run_id()
+    print(f"run {run_id}  store {store.root}")
+    for stage, info in stages.items():
+        print(f"  {stage:<15} {info['outcome']:<7} {info['seconds']:8.2f}s")
+    record = {"run_id": run_id, "flow_run_id": None, "config_digest": sha256_bytes(cfg.digest_source().encode()),
+              "started": started, "finished": time.time(), "stages": stages,
+              "prefect": "no flow run: every stage was up to date (--force-flow runs one)"}
+    path = write_run_record(store, record)
+    print(f"done: 0 ran, {len(stages)} cached (every artifact verified; no Prefect flow run, --force-flow starts one); "
+          f"record {path}")
+    print(f"report: {store.root / stages['report']['artifact'] / 'data' / 'report.md'}")
+    return 0
+
+
 def cmd_run(args) -> int:
     _refuse_distributed_launch()
     _quiet_libraries()
     cfg = _load(args)
     _preflight(cfg)
+    if not args.force_flow:
+        started, store = time.time(), _open_store(args)
+        stages = _up_to_date(cfg, store)
+        if stages is not None:
+            return _record_up_to_date_run(cfg, store, stages, started)
     api_url = prefect_server_for_run(args.ephemeral)
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -452,6 +500,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--ephemeral", action="store_true",
                      help="report to a temporary Prefect server that stops with this run, instead of a running "
                           "local server or one started in the background for later runs")
+    run.add_argument("--force-flow", action="store_true",
+                     help="start the Prefect flow run even when every stage is up to date (it then shows in the UI "
+                          "with every stage Cached); without it such a run only writes its run record")
     run.set_defaults(fn=cmd_run)
     status = with_config(sub.add_parser("status", help="say which stages would rerun and why; runs nothing"))
     status.add_argument("--json", action="store_true", help="machine-readable output")

@@ -69,8 +69,10 @@ class StatusPredictor:
         key = compute_stage_key(stage.spec, params, inputs, self.store)
         verdict = self.store.verify(name, key)
         if verdict.ok:
-            self.stages[name] = {"state": "up-to-date", "conditional": False, "reason": "artifact verified", "key": key}
-            return self.store.ref(name, key)
+            ref = self.store.ref(name, key)
+            self.stages[name] = {"state": "up-to-date", "conditional": False, "reason": "artifact verified", "key": key,
+                                 "artifact": ref.path, "digest": ref.digest}
+            return ref
         remote = self.remote_manifest(name, key)
         if remote is not None:
             self.stages[name] = {"state": "up-to-date", "conditional": False, "remote": True, "key": key,

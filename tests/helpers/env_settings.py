@@ -1,12 +1,16 @@
 """Settings every test process shares, the pytest process and the scripts tests start alike: a private
 PREFECT_HOME, quiet Prefect, no network, no telemetry; and where the shared development data lies."""
 
+import atexit
+import functools
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 # Before anything imports Prefect: its settings are read from the environment.
-os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="arabic-llm-prefect-")  # one per process
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="arabic-llm-prefect-")  # one per process, removed at its exit
+atexit.register(functools.partial(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True))
 os.environ.pop("PREFECT_API_URL", None)
 # `arabic-llm run` in a test reports to a temporary server that dies with the test process, never to
 # one started in the background (which would outlive the session); tests/ops/test_server.py covers that.

@@ -26,8 +26,8 @@ STAGES = ["download", "clean", "normalize", "diacritics", "segment", "dialect_mo
           "shards", "train_msa", "train_dialects", "evaluate", "bias_audit", "report"]
 
 
-def run(store: Path, *overrides: str) -> dict:
-    args = ["run", "-c", str(TINY_CONFIG), "--store", str(store)]
+def run(store: Path, *overrides: str, flags: tuple[str, ...] = ()) -> dict:
+    args = ["run", "-c", str(TINY_CONFIG), "--store", str(store), *flags]
     for item in (*FAST, *overrides):
         args += ["--set", item]
     assert cli.main(args) == 0
@@ -92,6 +92,19 @@ def test_warm_run_is_all_cached_and_status_says_so(store, capsys):
     record = run(path)
     assert outcomes(record) == {s: "cached" for s in STAGES}
     assert_status_predicted(predicted, before, record)
+    # Nothing to run: no Prefect flow run, and the record points at the same verified artifacts.
+    assert record["flow_run_id"] is None and "up to date" in record["prefect"]
+    for stage, info in record["stages"].items():
+        assert (info["key"], info["artifact"], info["digest"]) == \
+            tuple(before["stages"][stage][k] for k in ("key", "artifact", "digest")), stage
+
+
+def test_force_flow_runs_the_prefect_flow_with_every_stage_cached(store):
+    path, before = store
+    record = run(path, flags=("--force-flow",))
+    assert record["flow_run_id"] and "prefect" not in record
+    assert outcomes(record) == {s: "cached" for s in STAGES}
+    assert {s: i["digest"] for s, i in record["stages"].items()} == {s: i["digest"] for s, i in before["stages"].items()}
 
 
 def test_alef_switch_reruns_normalize_and_everything_below(store, capsys):
