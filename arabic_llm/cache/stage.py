@@ -30,7 +30,14 @@ from arabic_llm.cache.fingerprint import (
     library_versions,
 )
 from arabic_llm.cache.keys import canonical_json, stage_key
-from arabic_llm.cache.store import ArtifactRef, Store, StoreError, pid_alive
+from arabic_llm.cache.statcache import StatCache
+from arabic_llm.cache.store import (
+    ArtifactRef,
+    Store,
+    StoreError,
+    directory_digest,
+    pid_alive,
+)
 from arabic_llm.config import RuntimeConfig
 
 
@@ -95,21 +102,49 @@ class StageSpec(BaseModel):
         return fingerprint_parts(self.module, self.libraries)
 
 
+def local_digest(path: Path, stat_cache: StatCache | None = None) -> str:
+    """The content digest of a local input: a directory (e.g. a local model) by its files, a file by its
+    bytes. Without a stat cache every byte is read again."""
+    if path.is_dir():
+        return directory_digest(path, stat_cache)[0]
+    return (stat_cache or StatCache(None)).digest(path)
+
+
 def input_digests(inputs: dict[str, Any], store: Store) -> dict[str, str]:
     """Content digests of a stage's inputs: artifacts by their digest, local files and directories by content."""
     digests: dict[str, str] = {}
     for name, value in sorted(inputs.items()):
         if isinstance(value, ArtifactRef):
             digests[name] = value.digest
-        elif isinstance(value, Path) and value.is_dir():  # e.g. a local model directory
-            digests[name] = store.directory_digest(value)[0]
         elif isinstance(value, Path):
-            digests[name] = store.stat_cache.digest(value)
+            digests[name] = local_digest(value, store.stat_cache)
         elif value is None:
             digests[name] = "none"
         else:
             raise TypeError(f"input {name!r} of type {type(value).__name__} cannot be content-addressed")
     return digests
+
+
+def local_input_problem(name: str, path: Path, recorded: str) -> str | None:
+    """Why the file or directory at ``path`` cannot stand in for the local input ``name`` that an artifact
+    was built from, whose content digest its manifest records as ``recorded`` (None: it can). Every byte
+    is read again: a path is never trusted without its digest."""
+    if not path.exists():
+        return f"input {name!r}: {path} is missing (the artifact was built from content {recorded})"
+    try:
+        now = local_digest(path)
+    except OSError as exc:
+        return f"input {name!r}: {path} cannot be read ({exc.strerror or exc})"
+    if now != recorded:
+        return (f"input {name!r}: {path} is not what the artifact was built from (its content digest is {now}, "
+                f"the artifact's input was {recorded})")
+    return None
+
+
+def local_input_paths(inputs: dict[str, Any]) -> dict[str, str]:
+    """Where a stage's local inputs were read from, for the manifest's ``run`` (never keyed, never in an
+    artifact): ``verify --reproduce`` finds them there and checks their digests before using them."""
+    return {name: str(value.absolute()) for name, value in sorted(inputs.items()) if isinstance(value, Path)}
 
 
 def compute_stage_key(spec: StageSpec, params: Any, inputs: dict[str, Any], store: Store) -> str:
@@ -190,7 +225,8 @@ def run_stage(spec: StageSpec, fn, params: Any, inputs: dict[str, Any], store_ro
                 "summary": summary,
                 "timings": {"started": started, "seconds": round(time.time() - started, 3)},
                 "run": {"run_id": run_id, "host": socket.gethostname(), "pid": os.getpid(),
-                        "runtime": (runtime or RuntimeConfig()).model_dump()},  # how it ran: never keyed
+                        "runtime": (runtime or RuntimeConfig()).model_dump(),
+                        "inputs": local_input_paths(inputs)},  # how it ran, from where: never keyed
             }
             ref = store.commit(spec.name, key, staged, meta)
     except OSError as exc:

@@ -383,14 +383,24 @@ def cmd_gc(args) -> int:
 
 def cmd_verify(args) -> int:
     """Re-hash every artifact and repair the store (arabic_llm/ops/verify.py); or reproduce one artifact."""
-    from arabic_llm.ops.verify import reproduce, verify_store
+    from arabic_llm.config import DEFAULT_CONFIG
+    from arabic_llm.ops.verify import ReproduceError, reproduce, verify_store
 
+    if (args.config or args.set) and not args.reproduce:
+        print("arabic-llm: verify: -c/--config and --set go with --reproduce (to find its local input files)",
+              file=sys.stderr)
+        return 2
     store = _open_store(args)
     if not (store.root / "artifacts").is_dir():
         print(f"arabic-llm: no artifacts under {store.root}", file=sys.stderr)
         return 2
     if args.reproduce:
-        return 0 if reproduce(store, args.reproduce) else 1
+        cfg = _load(args) if args.config or args.set else None
+        try:
+            return 0 if reproduce(store, args.reproduce, cfg, str(args.config or DEFAULT_CONFIG)) else 1
+        except ReproduceError as exc:  # a stage, an artifact or an input file that is not there: one line
+            print(f"arabic-llm: verify --reproduce {args.reproduce}: {exc}", file=sys.stderr)
+            return 2
     return 1 if verify_store(store, cascade=args.cascade, verbose=args.verbose) else 0
 
 
@@ -527,7 +537,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("-v", "--verbose", action="store_true", help="list the good artifacts too")
     verify.add_argument("--cascade", action="store_true", help="also quarantine the artifacts built from a bad one")
     verify.add_argument("--reproduce", metavar="STAGE[/KEY]", help="recompute STAGE's newest artifact (or KEY) from "
-                        "its inputs in a temporary store and compare digests")
+                        "its inputs in a temporary store and compare digests; local input files are taken from the "
+                        "paths its manifest records, or from -c/--set, and only if their digests are those it was "
+                        "built from")
+    verify.add_argument("-c", "--config", type=Path, default=None,
+                        help="with --reproduce: find the stage's local input files as this config names them")
+    verify.add_argument("--set", action="append", metavar="KEY=VALUE", help="with --reproduce and -c: override one key")
     verify.set_defaults(fn=cmd_verify)
     ui = sub.add_parser("ui", help="start the Prefect server and UI on 127.0.0.1")
     ui.add_argument("--host", default="127.0.0.1")

@@ -1,5 +1,6 @@
 """The stat cache cannot be fooled by a restored mtime; `verify` quarantines what it finds, lists (or
-with --cascade quarantines) what was built from it, discards bad records tables; `--reproduce`."""
+with --cascade quarantines) what was built from it, discards bad records tables; `--reproduce`, with
+local input files checked by digest."""
 
 from __future__ import annotations
 
@@ -115,3 +116,79 @@ def test_reproduce_recomputes_an_artifact_and_compares_digests(tmp_path: Path, c
     out = capsys.readouterr().out
     assert f"MISMATCH artifacts/clean/{ref.key}" in out and "documents/part-00000.parquet" in out
     assert json.loads((Store(tmp_path).root / ref.path / "manifest.json").read_text())["digest"] == ref.digest
+
+
+def _one_line_error(capsys) -> str:
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and captured.err.count("\n") == 1, captured.err
+    return captured.err
+
+
+def test_reproduce_a_stage_with_a_local_input_file_checks_it_by_digest(tmp_path: Path, capsys):
+    """`download` reads a text file named in the config: the manifest records where it was read (outside
+    the key and the artifact), and --reproduce uses that file only while its content is what was read."""
+    from arabic_llm.config import TINY_CONFIG, load_config
+    from tasks.download import download, plan
+
+    lines = tmp_path / "lev.txt"
+    lines.write_text("شو في ما في\n\nكيفك اليوم\nمنيح كتير\n", encoding="utf-8")
+    cfg = load_config(TINY_CONFIG, ["download.wikipedia=null", "download.bactrian_x=null", "download.oasst1=null",
+                                    "download.text_files={lev: {path: " + str(lines) + ", dialect: LEV}}"])
+    params, files = plan(cfg.download)
+    ref = run_stage(download.spec, download.build, params, files, str(tmp_path / "store"), None)
+    manifest = Store(tmp_path / "store").manifest("download", ref.key)
+    assert manifest["run"]["inputs"] == {"text_lev": str(lines.resolve())}
+    assert str(tmp_path) not in json.dumps(manifest["params"]) + json.dumps(manifest["inputs"])
+
+    store = str(tmp_path / "store")
+    assert cli.main(["verify", "--store", store, "--reproduce", "download"]) == 0
+    assert f"match    artifacts/download/{ref.key}: recomputed from its inputs, digest {ref.digest}" \
+        in capsys.readouterr().out
+
+    lines.write_text("شو في ما في\n\nكيفك اليوم\nمنيح كتير جدا\n", encoding="utf-8")  # edited since
+    assert cli.main(["verify", "--store", store, "--reproduce", f"download/{ref.key}"]) == 2
+    err = _one_line_error(capsys)
+    assert f"input 'text_lev': {lines.resolve()} is not what the artifact was built from" in err
+    assert f"the artifact's input was {manifest['inputs']['text_lev']['digest']}" in err
+
+    lines.unlink()
+    assert cli.main(["verify", "--store", store, "--reproduce", "download"]) == 2
+    err = _one_line_error(capsys)
+    assert f"input 'text_lev': {lines.resolve()} is missing" in err and "-c CONFIG" in err
+    assert Store(store).verify("download", ref.key).ok  # the stored artifact is left as it was
+
+
+def test_reproduce_finds_local_inputs_from_the_config_and_checks_their_digests(tmp_path: Path, capsys):
+    """A manifest without recorded paths (an older one, or one built elsewhere): -c re-resolves the local
+    inputs as `run` would, and they are used only if their digests are the manifest's."""
+    from arabic_llm.config import TINY_CONFIG, SplitParams, load_config
+    from tasks.dialect_model import DialectModelParams, dialect_model
+
+    tsv = tmp_path / "labels.tsv"
+    tsv.write_text("".join(f"{text}\t{label}\n" for text, label in [
+        ("ازيك عامل ايه النهارده", "EGY"), ("شلونك شخبارك اليوم", "GLF"), ("كيفك شو عم تعمل", "LEV"),
+        ("واش راك لاباس عليك", "MGR"), ("كيف حالك اليوم", "MSA")] * 3), encoding="utf-8")
+    cfg = load_config(TINY_CONFIG, [f"dialect.train_data={tsv}"])
+    params = DialectModelParams.from_config(cfg.dialect, SplitParams.of(cfg.shards, cfg.seed))
+    store = tmp_path / "store"
+    ref = run_stage(dialect_model.spec, dialect_model.build, params, {"docs": None, "labels": tsv}, str(store), None)
+    manifest_file = Store(store).root / ref.path / "manifest.json"
+    manifest = json.loads(manifest_file.read_text())
+    del manifest["run"]["inputs"]  # as an older version wrote it: no paths at all
+    manifest_file.write_text(json.dumps(manifest))
+
+    verify = ["verify", "--store", str(store), "--reproduce", "dialect_model"]
+    assert cli.main(verify) == 2
+    assert "input 'labels': its manifest records no path" in _one_line_error(capsys)
+    assert cli.main([*verify, "-c", str(TINY_CONFIG), "--set", f"dialect.train_data={tsv}"]) == 0
+    assert f"match    artifacts/dialect_model/{ref.key}" in capsys.readouterr().out
+
+    assert cli.main([*verify, "-c", str(TINY_CONFIG)]) == 2  # the config's own labels: another file
+    err = _one_line_error(capsys)
+    assert "input 'labels':" in err and "dialect-labels.json is not what the artifact was built from" in err
+
+    tsv.unlink()
+    assert cli.main([*verify, "-c", str(TINY_CONFIG), "--set", f"dialect.train_data={tsv}"]) == 2
+    err = _one_line_error(capsys)
+    assert f"names an input that cannot be read: source file not found: {tsv}" in err
+    assert cli.main(["verify", "--store", str(store), "-c", str(TINY_CONFIG)]) == 2  # -c is for --reproduce
