@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import re
+from pathlib import Path
 
 from prefect import flow, runtime
 
@@ -34,16 +37,37 @@ def publish_prefect_artifacts(store: Store, stages: dict, report_ref) -> None:
         description="Each stage: ran or cached, its key, its artifact in the store",
     )
     report_md = report_ref.data_dir(store.root) / REPORT_MD
-    create_markdown_artifact(key="arabic-llm-report", markdown=report_md.read_text(encoding="utf-8"),
+    create_markdown_artifact(key="arabic-llm-report", markdown=inline_figures(report_md),
                              description=f"Report artifact: {report_ref.path}")
     measurements = store.root / report_ref.path / RUN_DIR / MEASUREMENTS_MD
     if measurements.is_file():
-        create_markdown_artifact(key="arabic-llm-measurements", markdown=measurements.read_text(encoding="utf-8"),
+        create_markdown_artifact(key="arabic-llm-measurements", markdown=inline_figures(measurements),
                                  description="What this run measured: training time and memory (outside the digest)")
     tables = json.loads((report_ref.data_dir(store.root) / TABLES_FILE).read_text(encoding="utf-8"))
     for name, rows in tables.items():
         create_table_artifact(key=f"arabic-llm-{name.replace('_', '-')}", table=rows,
                               description=f"{TABLE_TITLES.get(name, name)} (report artifact {report_ref.path})")
+
+
+FIGURE = re.compile(r"!\[([^\]]*)\]\(([\w.-]+\.(png|svg))\)")
+MIME = {"png": "image/png", "svg": "image/svg+xml"}
+MAX_INLINE_BYTES = 2_000_000  # a larger figure keeps its file name (and shows as a broken image)
+
+
+def inline_figures(markdown_file: Path) -> str:
+    """The Markdown with its figures (files beside it) as data: URIs: the UI cannot fetch local files.
+
+    Only the Prefect artifact's copy changes; the report in the store keeps its file names."""
+    folder = markdown_file.parent
+
+    def embed(match: re.Match) -> str:
+        figure = folder / match[2]
+        if not figure.is_file() or figure.stat().st_size > MAX_INLINE_BYTES:
+            return match[0]
+        data = base64.b64encode(figure.read_bytes()).decode("ascii")
+        return f"![{match[1]}](data:{MIME[match[3]]};base64,{data})"
+
+    return FIGURE.sub(embed, markdown_file.read_text(encoding="utf-8"))
 
 
 def flow_with_runner(runner: str = "local", dask_address: str | None = None, dask_workers: int = 2):

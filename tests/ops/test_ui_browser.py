@@ -1,10 +1,14 @@
-"""The Prefect UI in a real browser: `arabic-llm ui` serves it, a toy flow run shows with its stage
-task runs and their states. Needs Debian's chromium (`.ci/run` installs it); skips without it."""
+"""The Prefect UI in a real browser: `arabic-llm ui` serves it; a toy flow run shows with its stage task
+runs and their states; a real tiny pipeline run shows its task graph, stage states, stage logs and
+artifacts (tables, the report with its figures). Needs Debian's chromium (`.ci/run` installs it);
+skips without it."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -16,6 +20,7 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parents[1] / "helpers"  # toy flows run as scripts
+ROOT = HERE.parents[1]
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 # A closed network: nothing in the background may try to reach Google's services.
 CLOSED_NETWORK_FLAGS = [
@@ -132,3 +137,130 @@ def test_flow_run_and_stage_task_runs_show_in_the_browser(ui_server, tmp_path: P
             page.screenshot(path=str(shots / f"prefect-ui-flow-run-{task_state.lower()}.png"), full_page=True)
         browser.close()
     print(f"screenshots in {shots}")
+
+
+# The tiny config cut as in tests/pipeline/test_pipeline.py: two training steps each, small evaluation.
+FAST = ["train_msa.max_steps=2", "train_dialects.max_steps=2", "evaluate.max_docs_per_dialect=4",
+        "bias_audit.max_pairs=8", "evaluate.max_examples=2", "evaluate.noise_levels=[0.0,0.5]",
+        "evaluate.robustness_examples=2", "evaluate.max_new_tokens=4"]
+
+
+def graph_node_rows(png: bytes) -> int:
+    """Rows of Completed-green nodes in a screenshot of the run graph's canvas (its bottom state bar left out)."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    width, height = image.size
+    px = image.load()
+    green = [any(g > 120 and g > r + 50 and g > b + 50 for r, g, b in (px[x, y] for x in range(0, width, 2)))
+             for y in range(int(height * 0.9))]
+    return sum(1 for y in range(1, len(green)) if green[y] and not green[y - 1]) + int(bool(green and green[0]))
+
+
+def scroll_to(page, locator, timeout: float = 60) -> None:
+    """Scroll the page down until ``locator`` (a line of a virtualised list) is visible."""
+    from playwright.sync_api import expect
+
+    deadline = time.time() + timeout
+    while not (locator.count() and locator.first.is_visible()):
+        assert time.time() < deadline, f"not shown after scrolling for {timeout:.0f}s: {locator}"
+        page.mouse.wheel(0, 600)
+        page.wait_for_timeout(200)
+    expect(locator.first).to_be_visible()
+
+
+def open_tab(page, name: str):
+    page.get_by_role("tablist").get_by_text(name, exact=True).click()
+    return page.get_by_role("tabpanel")
+
+
+def run_tiny_pipeline(store: Path, env: dict) -> dict:
+    """`arabic-llm run` on the tiny config, reporting to the UI's server (PREFECT_API_URL in ``env``)."""
+    args = [sys.executable, "-m", "arabic_llm.ops.cli", "run", "-c", str(ROOT / "configs" / "tiny.yaml"),
+            "--store", str(store)]
+    for item in FAST:
+        args += ["--set", item]
+    done = subprocess.run(args, check=False, env=env, capture_output=True, text=True, timeout=1500, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads((store / "runs" / "latest.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+def test_a_pipeline_run_shows_its_graph_stages_logs_and_report_in_the_browser(ui_server, tmp_path: Path):
+    from playwright.sync_api import sync_playwright
+
+    url, env, _ = ui_server
+    store = tmp_path / "store"
+    runs = [run_tiny_pipeline(store, env), run_tiny_pipeline(store, env)]  # cold, then warm (seconds)
+    for record, outcome in zip(runs, ("ran", "cached")):
+        assert {s: i["outcome"] for s, i in record["stages"].items()} == {s: outcome for s in record["stages"]}
+    shots = Path(os.environ.get("ARABIC_LLM_TEST_ARTIFACTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CLOSED_NETWORK_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        for record in runs:
+            check_pipeline_run_page(page, url, store, record, shots)
+        browser.close()
+    print(f"screenshots in {shots}")
+
+
+def check_pipeline_run_page(page, url: str, store: Path, record: dict, shots: Path) -> None:
+    """The run's page: Completed, its graph, each stage's task run and log line, the stage table and the
+    report's figures (the store's report.md names its figure files; the UI's copy embeds them)."""
+    from playwright.sync_api import expect
+
+    stages = list(record["stages"])
+    outcome = record["stages"]["report"]["outcome"]  # every stage's, checked by the caller
+    state, shot = {"ran": "Completed", "cached": "Cached"}[outcome], f"{shots}/prefect-ui-pipeline-{outcome}"
+    report_md = (store / record["stages"]["report"]["artifact"] / "data" / "report.md").read_text(encoding="utf-8")
+    figures = re.findall(r"!\[[^\]]*\]\((fig[\w-]+\.png)\)", report_md)
+    assert figures and "](data:" not in report_md
+    run_page = f"{url}/runs/flow-run/{record['flow_run_id']}"
+    page.goto(run_page, wait_until="domcontentloaded")
+    expect(page.locator(".state-badge").first).to_have_text("Completed", timeout=60_000)  # the flow run's
+    expect(page.get_by_text(f"{len(stages)} Task runs", exact=True)).to_be_visible(timeout=60_000)
+    # The task graph is drawn on a canvas: a row of green (Completed or Cached) nodes per lane.
+    canvas = page.locator("canvas").first
+    expect(canvas).to_be_visible(timeout=60_000)
+    deadline = time.time() + 60
+    while (rows := graph_node_rows(canvas.screenshot())) < 8:
+        assert time.time() < deadline, f"the run graph shows {rows} rows of green nodes"
+        page.wait_for_timeout(500)
+    page.screenshot(path=f"{shot}-graph.png")
+
+    task_runs = open_tab(page, "Task Runs")
+    expect(task_runs.get_by_text(state, exact=True)).to_have_count(len(stages), timeout=60_000)
+    for stage in stages:
+        expect(task_runs.get_by_text(stage, exact=True)).to_be_visible()
+    page.screenshot(path=f"{shot}-task-runs.png", full_page=True)
+
+    # Logs, oldest first: every stage's summary line, and (when they ran) the training progress.
+    logs = open_tab(page, "Logs")
+    for stage in stages:
+        if stage.startswith("train_") and outcome == "ran":
+            scroll_to(page, logs.get_by_text(re.compile(rf"^\[{stage} .*\] step 2/2 loss \d")))
+        scroll_to(page, logs.get_by_text(f"stage {stage} {outcome} in "))
+        if stage == "download":
+            page.screenshot(path=f"{shot}-logs.png")
+
+    # Artifacts: the stage table, then the report with its figures loaded.
+    open_tab(page, "Artifacts")
+    page.get_by_text("arabic-llm-stages", exact=True).click()
+    for stage in stages:  # a row per stage: its name and outcome
+        row = page.get_by_role("row").filter(has=page.get_by_text(stage, exact=True))
+        expect(row.get_by_text(outcome, exact=True)).to_be_visible(timeout=60_000)
+    page.screenshot(path=f"{shot}-stage-table.png", full_page=True)
+    page.goto(run_page, wait_until="domcontentloaded")
+    open_tab(page, "Artifacts")
+    page.get_by_text("arabic-llm-report", exact=True).click()
+    images = page.locator('img[alt^="Fig. "]')
+    expect(images).to_have_count(len(figures), timeout=60_000)
+    page.wait_for_function("n => [...document.querySelectorAll('img[alt^=\"Fig. \"]')]"
+                           ".filter(i => i.complete && i.naturalWidth > 0).length === n", arg=len(figures))
+    for image in images.all():
+        image.scroll_into_view_if_needed()
+        box = image.bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 100, box
+    images.first.scroll_into_view_if_needed()
+    page.screenshot(path=f"{shot}-report-figure.png")
