@@ -174,10 +174,10 @@ def open_tab(page, name: str):
     return page.get_by_role("tabpanel")
 
 
-def run_tiny_pipeline(store: Path, env: dict) -> dict:
+def run_tiny_pipeline(store: Path, env: dict, *flags: str) -> dict:
     """`arabic-llm run` on the tiny config, reporting to the UI's server (PREFECT_API_URL in ``env``)."""
     args = [sys.executable, "-m", "arabic_llm.ops.cli", "run", "-c", str(ROOT / "configs" / "tiny.yaml"),
-            "--store", str(store)]
+            "--store", str(store), *flags]
     for item in FAST:
         args += ["--set", item]
     done = subprocess.run(args, check=False, env=env, capture_output=True, text=True, timeout=1500, cwd=ROOT)
@@ -191,7 +191,8 @@ def test_a_pipeline_run_shows_its_graph_stages_logs_and_report_in_the_browser(ui
 
     url, env, _ = ui_server
     store = tmp_path / "store"
-    runs = [run_tiny_pipeline(store, env), run_tiny_pipeline(store, env)]  # cold, then warm (seconds)
+    # Cold, then warm (seconds; --force-flow: with nothing to run, `run` would start no flow run).
+    runs = [run_tiny_pipeline(store, env), run_tiny_pipeline(store, env, "--force-flow")]
     for record, outcome in zip(runs, ("ran", "cached")):
         assert {s: i["outcome"] for s, i in record["stages"].items()} == {s: outcome for s in record["stages"]}
     shots = Path(os.environ.get("ARABIC_LLM_TEST_ARTIFACTS", tmp_path))
