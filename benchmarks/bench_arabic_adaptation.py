@@ -171,7 +171,7 @@ def train(model, tokenizer, texts: list[str], args, new_ids=(), diacritic_bias=F
 
     from arabic_llm.model.diacritic_attention import enable_diacritic_bias
 
-    torch.manual_seed(0)
+    torch.manual_seed(args.seed)
     cfg = LoraConfig(r=8, lora_alpha=32, target_modules=["q_proj", "k_proj", "v_proj", "o_proj"],
                      trainable_token_indices={"embed_tokens": list(new_ids)} if new_ids else None)
     model = get_peft_model(model, cfg)
@@ -247,10 +247,13 @@ def masked_word(model, tokenizer, tests: dict) -> dict:
 
 
 def stereotype_shares(model, tokenizer) -> dict:
+    import torch
+
     from arabic_llm.audit.stereotypes import load_pairs, score_pairs
     from arabic_llm.data.documents import SAMPLE_DATA
 
-    scored = score_pairs(model, tokenizer, load_pairs(SAMPLE_DATA / "eval" / "crows_pairs.jsonl"), 16)
+    with torch.no_grad():  # score_pairs leaves autograd to its caller (LoRA weights and untrained ones require grad)
+        scored = score_pairs(model, tokenizer, load_pairs(SAMPLE_DATA / "eval" / "crows_pairs.jsonl"), 16)
     return {c: round(s["stereotype_share"], 3) for c, s in scored["per_category"].items()}
 
 
@@ -275,6 +278,8 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--bias-lr", type=float, default=5e-2, help="the diacritic bias's own learning rate")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=0, help="torch seed of each variant's LoRA initialisation "
+                    "(another seed: a measure of training noise)")
     args = ap.parse_args()
     parts = {p.strip() for p in ("segmenter,tokenizer" if args.tokenizer_only else args.only).split(",") if p.strip()}
     if parts - set(PARTS) or not parts:
@@ -337,7 +342,7 @@ def main() -> None:
     def english_changed(tok):
         return sum(a.ids != b.ids for a, b in zip(before.encode_batch(english), tok.encode_batch(english)))
 
-    if parts & {"tokenizer", "untrained", "base"}:
+    if parts & {"tokenizer", "base"}:
         figures["base"]["tokens_per_word"] = tpw(before)
     if "tokenizer" in parts:
         for size in sorted({args.new_tokens, *map(int, args.vocab_sizes.split(","))}):
