@@ -320,6 +320,8 @@ def main() -> None:
         f1 = segmenter_f1(segmenter)
         print(f"segmenter (defaults) clitic boundaries: P {f1['precision']:.3f} R {f1['recall']:.3f} "
               f"F1 {f1['f1']:.3f}  [{time.perf_counter() - t0:.0f}s]", flush=True)
+    if parts == {"segmenter"}:
+        return
 
     train_by_dialect, held_by_dialect = arabic_sib200("train"), arabic_sib200("dev")
     rng = random.Random(0)
@@ -451,7 +453,9 @@ def main() -> None:
 
     if f1 is not None:
         figures["segmenter"] = {"segmenter_f1": f1["f1"]}
-    print(f"\n{', '.join(counts) or 'no model scored'}; {args.train_chars} training characters per variant; "
+    trained = parts & {"base", "vocab", "cda", "diacritics"}
+    print(f"\n{', '.join(counts) or 'no model scored'}; "
+          f"{f'{args.train_chars} training characters per variant; ' if trained else ''}"
           f"total {time.perf_counter() - t0:.0f}s\n")
     print(methods_table({k: v for k, v in figures.items() if k != "segmenter" and v}))
     (args.work / "figures.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
