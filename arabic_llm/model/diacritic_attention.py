@@ -9,8 +9,9 @@ base model's attention. The hook is transformers' own: an attention function reg
 causal, padding or packed-document mask the model built). The same name is registered with
 ``AttentionMaskInterface`` as ``sdpa_mask``: for an unknown name transformers builds no mask at all,
 and padding and packed documents would leak. Which keys carry diacritics comes from the token ids,
-looked up by a forward pre-hook on the decoder; during cached generation the flags of earlier steps
-are kept. Works for models whose attention modules call the registered function with their
+looked up by a forward pre-hook on the decoder (in a byte-level BPE a shadda or tanween is often split
+over two tokens: it counts at its second byte's token); during cached generation the flags of earlier
+steps, and the last token, are kept. Works for models whose attention modules call the registered function with their
 ``layer_idx`` (Llama, Qwen2, Mistral ... in transformers 5). Liger's kernels replace RMSNorm, RoPE,
 SwiGLU and the loss, not attention, so they compose. A float mask keeps SDPA off the flash kernel.
 """
@@ -28,14 +29,53 @@ BIAS_FILE = "diacritic_bias.safetensors"
 DIACRITICS = frozenset(map(chr, [*range(0x064B, 0x0653), 0x0670]))  # tanween, harakat, shadda, sukun, dagger alif
 
 
+HOLDS, COMPLETES, ENDS_LEAD = 1, 2, 4  # bits of a token's code in the table
+DIACRITIC_LEAD = 0xD9  # UTF-8: every diacritic above is 0xD9 followed by one of these bytes
+DIACRITIC_TAILS = frozenset(ch.encode("utf-8")[1] for ch in DIACRITICS)
+
+
+def _byte_level_pieces(tokenizer) -> list[bytes] | None:
+    """Each token's raw bytes, for a byte-level BPE (GPT-2, Qwen2, SmolLM2), else None. There a shadda or
+    tanween often falls into two tokens (its lead byte ending one, its second byte starting the next),
+    and neither decodes to the mark on its own."""
+    from tokenizers import decoders
+
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    if backend is None or not isinstance(backend.decoder, decoders.ByteLevel):
+        return None
+    from transformers.convert_slow_tokenizer import bytes_to_unicode
+
+    to_byte = {char: byte for byte, char in bytes_to_unicode().items()}
+    pieces = []
+    for piece in tokenizer.convert_ids_to_tokens(list(range(len(tokenizer)))):
+        pieces.append(bytes(to_byte[c] for c in piece) if piece and all(c in to_byte for c in piece) else b"")
+    return pieces
+
+
 def diacritic_token_table(tokenizer, size: int | None = None) -> torch.Tensor:
-    """Bool[size]: whether token i's text holds an Arabic diacritic (``size`` defaults to the tokenizer's)."""
+    """uint8[size]: each token's code: HOLDS a whole Arabic diacritic; COMPLETES one (starts with its
+    second UTF-8 byte); ENDS_LEAD (ends with the lead byte 0xD9). ``size`` defaults to the tokenizer's."""
     size = size or len(tokenizer)
-    table = torch.zeros(size, dtype=torch.bool)
+    table = torch.zeros(size, dtype=torch.uint8)
+    pieces = _byte_level_pieces(tokenizer)
     for i in range(min(size, len(tokenizer))):
         text = unicodedata.normalize("NFD", tokenizer.decode([i]))  # a partial UTF-8 piece decodes to U+FFFD
-        table[i] = any(ch in DIACRITICS for ch in text)
+        code = HOLDS if any(ch in DIACRITICS for ch in text) else 0
+        if pieces is not None and pieces[i]:
+            raw = pieces[i]
+            code |= HOLDS if any(ch.encode("utf-8") in raw for ch in DIACRITICS) else 0
+            code |= COMPLETES if raw[0] in DIACRITIC_TAILS else 0
+            code |= ENDS_LEAD if raw[-1] == DIACRITIC_LEAD else 0
+        table[i] = code
     return table
+
+
+def diacritic_flags(codes: torch.Tensor, previous: torch.Tensor | None = None) -> torch.Tensor:
+    """Bool[batch, T]: which positions carry a diacritic, from their tokens' codes [batch, T] (and the
+    code of the token before the first position, [batch, 1], when continuing a sequence)."""
+    before = torch.zeros_like(codes[:, :1]) if previous is None else previous
+    before = torch.cat([before, codes[:, :-1]], 1)
+    return (codes & HOLDS).bool() | ((codes & COMPLETES).bool() & (before & ENDS_LEAD).bool())
 
 
 class DiacriticBias(nn.Module):
@@ -44,18 +84,19 @@ class DiacriticBias(nn.Module):
     def __init__(self, n_layers: int, n_heads: int, table: torch.Tensor):
         super().__init__()
         self.bias = nn.Parameter(torch.zeros(n_layers, n_heads))
-        self.register_buffer("table", table.bool(), persistent=False)
+        self.register_buffer("table", table.to(torch.uint8), persistent=False)
         self.key_flags: torch.Tensor | None = None  # [batch, keys], float
+        self.last_codes: torch.Tensor | None = None  # [batch, 1]: the last token's code, for cached generation
 
     def set_ids(self, input_ids: torch.Tensor | None, continuing: bool) -> None:
         if input_ids is None:  # inputs_embeds: no ids, no bias
-            self.key_flags = None
+            self.key_flags = self.last_codes = None
             return
-        ids = input_ids.clamp(0, len(self.table) - 1)
-        flags = self.table.to(ids.device)[ids].to(self.bias.dtype)
-        if continuing and self.key_flags is not None and self.key_flags.shape[0] == flags.shape[0]:
-            flags = torch.cat([self.key_flags, flags], 1)
-        self.key_flags = flags
+        codes = self.table.to(input_ids.device)[input_ids.clamp(0, len(self.table) - 1)]
+        same_batch = continuing and self.key_flags is not None and self.key_flags.shape[0] == codes.shape[0]
+        flags = diacritic_flags(codes, self.last_codes if same_batch else None).to(self.bias.dtype)
+        self.key_flags = torch.cat([self.key_flags, flags], 1) if same_batch else flags
+        self.last_codes = codes[:, -1:]
 
     def position_bias(self, layer: int, n_keys: int, dtype: torch.dtype) -> torch.Tensor:
         """[batch, heads, 1, n_keys]: the scores' additive bias for one layer."""

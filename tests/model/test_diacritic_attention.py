@@ -88,3 +88,35 @@ def test_adapter_bias_switches_with_the_adapter_directory(tmp_path):
     assert torch.allclose(logits(model), reference, atol=1e-6) and model.config._attn_implementation == "sdpa"
     assert use_adapter_bias(model, FlagTokenizer(), tmp_path) is True
     assert torch.allclose(logits(model), biased, atol=1e-6)
+
+
+def byte_tokenizer():
+    """A byte-level BPE with no merges: every byte its own token, so each diacritic spans two tokens."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    alphabet = sorted(pre_tokenizers.ByteLevel.alphabet())
+    backend = Tokenizer(models.BPE(vocab={c: i for i, c in enumerate(alphabet)}, merges=[]))
+    backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    backend.decoder = decoders.ByteLevel()
+    return PreTrainedTokenizerFast(tokenizer_object=backend)
+
+
+def test_a_diacritic_split_over_two_byte_tokens_is_flagged_at_its_second_byte():
+    from arabic_llm.model.diacritic_attention import DiacriticBias, diacritic_token_table
+
+    tokenizer = byte_tokenizer()
+    text = "بَّ مٌ й"  # fatha and shadda on ba, tanween on mim; Cyrillic й shares no byte pattern with them
+    ids = tokenizer(text, add_special_tokens=False)["input_ids"]
+    raw = text.encode("utf-8")
+    assert len(ids) == len(raw)  # one token per byte
+    marks = {i + 1 for i in range(len(raw)) if raw[i:i + 2] in {ch.encode() for ch in "\u064e\u0651\u064c"}}
+    state = DiacriticBias(1, 1, diacritic_token_table(tokenizer))
+    state.set_ids(torch.tensor([ids]), continuing=False)
+    assert {i for i, f in enumerate(state.key_flags[0].tolist()) if f} == marks == {3, 5, 10}
+    # Cached generation: the lead byte ends one step, the second byte starts the next.
+    state.set_ids(torch.tensor([ids[:3]]), continuing=False)
+    state.set_ids(torch.tensor([ids[3:4]]), continuing=True)
+    assert state.key_flags[0].tolist() == [0.0] * 3 + [1.0]
+    state.set_ids(torch.tensor([ids[3:4]]), continuing=False)  # without its lead byte: not a diacritic
+    assert state.key_flags[0].tolist() == [0.0]
