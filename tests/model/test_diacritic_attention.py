@@ -103,7 +103,10 @@ def byte_tokenizer():
 
 
 def test_a_diacritic_split_over_two_byte_tokens_is_flagged_at_its_second_byte():
-    from arabic_llm.model.diacritic_attention import DiacriticBias, diacritic_token_table
+    from arabic_llm.model.diacritic_attention import (
+        DiacriticBias,
+        diacritic_token_table,
+    )
 
     tokenizer = byte_tokenizer()
     text = "بَّ مٌ й"  # fatha and shadda on ba, tanween on mim; Cyrillic й shares no byte pattern with them
