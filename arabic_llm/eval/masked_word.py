@@ -63,12 +63,17 @@ def masked_word_choices(sentences: Iterable[str], bands: FrequencyBands, k: int 
 
 
 def choice_accuracy(choices: Sequence[Choice], logprob: Callable[[list[str]], list[float]]) -> float | None:
-    """Share of tests where the real sentence is strictly the most likely (a tie is wrong); None if no tests."""
+    """Share of tests where the real sentence is strictly the most likely (a tie is wrong); None if no tests.
+
+    Every test's texts go to ``logprob`` in one call, so it can batch texts of similar length across tests.
+    """
     if not choices:
         return None
-    hits = 0
+    flat = logprob([text for choice in choices for text in choice.texts])
+    hits, start = 0, 0
     for choice in choices:
-        scores = logprob(list(choice.texts))
+        scores = flat[start:start + len(choice.texts)]
+        start += len(choice.texts)
         right = scores[choice.answer]
         hits += all(right > s for n, s in enumerate(scores) if n != choice.answer)
     return hits / len(choices)

@@ -47,3 +47,18 @@ def test_disambiguation_uses_other_attested_readings():
     assert len(choices) == 1
     assert choices[0].texts[choices[0].answer] == "عَلِمَ الوَلَدُ"
     assert sorted(choices[0].texts) == sorted(["عَلِمَ الوَلَدُ", "عُلِمَ الوَلَدُ"])
+
+
+def test_choice_accuracy_scores_every_test_in_one_call_and_reads_each_test_back():
+    from arabic_llm.eval.masked_word import Choice
+
+    choices = [Choice(("a1", "a2", "a3"), 2), Choice(("b1", "b2"), 0), Choice(("c1", "c2"), 1)]
+    score = {"a1": -3.0, "a2": -2.0, "a3": -1.0, "b1": -5.0, "b2": -4.0, "c1": -1.0, "c2": -0.5}
+    calls = []
+
+    def logprob(texts):
+        calls.append(list(texts))
+        return [score[t] for t in texts]
+
+    assert choice_accuracy(choices, logprob) == 2 / 3  # a3 and c2 win; b1 loses to b2
+    assert calls == [["a1", "a2", "a3", "b1", "b2", "c1", "c2"]]
