@@ -2,7 +2,8 @@
 
 ``methods_table`` takes one row per variant (a method on, or the baseline) with whichever figures were
 measured and renders Markdown; a missing figure shows as "-". benchmarks/bench_arabic_adaptation.py
-fills it from one run; the report stage can render the figures of a pipeline run the same way.
+fills it from one run. A pipeline run has one variant: its report's ``intrinsic`` table
+(arabic_llm/audit/report.py) shows masked-word accuracy and diacritic disambiguation per model.
 """
 
 from __future__ import annotations
@@ -36,18 +37,3 @@ def methods_table(rows: dict[str, dict]) -> str:
         lines.append(f"| {name} | " + " | ".join(_cell(row.get(key), fmt) for key, _, fmt in columns) + " |")
     return "\n".join(lines)
 
-
-def pipeline_rows(eval_results: dict, vocab_summary: dict | None = None) -> dict[str, dict]:
-    """Rows of one pipeline run for :func:`methods_table`: each scored model's masked-word accuracy and
-    diacritic disambiguation (evaluate's ``results.json``) and, with a `vocab` stage, its tokens/word."""
-    rows = {}
-    for name, metrics in eval_results.get("models", {}).items():
-        intrinsic = metrics.get("intrinsic", {})
-        rows[name] = {"masked_word": intrinsic.get("masked_word"),
-                      "disambiguation": intrinsic.get("diacritic_disambiguation"),
-                      "bits_per_char": metrics.get("overall", {}).get("bits_per_char")}
-    if vocab_summary:
-        tokens = vocab_summary.get("held_out_tokens_per_word", {})
-        rows = {f"{name} (vocab +{vocab_summary['new_tokens']})": {**row, "tokens_per_word": tokens.get("extended")}
-                for name, row in rows.items()}
-    return rows

@@ -212,6 +212,7 @@ def tables(results: dict, audit: dict, training: dict[str, list[dict]],
             row |= {f"{name}_ppl": _r(t["perplexity"], 1), f"{name}_bpc": _r(t["bits_per_char"]),
                     f"{name}_bleu": _r(t["bleu_to_en"], 1), f"{name}_topic_f1": _r(t["topic_macro_f1"])}
         out["dialect_table"].append(row)
+    out["intrinsic"] = intrinsic_rows(models)
     did = [{"classifier": "pipeline tagger", **_did(results["dialect_id_tagger"])}] if "dialect_id_tagger" in results else []
     did += [{"classifier": f"model {name}", **_did(m["dialect_id"])} for name, m in models.items() if "dialect_id" in m]
     if did:
@@ -233,6 +234,24 @@ def tables(results: dict, audit: dict, training: dict[str, list[dict]],
     removed = audit.get("data_removed") or {}
     out["data_removed"] = [{"reason": r, "documents": n} for r, n in sorted((removed.get("dropped_by_reason") or {}).items())]
     return {k: v for k, v in out.items() if v}
+
+
+def intrinsic_rows(models: dict) -> list[dict]:
+    """Per model: masked-word top-1 accuracy per dialect and diacritic disambiguation, with their test counts."""
+    rows = []
+    for name, m in models.items():
+        intrinsic = m.get("intrinsic")
+        if not intrinsic:
+            continue
+        counts = intrinsic.get("n_tests", {})
+        row = {"model": name}
+        for dialect, accuracy in intrinsic.get("masked_word", {}).items():
+            row[f"masked_word_{dialect}"] = _r(accuracy)
+            row[f"n_{dialect}"] = counts.get(f"masked_word/{dialect}")
+        row |= {"diacritic_disambiguation": _r(intrinsic.get("diacritic_disambiguation")),
+                "n_diacritics": counts.get("diacritics")}
+        rows.append(row)
+    return rows
 
 
 def _did(scores: dict) -> dict:
@@ -391,6 +410,9 @@ TABLE_TITLES = {
     "main_results": "Evaluation: base against fine-tuned",
     "held_out_per_dialect": "Held-out corpus documents per dialect",
     "dialect_table": "Per dialect (like the paper's Table 4): perplexity, bits/char, BLEU dialect->English, topic macro-F1",
+    "intrinsic": "Masked-word top-1 accuracy per dialect (the real word among similar-frequency candidates, by the "
+                 "likelihood of the whole sentence) and diacritic disambiguation (the attested diacritisation against "
+                 "another reading), with the number of tests",
     "dialect_id": "Dialect identification accuracy",
     "robustness": "Robustness to input noise",
     "stereotype_share": "Bias: share of CrowS-style pairs preferring the stereotype (0.5 = none)",

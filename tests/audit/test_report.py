@@ -15,6 +15,7 @@ from arabic_llm.audit.report import (
     markdown_table,
     measured_rows,
     render_html,
+    intrinsic_rows,
     tables,
     training_records,
 )
@@ -171,3 +172,13 @@ def test_the_headline_figure_draws_bits_per_char_with_intervals(tmp_path):
                "adaptation": {"dialects": {"MSA": row, "EGY": row}}}
     assert draw_figures(results, {}, tmp_path) == ["fig5_bits_per_char_per_dialect.png"]
     assert (tmp_path / "fig5_bits_per_char_per_dialect.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_intrinsic_table_lists_masked_word_per_dialect_and_disambiguation_with_counts():
+    intrinsic = {"masked_word": {"MSA": 0.41, "EGY": 0.3714}, "diacritic_disambiguation": 0.98,
+                 "n_tests": {"masked_word/MSA": 100, "masked_word/EGY": 70, "diacritics": 50}}
+    models = {"base": {**model_results(1.0), "intrinsic": intrinsic}, "dialects": model_results(0.0)}
+    assert intrinsic_rows(models) == [{"model": "base", "masked_word_MSA": 0.41, "n_MSA": 100, "masked_word_EGY": 0.371,
+                                       "n_EGY": 70, "diacritic_disambiguation": 0.98, "n_diacritics": 50}]
+    assert "intrinsic" not in tables(RESULTS, AUDIT, {})  # no intrinsic figures: no table
+    assert tables({**RESULTS, "models": models}, AUDIT, {})["intrinsic"][0]["masked_word_EGY"] == 0.371
