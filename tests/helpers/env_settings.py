@@ -5,12 +5,19 @@ import atexit
 import functools
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
-# Before anything imports Prefect: its settings are read from the environment.
-os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="arabic-llm-prefect-")  # one per process, removed at its exit
-atexit.register(functools.partial(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True))
+# Before anything imports Prefect: its settings are read from the environment. One PREFECT_HOME per
+# process, all inside one folder of the test session, which removes the folder when it ends (a test may
+# read a finished child's database, so a child never removes its own).
+ROOT_VARIABLE = "ARABIC_LLM_TEST_PREFECT_ROOT"
+if not os.path.isdir(os.environ.get(ROOT_VARIABLE, "")):
+    os.environ[ROOT_VARIABLE] = tempfile.mkdtemp(prefix="arabic-llm-prefect-")
+    if "pytest" in sys.modules:
+        atexit.register(functools.partial(shutil.rmtree, os.environ[ROOT_VARIABLE], ignore_errors=True))
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="home-", dir=os.environ[ROOT_VARIABLE])
 os.environ.pop("PREFECT_API_URL", None)
 # `arabic-llm run` in a test reports to a temporary server that dies with the test process, never to
 # one started in the background (which would outlive the session); tests/ops/test_server.py covers that.
