@@ -119,7 +119,7 @@ def main() -> None:
     store = args.store
     if store is None:
         store = work / "store"
-        print("building the warm store (one default run) ...", flush=True)
+        print(f"building the warm store (one run of {args.config or 'the default config'}) ...", flush=True)
         timed([*cli, "run", *chosen, "--ephemeral", "--store", str(store)], env)
     _, out, _ = timed([*cli, "status", *chosen, "--store", str(store)], env)
     stale = [line for line in out.splitlines() if "will-run" in line]
