@@ -150,13 +150,15 @@ def test_killed_run_leaves_nothing_complete_and_its_lock_does_not_block(tmp_path
 
     store = tmp_path / "store"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), str(HERE.parents[1])]), "TOY_SLEEP": "60"}
+    # Its own process group: the kill takes Prefect's ephemeral server with it (the CLI's temporary server
+    # dies with its run by itself, tests/ops/test_server.py; a toy flow uses Prefect's, which would linger).
     proc = subprocess.Popen([sys.executable, str(HERE / "toy_flow.py"), str(store), str(src), "0"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 120
     while not list((store / "tmp").glob("*/data/partial.txt")) and time.time() < deadline:
         time.sleep(0.2)  # wait until the stage is half-way through its body
     assert list((store / "locks").glob("*.lock")), "the running stage holds its key's lock"
-    proc.send_signal(signal.SIGKILL)
+    os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert not (store / "artifacts" / "toy_upper").exists()  # nothing looks complete
 
