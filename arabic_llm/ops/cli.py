@@ -179,28 +179,14 @@ def prefect_server_for_run(ephemeral: bool = False) -> str | None:
     return f"{server.temporary_server_url()}/api"
 
 
-def _up_to_date(cfg, store) -> dict | None:
-    """Each stage's run-record entry when every stage's artifact is in the local store and verifies
-    (the same check a cached task makes), else None: then the flow runs."""
+def _predict(cfg, store):
+    """`status`'s prediction of every stage against ``store`` (no Prefect, torch or transformers)."""
     from arabic_llm.ops.status import StatusPredictor
     from flows.pipeline import pipeline
 
     predictor = StatusPredictor(store)
-    seconds: dict[str, float] = {}
-
-    def timed(stage, params, **inputs):
-        started = time.perf_counter()
-        ref = predictor(stage, params, **inputs)
-        seconds[stage.spec.name] = round(time.perf_counter() - started, 3)
-        return ref
-
-    timed.plans = predictor.plans  # read by flows/pipeline.py's training plans
-    timed.store = store
-    pipeline(cfg, timed)
-    if any(info["state"] != "up-to-date" or info.get("remote") for info in predictor.stages.values()):
-        return None
-    return {name: {"outcome": "cached", "key": info["key"], "artifact": info["artifact"], "digest": info["digest"],
-                   "seconds": seconds[name]} for name, info in predictor.stages.items()}
+    pipeline(cfg, predictor)
+    return predictor
 
 
 def _record_up_to_date_run(cfg, store, stages: dict, started: float) -> int:
@@ -227,9 +213,11 @@ def cmd_run(args) -> int:
     _quiet_libraries()
     cfg = _load(args)
     _preflight(cfg)
+    started, store = time.time(), _open_store(args)
     if not args.force_flow:
-        started, store = time.time(), _open_store(args)
-        stages = _up_to_date(cfg, store)
+        from arabic_llm.ops.status import up_to_date_stages
+
+        stages = up_to_date_stages(_predict(cfg, store))
         if stages is not None:
             return _record_up_to_date_run(cfg, store, stages, started)
     api_url = prefect_server_for_run(args.ephemeral)
@@ -243,7 +231,6 @@ def cmd_run(args) -> int:
     from flows.runner import STAGE_LISTENERS
 
     route_run_logs(debug=args.debug)  # stage logs to the run (UI), expected failures off the console
-    store = _open_store(args)
     _clear_dead_staging(store)
     run_id = new_run_id()
     print(f"run {run_id}  store {store.root}")
@@ -295,11 +282,7 @@ def cmd_status(args) -> int:
     cfg = _load(args)
     if args.explain:
         return explain_stage(cfg, args.explain)
-    from arabic_llm.ops.status import StatusPredictor
-    from flows.pipeline import pipeline
-
-    predictor = StatusPredictor(_open_store(args))
-    pipeline(cfg, predictor)
+    predictor = _predict(cfg, _open_store(args))
     if args.json:
         print(json.dumps({"stages": predictor.stages}, indent=2, ensure_ascii=False))
         return 0

@@ -11,6 +11,7 @@ byte-identical.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from arabic_llm.cache.keys import SCHEMA, canonical_json
@@ -47,9 +48,12 @@ class StatusPredictor:
         self.previous = (latest_record(store) or {}).get("stages", {})
         self.stages: dict[str, dict[str, Any]] = {}
         self.plans: dict[str, str] = {}  # training stage -> full or incremental, and why (flows/pipeline.py)
+        self.seconds: dict[str, float] = {}  # how long each stage's check took (a no-op run's record)
 
     def __call__(self, stage, params, **inputs) -> ArtifactRef:
+        started = time.perf_counter()
         ref = self._predict(stage, params, **inputs)
+        self.seconds[stage.spec.name] = round(time.perf_counter() - started, 3)
         plan = self.plans.get(stage.spec.name)
         if plan:
             self.stages[stage.spec.name]["plan"] = plan
@@ -136,6 +140,15 @@ def code_changes(old: dict | None, new: dict) -> str:
                     for name in sorted(set(a) | set(b)) if a.get(name) != b.get(name)]
     return "code changed: " + (", ".join(changed[:6]) + (f" and {len(changed) - 6} more" if len(changed) > 6 else "")
                                if changed else "fingerprint")
+
+
+def up_to_date_stages(predictor: StatusPredictor) -> dict | None:
+    """Each stage's run-record entry when the prediction found every artifact in the local store and
+    verified (the check a cached task makes), else None."""
+    if any(info["state"] != "up-to-date" or info.get("remote") for info in predictor.stages.values()):
+        return None
+    return {name: {"outcome": "cached", "key": info["key"], "artifact": info["artifact"], "digest": info["digest"],
+                   "seconds": predictor.seconds[name]} for name, info in predictor.stages.items()}
 
 
 class DagRecorder:
