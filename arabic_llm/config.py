@@ -225,6 +225,17 @@ class MemoryConfig(Section):
     ram_limit_gib: float | None = Field(12.0, gt=0.0, description="process RSS cap; null: no cap")
 
 
+class LearnedConfig(Section):
+    """What a refresh does to resources learned from the corpus (arabic_llm/cache/learned.py)."""
+
+    refresh: Literal["always", "on_drift"] = Field(
+        "always", description="always: the dialect tagger (labels over corpus documents), a trained BPE and the "
+        "Arabic vocabulary relearn whenever their documents change; on_drift (nightly runs): keep the one in the "
+        "store learned on earlier documents until the documents drift past drift_threshold")
+    drift_threshold: float = Field(0.1, ge=0.0, le=1.0, description="share of the documents a stored resource "
+                                   "learned from that may be added, removed or changed before it is relearned")
+
+
 class IncrementalConfig(Section):
     """Incremental training policy of a training stage (nightly runs; README, Nightly incremental training)."""
 
@@ -455,6 +466,7 @@ class PipelineConfig(Section):
     diacritic_attention: DiacriticAttentionConfig = Field(default_factory=DiacriticAttentionConfig)
     counterfactual: CounterfactualConfig = Field(default_factory=CounterfactualConfig)
     intrinsic: IntrinsicEvalConfig = Field(default_factory=IntrinsicEvalConfig)
+    learned: LearnedConfig = Field(default_factory=LearnedConfig)
 
     @model_validator(mode="after")
     def _training_rows_fit_the_shards(self):

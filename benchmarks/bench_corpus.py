@@ -105,7 +105,10 @@ class Timed:
     """The real wiring through `shards`, each stage timed (the same body as the Prefect tasks)."""
 
     def __init__(self, store: Path, stop_after: str | None = None):
-        self.store, self.seconds, self.cpu, self.refs, self.peaks = store, {}, {}, {}, {}
+        from arabic_llm.cache.store import Store
+
+        self.store = Store(store)  # the pipeline plans learned resources and training against it
+        self.seconds, self.cpu, self.refs, self.peaks, self.plans = {}, {}, {}, {}, {}
         self.stop_after = stop_after
 
     def __call__(self, stage, params, **inputs):
@@ -116,7 +119,7 @@ class Timed:
             raise Done
         reset_stage_peak()
         started, cpu = time.perf_counter(), cpu_seconds()
-        ref = run_stage(stage.spec, stage.build, params, inputs, str(self.store), None)
+        ref = run_stage(stage.spec, stage.build, params, inputs, str(self.store.root), None)
         self.seconds[name] = time.perf_counter() - started
         self.cpu[name] = cpu_seconds() - cpu
         self.refs[name] = ref

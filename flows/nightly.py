@@ -5,6 +5,8 @@ finished dump at run time: when nothing changed upstream every stage is cached; 
 what the change touches reruns (down to single records, see arabic_llm/cache/records.py). The
 training stages train incrementally (``NIGHTLY_OVERRIDES``, before the deployment's own overrides,
 which may turn it off): they continue the previous night's adapters on the documents that changed.
+Resources learned from the corpus (the dialect tagger) are kept until the documents drift past
+``learned.drift_threshold`` (arabic_llm/cache/learned.py), so a small refresh keeps every tag.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from flows.flow import arabic_llm_flow
 
 DEFAULT_CRON = "0 2 * * *"
 # Incremental training on in nightly runs (README, Nightly incremental training); later overrides win.
-NIGHTLY_OVERRIDES = ("train_msa.incremental.enabled=true", "train_dialects.incremental.enabled=true")
+NIGHTLY_OVERRIDES = ("train_msa.incremental.enabled=true", "train_dialects.incremental.enabled=true",
+                     "learned.refresh=on_drift")
 
 
 @flow(name="arabic-llm-nightly", flow_run_name="arabic-llm-nightly")

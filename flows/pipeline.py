@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from arabic_llm.cache.learned import plan_learned
 from arabic_llm.cache.store import Store
 from arabic_llm.config import PipelineConfig, SplitParams, TrainParams
 from arabic_llm.train.lineage import plan_training, source_versions
@@ -42,6 +43,14 @@ from tasks.vocab import VocabParams, vocab
 def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     """download -> clean -> normalize -> diacritics -> segment -> dialect_model -> dialect -> data_audit
     -> tokenizer -> base_model [-> vocab] [-> counterfactual] -> shards -> train_msa -> train_dialects [-> export] -> evaluate -> bias_audit -> report"""
+    store = getattr(run, "store", None)
+    store = store if isinstance(store, Store) else None  # runners that only record or time stages have none
+
+    def learned(stage, params, **inputs):  # a resource learned from documents: relearned, or kept (cache/learned.py)
+        chosen = plan_learned(store, stage, params, inputs, cfg.learned)
+        _announce(run, stage, chosen.reason)
+        return run(stage, params, **chosen.inputs)
+
     download_params, source_files = plan(cfg.download)
     raw = run(download, download_params, **source_files)
     cleaned = run(clean, cfg.clean, docs=raw)
@@ -50,16 +59,16 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     segmented = run(segment, cfg.segment, docs=marked)
     split = SplitParams.of(cfg.shards, cfg.seed)  # the held-out documents, the same for every stage that asks
     labels = training_file(cfg.dialect)
-    tagger = run(dialect_model, DialectModelParams.from_config(cfg.dialect, split),
-                 docs=segmented if labels_name_documents(labels) else None, labels=labels)
+    tagger = learned(dialect_model, DialectModelParams.from_config(cfg.dialect, split),
+                     docs=segmented if labels_name_documents(labels) else None, labels=labels)
     labelled = run(dialect, TagParams(), docs=segmented, model=tagger)
     tagged = run(data_audit, cfg.audit, docs=labelled)
 
     tok_params = TokenizerParams.from_config(cfg.tokenizer, cfg.model, split)
-    tok = run(tokenizer, tok_params, **tokenizer_inputs(tok_params, cfg.model, tagged))
+    tok = learned(tokenizer, tok_params, **tokenizer_inputs(tok_params, cfg.model, tagged))
     model = run(base_model, BaseModelParams.from_config(cfg.model, cfg.seed), tokenizer=tok, **weights_file(cfg.model))
     if cfg.vocab.new_tokens:  # the extended tokenizer (with its new rows) replaces the base one below
-        tok = run(vocab, VocabParams(vocab=cfg.vocab, split=split), docs=tagged, tokenizer=tok, base_model=model)
+        tok = learned(vocab, VocabParams(vocab=cfg.vocab, split=split), docs=tagged, tokenizer=tok, base_model=model)
     training_docs = tagged
     if cfg.counterfactual.enabled:
         training_docs = run(counterfactual, CounterfactualParams(counterfactual=cfg.counterfactual, split=split),
@@ -71,20 +80,18 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
                            seed=cfg.seed, diacritic_attention=cfg.diacritic_attention.enabled)
 
     # Full or incremental training, and from which parent, is decided here, before the key (train/lineage.py).
-    store = getattr(run, "store", None)
-    store = store if isinstance(store, Store) else None  # runners that only record or time stages have none
     sources = source_versions(download_params.wikipedia_dump, download_params.datasets, source_files, store) \
         if store is not None else {}
     msa_plan = plan_training(store, train_msa, train_params(cfg.train_msa),
                              {"shards": packed, "base_model": model, "tokenizer": tok}, cfg.train_msa.incremental,
                              sources=sources)
-    _announce(run, train_msa, msa_plan)
+    _announce(run, train_msa, msa_plan.reason)
     msa = run(train_msa, msa_plan.params, **msa_plan.inputs)
     dialects_plan = plan_training(store, train_dialects, train_params(cfg.train_dialects),
                                   {"shards": packed, "base_model": model, "tokenizer": tok, "msa_adapter": msa},
                                   cfg.train_dialects.incremental, sources=sources,
                                   lineage={"msa_adapter": msa_plan.recipe})
-    _announce(run, train_dialects, dialects_plan)
+    _announce(run, train_dialects, dialects_plan.reason)
     dialects = run(train_dialects, dialects_plan.params, **dialects_plan.inputs)
 
     if cfg.export.merge:
@@ -100,8 +107,8 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     return {"report": final}
 
 
-def _announce(run: Callable, stage, plan) -> None:
-    """Tell the caller (``status``, the runner) how a training stage will train and why."""
+def _announce(run: Callable, stage, reason: str | None) -> None:
+    """Tell the caller (``status``, the runner) what a stage's call was decided to be and why."""
     plans = getattr(run, "plans", None)
-    if plans is not None:
-        plans[stage.spec.name] = plan.reason
+    if plans is not None and reason:
+        plans[stage.spec.name] = reason

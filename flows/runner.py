@@ -57,7 +57,7 @@ STAGE_LISTENERS: list = []
 SUMMARY_CHARS = 600  # a stage's summary in the run log: its figures, not whole tables
 
 
-def log_stage(stage: str, outcome: str, seconds: float, summary: dict | None) -> None:
+def log_stage(stage: str, outcome: str, seconds: float, summary: dict | None, plan: str | None = None) -> None:
     """One line per stage in the flow run's log (the UI's Logs tab); the terminal has its own table."""
     from prefect import get_run_logger
     from prefect.exceptions import MissingContextError
@@ -71,8 +71,8 @@ def log_stage(stage: str, outcome: str, seconds: float, summary: dict | None) ->
     figures = json.dumps(summary, ensure_ascii=False, sort_keys=True, default=str) if summary else ""
     if len(figures) > SUMMARY_CHARS:
         figures = figures[:SUMMARY_CHARS] + " ..."
-    logger.info("stage %s %s in %.2fs%s", stage, outcome, seconds, f": {figures}" if figures else "",
-                extra={QUIET_ON_TERMINAL: True})
+    logger.info("stage %s %s in %.2fs%s%s", stage, outcome, seconds, f" ({plan})" if plan else "",
+                f": {figures}" if figures else "", extra={QUIET_ON_TERMINAL: True})
 
 
 class StageRunner:
@@ -83,6 +83,7 @@ class StageRunner:
         self.run_id = run_id
         self.runtime = runtime or RuntimeConfig()  # passed to every stage, never keyed
         self.stages: dict[str, dict[str, Any]] = {}
+        self.plans: dict[str, str] = {}  # stage -> what its call was decided to be, and why (flows/pipeline.py)
 
     def __call__(self, stage: Stage, params, **inputs) -> ArtifactRef:
         started = time.perf_counter()
@@ -110,9 +111,12 @@ class StageRunner:
             raise
         outcome = "cached" if state.name == "Cached" or ref.reused else "ran"
         seconds = round(time.perf_counter() - started, 3)
-        log_stage(stage.spec.name, outcome, seconds, (self.store.manifest(stage.spec.name, ref.key) or {}).get("summary"))
+        log_stage(stage.spec.name, outcome, seconds, (self.store.manifest(stage.spec.name, ref.key) or {}).get("summary"),
+                  self.plans.get(stage.spec.name))
         self.stages[stage.spec.name] = {"outcome": outcome, "key": ref.key, "artifact": ref.path,
                                         "digest": ref.digest, "seconds": seconds}
+        if stage.spec.name in self.plans:  # e.g. incremental training, a kept dialect tagger: said in the record
+            self.stages[stage.spec.name]["plan"] = self.plans[stage.spec.name]
         for listener in STAGE_LISTENERS:
             listener(stage.spec.name, outcome, seconds)
         return ref

@@ -322,6 +322,19 @@ def cmd_dag(args) -> int:
     return 0
 
 
+def _built_from(store, artifacts: set[str]) -> set[str]:
+    """The artifacts that ``artifacts`` were built from, by their manifests' inputs. In one run these are
+    the run's own; a kept learned resource (learned on earlier documents) or an incremental adapter (its
+    parent, the shards it saw) names older ones, which drift checks and incremental training read."""
+    found = set()
+    for rel in artifacts:
+        stage, _, key = rel.removeprefix("artifacts/").partition("/")
+        for ref in ((store.manifest(stage, key) or {}).get("inputs") or {}).values():
+            if ref.get("stage") and ref.get("key"):
+                found.add(f"artifacts/{ref['stage']}/{ref['key']}")
+    return found
+
+
 def cmd_gc(args) -> int:
     from arabic_llm.cache.runs import read_run_records
 
@@ -333,6 +346,7 @@ def cmd_gc(args) -> int:
     records = read_run_records(store)
     keep_records = records[-args.keep_last:] if args.keep_last > 0 else []
     reachable = {info["artifact"] for r in keep_records for info in r.get("stages", {}).values()}
+    reachable |= _built_from(store, reachable)
     removed, freed = [], 0
     artifacts = store.root / "artifacts"
     for path in sorted(artifacts.glob("*/*")) if artifacts.is_dir() else []:
