@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "helpers")]
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+WORKERS = int(os.environ.get("ARABIC_LLM_WORKERS", "2"))  # runtime.workers of every stage (this machine: 2 cores)
 
 from fake_dumps import header, mediawiki_sha1, sample_pages  # noqa: E402
 
@@ -104,8 +105,11 @@ class Done(Exception):
 class Timed:
     """The real wiring through `shards`, each stage timed (the same body as the Prefect tasks)."""
 
-    def __init__(self, store: Path, stop_after: str | None = None):
+    def __init__(self, store: Path, stop_after: str | None = None, workers: int | None = None):
         from arabic_llm.cache.store import Store
+        from arabic_llm.config import RuntimeConfig
+
+        self.runtime = RuntimeConfig(workers=workers or WORKERS)  # what `run` passes every stage
 
         self.store = Store(store)  # the pipeline plans learned resources and training against it
         self.seconds, self.cpu, self.refs, self.peaks, self.plans = {}, {}, {}, {}, {}
@@ -119,7 +123,7 @@ class Timed:
             raise Done
         reset_stage_peak()
         started, cpu = time.perf_counter(), cpu_seconds()
-        ref = run_stage(stage.spec, stage.build, params, inputs, str(self.store.root), None)
+        ref = run_stage(stage.spec, stage.build, params, inputs, str(self.store.root), None, self.runtime)
         self.seconds[name] = time.perf_counter() - started
         self.cpu[name] = cpu_seconds() - cpu
         self.refs[name] = ref
@@ -305,8 +309,8 @@ def main() -> int:
     print(f"refresh with {args.changed:.0%} pages edited (+{v2['deleted']} deleted, +{v2['created']} created): "
           f"{warm_s:.1f}s = {warm_s / cold_s:.3f} of the cold run (goal <= 0.10), CPU time {warm_cpu / cold_cpu:.3f}; "
           f"peak RSS {warm.peak_rss:.0f} MB")
-    if os.environ.get("ARABIC_LLM_WORKERS", "1") != "1":
-        print(f"workers: {os.environ['ARABIC_LLM_WORKERS']} processes, largest worker peak RSS "
+    if WORKERS > 1:
+        print(f"workers: {WORKERS} processes, largest worker peak RSS "
               f"{max(cold.worker_rss, warm.worker_rss):.0f} MB")
 
     shards_h5 = store / cold.paths["shards"] / "data" / "shards.h5"

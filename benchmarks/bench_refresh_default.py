@@ -42,8 +42,8 @@ def run_once(store: Path, dump: Path, policy: str, workers: int) -> int:
     from arabic_llm.config import load_config
     from flows.pipeline import pipeline
 
-    cfg = load_config(None, [f"download.wikipedia={dump}", f"learned.refresh={policy}", f"runtime.workers={workers}"])
-    timed = Timed(store)
+    cfg = load_config(None, [f"download.wikipedia={dump}", f"learned.refresh={policy}"])
+    timed = Timed(store, workers=workers)
     started = time.perf_counter()
     try:
         pipeline(cfg, timed)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from arabic_llm.cache.records import RecordWriter, release
 from arabic_llm.cache.stage import stage_task
 from arabic_llm.cache.store import directory_digest
-from arabic_llm.config import DownloadConfig, TextFilesSource
+from arabic_llm.config import DownloadConfig, RuntimeConfig, TextFilesSource
 from arabic_llm.data import hubdata, wikidump
 from arabic_llm.data.documents import CorpusError, read_jsonl, resolve_source
 from arabic_llm.data.instructions import (
@@ -105,8 +105,10 @@ def plan(cfg: DownloadConfig) -> tuple[DownloadParams, dict[str, Path]]:
     return params, files
 
 
-def source_documents(name: str, params: DownloadParams, path: Path | None, on_key=None) -> tuple[str, Iterator[dict]]:
-    """(where the source comes from, its documents) for one source; ``on_key`` as in records.wiki_documents."""
+def source_documents(name: str, params: DownloadParams, path: Path | None, on_key=None,
+                     pool=None) -> tuple[str, Iterator[dict]]:
+    """(where the source comes from, its documents) for one source; ``on_key`` and ``pool`` (wikitext
+    converted in worker processes) as in wikipedia.wiki_documents."""
     limit = params.max_docs_per_source
     if name.startswith("text_"):
         return str(path), text_file_documents(name.removeprefix("text_"), path, params.text_files[name.removeprefix("text_")], limit)
@@ -117,7 +119,7 @@ def source_documents(name: str, params: DownloadParams, path: Path | None, on_ke
             paths = [path]
         origin = ", ".join(str(p) for p in paths)
         pages = (page for p in paths for page in wiki_pages(p))
-        return origin, wiki_documents(pages, limit, on_key)
+        return origin, wiki_documents(pages, limit, on_key, pool)
     if name in params.datasets:
         locator = params.locators[name]
         revision = params.datasets[name].rsplit("@", 1)[1] if locator.startswith(hubdata.HUB_PREFIX) else None
@@ -131,9 +133,11 @@ def source_documents(name: str, params: DownloadParams, path: Path | None, on_ke
 
 
 @stage_task("download", libraries=("mwparserfromhell", "datasets"))
-def download(out_dir: Path, params: DownloadParams, **sources: Path) -> dict:
-    """Parse every source into document shards (sources in name order, records in source order)."""
+def download(out_dir: Path, params: DownloadParams, runtime: RuntimeConfig = RuntimeConfig(), **sources: Path) -> dict:
+    """Parse every source into document shards (sources in name order, records in source order); with
+    ``runtime.workers`` > 1, Wikipedia's wikitext is converted in that many processes."""
     from arabic_llm.data.documents import write_documents
+    from arabic_llm.data.pool import shard_pool
 
     counts: dict[str, int] = {}
     job = wiki_job()
@@ -148,11 +152,11 @@ def download(out_dir: Path, params: DownloadParams, **sources: Path) -> dict:
         else:
             records.add_one(key, "", 0, 0, "{}", digest)
 
-    def stream() -> Iterator[dict]:
+    def stream(pool) -> Iterator[dict]:
         nonlocal written
         seen: set[str] = set()
         for name in params.sources:
-            origin, docs = source_documents(name, params, sources.get(name), remember)
+            origin, docs = source_documents(name, params, sources.get(name), remember, pool)
             n = 0
             for doc in docs:
                 if doc["id"] in seen:
@@ -165,7 +169,8 @@ def download(out_dir: Path, params: DownloadParams, **sources: Path) -> dict:
                 raise CorpusError(f"{origin}: empty source: no {name} records")
             counts[name] = n
 
-    total = write_documents(out_dir, stream(), params.shard_docs)
+    with shard_pool(runtime.workers) as pool:
+        total = write_documents(out_dir, stream(pool), params.shard_docs)
     if records:
         records.write()
     release(job)

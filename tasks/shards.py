@@ -6,7 +6,9 @@ Documents stream through in batches: memory is bounded by a batch and a few doze
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +19,7 @@ from arabic_llm.cache.keys import canonical_json, sha256_bytes
 from arabic_llm.cache.records import current_job, tokens_digest
 from arabic_llm.cache.stage import stage_task
 from arabic_llm.cache.store import directory_digest
-from arabic_llm.config import ShardsConfig, SplitParams
+from arabic_llm.config import RuntimeConfig, ShardsConfig, SplitParams
 from arabic_llm.data.documents import CHAT_FIELDS, doc_shards, read_doc_table, row_doc
 from arabic_llm.data.split import EvalSplit, split_from_documents
 from arabic_llm.layout import EVAL_DOCS_FILE, SHARDS_FILE, SPLIT_FILE
@@ -26,6 +28,7 @@ if TYPE_CHECKING:  # annotations only: the stage body imports it where it runs
     from arabic_llm.data.shards import ShardWriter
 
 BATCH_DOCS = 1000  # documents tokenised per call
+PARALLELISM = "TOKENIZERS_PARALLELISM"
 
 
 class ShardsParams(BaseModel):
@@ -57,17 +60,37 @@ def held_out_text(doc: dict) -> str:
     return "\n".join(doc["sentences"])
 
 
-def encode_texts(tok, texts: list[str]) -> list[list[int]]:
+def encode_texts(tok, texts: list[str], parallel: bool = False) -> list[list[int]]:
     """Token ids of texts, no special tokens: the fast tokenizer's own batch call where there is one
-    (the same ids as ``tok(texts)``, without transformers' per-text Python work)."""
+    (the same ids as ``tok(texts)``, without transformers' per-text Python work), on all cores with
+    ``parallel`` (each text is encoded alone: the ids do not depend on it)."""
     backend = getattr(tok, "backend_tokenizer", None)
     if backend is None:
         return tok(texts, add_special_tokens=False)["input_ids"]
-    return [encoding.ids for encoding in backend.encode_batch(texts, add_special_tokens=False)]
+    with tokenizer_threads(parallel):
+        return [encoding.ids for encoding in backend.encode_batch(texts, add_special_tokens=False)]
+
+
+@contextlib.contextmanager
+def tokenizer_threads(parallel: bool):
+    """Let the Rust tokenizer batch over its thread pool for the duration. The CLI turns its threads off
+    (TOKENIZERS_PARALLELISM=false) because stages fork worker processes; the variable is read at each
+    call and set back after, so a later fork stays quiet and safe (tokenizers then runs serially in the child)."""
+    before = os.environ.get(PARALLELISM)
+    if parallel:
+        os.environ[PARALLELISM] = "true"
+    try:
+        yield
+    finally:
+        if parallel:
+            if before is None:
+                del os.environ[PARALLELISM]
+            else:
+                os.environ[PARALLELISM] = before
 
 
 def build_rows(docs: Path, tok, params: ShardsParams, writer: ShardWriter, held_out, reuse=None,
-               split: EvalSplit | None = None) -> dict:
+               split: EvalSplit | None = None, parallel: bool = False) -> dict:
     """Tokenise every document into ``writer``'s groups; held-out documents also go to ``held_out``.
     With ``reuse`` (records.TokenReuse), documents tokenised before by the same recipe are read back
     and not even decoded (unless held out: their text is written).
@@ -96,7 +119,7 @@ def build_rows(docs: Path, tok, params: ShardsParams, writer: ShardWriter, held_
             rows_needed = dict(zip(need, (row_doc(r) for r in needed)))
             texts = {n: training_text(doc, tok) for n, doc in rows_needed.items()}
             todo = [n for n in need if keys[n] not in known]
-            fresh = dict(zip(todo, encode_texts(tok, [texts[n] for n in todo]) if todo else []))
+            fresh = dict(zip(todo, encode_texts(tok, [texts[n] for n in todo], parallel) if todo else []))
             for n in need:
                 if splits[n] == "eval":
                     held_out.write(json.dumps({"dialect": dialects[n], "id": ids[n], "source": sources[n],
@@ -150,7 +173,8 @@ def _add_known(writer: ShardWriter, group: tuple[str, str, str], keys: list[byte
 
 
 @stage_task("shards", libraries=("h5py", "tokenizers", "transformers"))
-def shards(out_dir: Path, params: ShardsParams, docs: Path, tokenizer: Path) -> dict:
+def shards(out_dir: Path, params: ShardsParams, docs: Path, tokenizer: Path,
+           runtime: RuntimeConfig = RuntimeConfig()) -> dict:
     from arabic_llm.data.shards import ShardWriter
     from arabic_llm.data.token_reuse import TokenReuse
     from arabic_llm.model.modeling import load_tokenizer
@@ -167,7 +191,7 @@ def shards(out_dir: Path, params: ShardsParams, docs: Path, tokenizer: Path) -> 
     reuse = TokenReuse(job, SHARDS_FILE) if job else None
     held = split_from_documents(docs, **params.split.model_dump(exclude={"seed"}), seed=params.seed)
     with open(out_dir / EVAL_DOCS_FILE, "w", encoding="utf-8", newline="\n") as held_out:
-        tokens = build_rows(docs, tok, params, writer, held_out, reuse, held)
+        tokens = build_rows(docs, tok, params, writer, held_out, reuse, held, parallel=runtime.workers > 1)
     rows = writer.close()
     if reuse:
         reuse.commit(writer)

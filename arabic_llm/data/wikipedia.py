@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bz2
+import collections
 import functools
 import itertools
 from collections.abc import Iterable, Iterator
@@ -29,6 +30,8 @@ from arabic_llm.data.documents import (
 )
 
 BATCH = 1000  # pages looked up at a time by the download stage
+BATCHES_AHEAD = 1  # with worker processes: batches converted while the next one is parsed
+CHUNKS_PER_BATCH = 8  # jobs a batch is cut into for the worker processes
 
 
 
@@ -226,34 +229,62 @@ def wiki_job() -> ReuseJob | None:
     return current_job(wiki_recipe()) if running_stage() else None
 
 
-def wiki_documents(pages: Iterable[dict], limit: int | None = None, on_key=None) -> Iterator[dict]:
+def convert_pages(pages: list[dict]) -> list[dict | None]:
+    """:func:`wiki_document` of each page (a worker process's job: a chunk of one batch)."""
+    return [wiki_document(page) for page in pages]
+
+
+def _converted(pages: list[dict], pool) -> Iterator[dict | None]:
+    """The documents of ``pages`` in order: converted here one by one, or in ``pool``'s processes a
+    chunk each (submitted now; collected as the caller reads them)."""
+    if pool is None or not pages:
+        return map(wiki_document, pages)
+    size = -(-len(pages) // CHUNKS_PER_BATCH)
+    futures = [pool.submit(convert_pages, pages[i : i + size]) for i in range(0, len(pages), size)]
+    return (doc for future in futures for doc in future.result())
+
+
+def wiki_documents(pages: Iterable[dict], limit: int | None = None, on_key=None, pool=None) -> Iterator[dict]:
     """Documents of article pages; a page whose identity (:func:`page_identity`) was converted before
     by the same code is read back from that output instead of parsing its wikitext again, once the
     row read back is proved to be the one its entry's digest describes.
 
     ``on_key(key, doc or None, digest)`` is told each page's record key and the digest of what it
-    yields, so the caller can record where the document lands.
+    yields, so the caller can record where the document lands. With ``pool`` (an executor), wikitext
+    is converted in its processes while this one parses the next batch of pages: the same documents,
+    in the same order.
     """
     job = wiki_job()
     earlier = earlier_outputs(job) if job else None
-    n = 0
-    for batch in batches(pages, BATCH):
+    ahead: collections.deque = collections.deque()  # batches whose conversion is under way, oldest first
+
+    def start(batch: list[dict]) -> tuple:
         keys = record_keys(job.recipe, [page_identity(p) for p in batch]) if job else [None] * len(batch)
         found, rows = _earlier_rows(earlier, keys) if earlier else ({}, {})
+        todo = [page for page, key in zip(batch, keys) if key not in found]
+        return batch, keys, found, rows, _converted(todo, pool)
+
+    def finish(batch, keys, found, rows, converted) -> Iterator[dict]:
         for page, key in zip(batch, keys):
             if key in found:
                 doc, digest = rows.get(key), found[key]
             else:
-                doc = wiki_document(page)
+                doc = next(converted)
                 digest = rows_digest([] if doc is None else [tuple(doc_row(doc).values())], "{}") if job else None
             if on_key is not None and job:
                 on_key(key, doc, digest)
-            if doc is None:
-                continue
-            yield doc
-            n += 1
-            if limit and n >= limit:
-                return
+            if doc is not None:
+                yield doc
+
+    def documents() -> Iterator[dict]:
+        for batch in batches(pages, BATCH):
+            ahead.append(start(batch))
+            if pool is None or len(ahead) > BATCHES_AHEAD:
+                yield from finish(*ahead.popleft())
+        while ahead:
+            yield from finish(*ahead.popleft())
+
+    yield from itertools.islice(documents(), limit or None)
 
 
 def _earlier_rows(earlier: EarlierOutputs, keys: list[bytes]) -> tuple[dict[bytes, bytes], dict[bytes, EarlierRow]]:

@@ -3,6 +3,8 @@ index, the lazy DataLoader, and the round trip back to text."""
 
 from __future__ import annotations
 
+import os
+
 import json
 from pathlib import Path
 
@@ -209,6 +211,21 @@ def test_encode_texts_gives_the_ids_of_the_tokenizers_own_call(built):
     tok = load_tokenizer(str(tok_dir))
     texts = ["\n".join(d["sentences"]) for d in docs] + ["", "abc 123 ، ؟"]
     assert encode_texts(tok, texts) == tok(texts, add_special_tokens=False)["input_ids"]
+
+
+def test_encode_texts_on_the_tokenizers_threads_gives_the_same_ids_and_restores_the_setting(built, monkeypatch):
+    from arabic_llm.model.modeling import load_tokenizer
+    from tasks.shards import PARALLELISM, encode_texts
+
+    _, docs, tok_dir, _, _ = built
+    tok = load_tokenizer(str(tok_dir))
+    texts = ["\n".join(d["sentences"]) for d in docs] * 20
+    monkeypatch.setenv(PARALLELISM, "false")
+    assert encode_texts(tok, texts, parallel=True) == encode_texts(tok, texts)
+    assert os.environ[PARALLELISM] == "false"
+    monkeypatch.delenv(PARALLELISM)
+    encode_texts(tok, texts, parallel=True)
+    assert PARALLELISM not in os.environ
 
 
 def test_refreshed_documents_are_tokenised_once_and_shards_equal_a_cold_build(built, tmp_path: Path, monkeypatch):

@@ -273,3 +273,32 @@ def test_parallel_workers_reuse_records_and_write_a_cold_runs_bytes(tmp_path: Pa
     warm_summary = Store(tmp_path / "warm").manifest("clean", warm.key)["summary"]
     assert warm_summary == Store(tmp_path / "cold").manifest("clean", cold.key)["summary"]
     assert warm_summary["documents"] == 44
+
+
+def test_download_converts_in_worker_processes_the_same_documents(tmp_path: Path, monkeypatch):
+    """With runtime.workers > 1 wikitext is converted in worker processes while the next batch is
+    parsed: cold and refreshed, the artifact is the one a single process writes."""
+    from tasks.download import download, plan
+
+    monkeypatch.setattr(wikipedia, "BATCH", 7)  # many batches: the look-ahead and several chunks per batch
+    pooled = []
+    convert = wikipedia._converted
+    monkeypatch.setattr(wikipedia, "_converted", lambda todo, pool: pooled.append(pool is not None) or convert(todo, pool))
+    pages = sample_pages()
+    edited = copy.deepcopy(pages)
+    articles = [p for p in edited if p["ns"] == 0 and not p["redirect"]]
+    for page in articles[:3]:
+        page["text"] += "\n\nفقرة جديدة أضيفت إلى المقالة."
+        page["rev_id"] += 1
+    edited.remove(articles[3])
+    refs = {}
+    for name, version, workers in (("one", pages, 1), ("two", pages, 2), ("two", edited, 2), ("cold", edited, 1)):
+        dump = tmp_path / f"{name}-{len(version)}-{workers}.xml.bz2"
+        dump.write_bytes(dump_bytes(version))
+        params, files = plan(load_config(None, [f"download.wikipedia={dump}", "download.bactrian_x=null",
+                                                "download.oasst1=null"]).download)
+        refs[(name, version is edited)] = run_stage(download.spec, download.build, params, files,
+                                                    str(tmp_path / name), None, RuntimeConfig(workers=workers))
+    assert pooled.count(True) > 3 and pooled.count(False) > 3  # both ways ran, batch after batch
+    assert refs[("two", False)].digest == refs[("one", False)].digest
+    assert refs[("two", True)].digest == refs[("cold", True)].digest != refs[("one", False)].digest
