@@ -37,7 +37,6 @@ class LearnedPlan:
 def document_digests(data_dir: Path) -> dict[str, bytes]:
     """Each document's id -> a digest of its whole row (every column), from a documents artifact."""
     import numpy as np
-    import pyarrow as pa
 
     from arabic_llm.cache.records import record_digests
     from arabic_llm.data.documents import doc_shards, read_doc_table
@@ -48,9 +47,7 @@ def document_digests(data_dir: Path) -> dict[str, bytes]:
         if not table.num_rows:
             continue
         ids = table.column("id").to_pylist()
-        strings = pa.table([c.cast(pa.large_string()) if pa.types.is_string(c.type) else c
-                            for c in table.columns], names=table.column_names)
-        digests = record_digests(strings, np.arange(len(ids)), np.ones(len(ids), dtype=np.int64), "")
+        digests = record_digests(table, np.arange(len(ids)), np.ones(len(ids), dtype=np.int64), "")
         out.update((doc, digests[i * 32:(i + 1) * 32]) for i, doc in enumerate(ids))
     return out
 
