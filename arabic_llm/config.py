@@ -226,7 +226,7 @@ class MemoryConfig(Section):
 
 
 class LearnedConfig(Section):
-    """What a refresh does to resources learned from the corpus (arabic_llm/cache/learned.py)."""
+    """What a refresh does to resources learned from the corpus (arabic_llm/data/learned.py)."""
 
     refresh: Literal["always", "on_drift"] = Field(
         "always", description="always: the dialect tagger (labels over corpus documents), a trained BPE and the "

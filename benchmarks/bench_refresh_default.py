@@ -6,7 +6,7 @@ dialect tagger (issue 20).
 The default learns its dialect tagger from labels over corpus documents (builtin:dialect-labels.json),
 so with ``learned.refresh: always`` any changed page relearns it and every document is tagged again
 (and every shard row rebuilt); nightly runs use ``learned.refresh: on_drift``, which keeps the stored
-tagger until the documents drift past ``learned.drift_threshold`` (arabic_llm/cache/learned.py).
+tagger until the documents drift past ``learned.drift_threshold`` (arabic_llm/data/learned.py).
 
 Night 0: the default config with its Wikipedia source replaced by the embedded sample's pages plus
 --pages synthetic articles (bench_nightly.corpus; Bactrian-X and OASST stay the builtin samples), cold,

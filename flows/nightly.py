@@ -6,7 +6,7 @@ what the change touches reruns (down to single records, see arabic_llm/cache/rec
 training stages train incrementally (``NIGHTLY_OVERRIDES``, before the deployment's own overrides,
 which may turn it off): they continue the previous night's adapters on the documents that changed.
 Resources learned from the corpus (the dialect tagger) are kept until the documents drift past
-``learned.drift_threshold`` (arabic_llm/cache/learned.py), so a small refresh keeps every tag.
+``learned.drift_threshold`` (arabic_llm/data/learned.py), so a small refresh keeps every tag.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from arabic_llm.cache.learned import plan_learned
+from arabic_llm.data.learned import plan_learned
 from arabic_llm.cache.store import Store
 from arabic_llm.config import PipelineConfig, SplitParams, TrainParams
 from arabic_llm.train.lineage import plan_training, source_versions
@@ -46,7 +46,7 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     store = getattr(run, "store", None)
     store = store if isinstance(store, Store) else None  # runners that only record or time stages have none
 
-    def learned(stage, params, **inputs):  # a resource learned from documents: relearned, or kept (cache/learned.py)
+    def learned(stage, params, **inputs):  # a resource learned from documents: relearned, or kept (data/learned.py)
         chosen = plan_learned(store, stage, params, inputs, cfg.learned)
         _announce(run, stage, chosen.reason)
         return run(stage, params, **chosen.inputs)

@@ -1,4 +1,4 @@
-"""Learned resources across a refresh (arabic_llm/cache/learned.py): with ``learned.refresh: on_drift``
+"""Learned resources across a refresh (arabic_llm/data/learned.py): with ``learned.refresh: on_drift``
 the dialect tagger and the trained BPE learned on night 0 are kept on night 1 (2% of pages changed), so
 the stages below keep their recipes; past the drift threshold, or with ``refresh: always``, they are
 relearned on the current documents; `status` says which; gc keeps the documents a kept one learned from."""
@@ -11,7 +11,7 @@ import pytest
 from fake_dumps import sample_pages
 from nights import TrainChain, next_night, write_dump
 
-from arabic_llm.cache.learned import document_digests, drift
+from arabic_llm.data.learned import document_digests, drift
 from arabic_llm.config import TINY_CONFIG, load_config
 from arabic_llm.ops.cli import _built_from
 from arabic_llm.ops.status import StatusPredictor
