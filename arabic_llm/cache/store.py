@@ -63,6 +63,9 @@ def directory_digest(data_dir: Path, stat_cache: StatCache | None = None) -> tup
     return sha256_bytes(canonical_json(files).encode()), files
 
 
+PENDING = "pending:"  # digest prefix of an ArtifactRef not computed yet (`status`, planning before a run)
+
+
 class ArtifactRef(BaseModel):
     """What a stage returns: a pointer into the store with the content digest of the artifact."""
 

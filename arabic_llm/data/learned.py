@@ -21,11 +21,10 @@ from pathlib import Path
 
 from arabic_llm.cache.keys import canonical_json, stage_key
 from arabic_llm.cache.stage import input_digests
-from arabic_llm.cache.store import ArtifactRef, Store
+from arabic_llm.cache.store import PENDING, ArtifactRef, Store
 from arabic_llm.config import LearnedConfig
 
 DOCS = "docs"  # the input a learned resource learns from
-PENDING = "pending:"
 
 
 @dataclass(frozen=True)

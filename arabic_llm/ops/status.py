@@ -17,9 +17,8 @@ from typing import Any
 from arabic_llm.cache.keys import SCHEMA, canonical_json
 from arabic_llm.cache.runs import latest_record
 from arabic_llm.cache.stage import compute_stage_key, input_digests
-from arabic_llm.cache.store import ArtifactRef, Store, Verdict
+from arabic_llm.cache.store import PENDING, ArtifactRef, Store, Verdict
 
-PENDING = "pending:"
 
 
 def _flatten(obj: Any, prefix: str = "") -> dict[str, Any]:

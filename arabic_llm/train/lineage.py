@@ -21,7 +21,7 @@ from pathlib import Path
 
 from arabic_llm.cache.keys import canonical_json, stage_key
 from arabic_llm.cache.stage import compute_stage_key, input_digests
-from arabic_llm.cache.store import Store
+from arabic_llm.cache.store import PENDING, Store
 from arabic_llm.config import (
     IncrementalConfig,
     IncrementalRun,
@@ -31,7 +31,6 @@ from arabic_llm.config import (
 
 DATA_INPUTS = ("shards", "parent_adapter", "parent_shards")  # what a recipe leaves out
 LINEAGE_INPUTS = ("msa_adapter",)  # keyed in a recipe by their own recipe, not their digest
-PENDING = "pending:"
 
 
 @dataclass(frozen=True)
