@@ -12,8 +12,9 @@ Same training budget (Arabic characters), same held-out text, one run:
 - CrowS-style stereotype shares (builtin pairs) after training with and without counterfactual augmentation.
 
 Training here is a compact fp32 LoRA loop on CPU (r 8 on q/k/v/o; new embedding rows as peft trainable
-tokens; the diacritic bias at its own learning rate), not the pipeline's QLoRA engine: the same for every
-variant, which is what the comparison needs. ``--quick`` fits a few minutes on 2 idle cores.
+tokens; the diacritic bias at its own learning rate) with the pipeline engine's step (decoder, then the
+chunked loss; new rows looked up and scored apart from the frozen matrix), not its whole QLoRA engine
+(no 4-bit base on CPU): the same for every variant, which is what the comparison needs. ``--quick`` fits a few minutes on 2 idle cores.
 
 ``--only`` runs some parts (default: all of them, in this order): segmenter, tokenizer, untrained,
 base, vocab, cda, diacritics. OpenMP threads wait passively unless OMP_WAIT_POLICY says otherwise: on
@@ -165,20 +166,25 @@ def budget(texts: list[str], chars: int) -> list[str]:
 
 
 def train(model, tokenizer, texts: list[str], args, new_ids=(), diacritic_bias=False) -> tuple[object, dict]:
-    """LoRA (+ new rows, + diacritic bias) over ``texts`` once; returns the model and chars/s."""
+    """LoRA (+ new rows, + diacritic bias) over ``texts`` once; returns the model and chars/s. Each step
+    is the pipeline engine's: the decoder, then the chunked loss on the lm_head, new rows apart."""
     import torch
     from peft import LoraConfig, get_peft_model
 
     from arabic_llm.model.diacritic_attention import enable_diacritic_bias
+    from arabic_llm.model.trainable_rows import split_trainable_rows
+    from arabic_llm.train.loss import IGNORE_INDEX, causal_lm_loss_module, make_loss
 
     torch.manual_seed(args.seed)
     cfg = LoraConfig(r=8, lora_alpha=32, target_modules=["q_proj", "k_proj", "v_proj", "o_proj"],
                      trainable_token_indices={"embed_tokens": list(new_ids)} if new_ids else None)
     model = get_peft_model(model, cfg)
+    split_trainable_rows(model)
     groups = [{"params": [p for p in model.parameters() if p.requires_grad], "lr": args.lr}]
     if diacritic_bias:
         groups.append({"params": [enable_diacritic_bias(model, tokenizer).bias], "lr": args.bias_lr})
     optimiser = torch.optim.AdamW(groups, weight_decay=0.0)
+    step_loss = causal_lm_loss_module(model, make_loss("chunked", args.batch * args.seq_len))
     rows = packed_rows(tokenizer, texts, args.seq_len)
     model.train()
     start = time.perf_counter()
@@ -186,8 +192,10 @@ def train(model, tokenizer, texts: list[str], args, new_ids=(), diacritic_bias=F
         batch = rows[b:b + args.batch]
         width = max(map(len, batch))
         ids = torch.tensor([r + [tokenizer.eos_token_id] * (width - len(r)) for r in batch])
-        labels = torch.tensor([r + [-100] * (width - len(r)) for r in batch])
-        model(input_ids=ids, labels=labels).loss.backward()
+        labels = torch.tensor([r + [IGNORE_INDEX] * (width - len(r)) for r in batch])
+        positions = torch.arange(width).expand(len(batch), -1)
+        scored = int((labels[:, 1:] != IGNORE_INDEX).sum())
+        (step_loss(ids, positions, labels) / scored).backward()
         optimiser.step()
         optimiser.zero_grad()
     seconds = time.perf_counter() - start
@@ -284,7 +292,7 @@ def main() -> None:
     parts = {p.strip() for p in ("segmenter,tokenizer" if args.tokenizer_only else args.only).split(",") if p.strip()}
     if parts - set(PARTS) or not parts:
         ap.error(f"--only: unknown part(s) {sorted(parts - set(PARTS))}; choose from {', '.join(PARTS)}")
-    args.new_tokens = args.new_tokens or (1000 if args.quick else 4000)
+    args.new_tokens = args.new_tokens or (1000 if args.quick else 8000)
     args.vocab_sizes = args.vocab_sizes or (str(args.new_tokens) if args.quick else "1000,4000,8000")
     args.train_chars = args.train_chars or (6000 if args.quick else 60000)
     args.held_out = args.held_out or (6 if args.quick else 40)

@@ -316,20 +316,3 @@ def new_token_ids(tokenizer_dir: str | Path) -> list[int]:
     """The new ids a `vocab` tokenizer directory adds (its rows file); [] for any other tokenizer."""
     path = Path(tokenizer_dir) / VOCAB_ROWS_FILE
     return load_rows(path)["ids"].tolist() if path.is_file() else []
-
-
-def output_layer(causal_lm):
-    """The model's plain lm_head Linear, under peft's trainable-tokens wrapper where there is one."""
-    head = causal_lm.get_output_embeddings()
-    adapter = getattr(head, "token_adapter", None)
-    return head if adapter is None else adapter.base_layer
-
-
-def output_weight(causal_lm) -> "torch.Tensor":
-    """The lm_head weight the model computes logits with: with trainable new tokens (a tied head
-    shares them), the rows being trained replace the frozen ones (differentiably)."""
-    head = causal_lm.get_output_embeddings()
-    adapter = getattr(head, "token_adapter", None)
-    if adapter is None or adapter.disable_adapters or adapter.merged:
-        return output_layer(causal_lm).weight
-    return adapter.get_merged_weights(adapter.active_adapters)

@@ -6,7 +6,8 @@ than the rest of a 4-bit 1.5B model. Two ways around it, one per device:
   and each chunk's logits are recomputed in backward instead of kept.
 - ``liger``: Liger Kernel's fused linear cross-entropy (Triton, CUDA only), which fuses the lm_head
   matmul, the softmax and the gradient into blocks.
-Both take final hidden states and the (frozen, never upcast) lm_head weight.
+Both take final hidden states and the (frozen, never upcast) lm_head weight, or a ``SplitHead`` (frozen
+matrix + the new token rows being trained, scored apart so that no dense gradient of the matrix is made).
 """
 
 from __future__ import annotations
@@ -19,12 +20,23 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 IGNORE_INDEX = -100  # label value that the loss skips (padding); the HF / PyTorch convention
 
 
-def _chunk_nll_sum(hidden: torch.Tensor, weight: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+def _chunk_nll_sum(hidden: torch.Tensor, weight: torch.Tensor, targets: torch.Tensor,
+                   ids: torch.Tensor | None = None, rows: torch.Tensor | None = None,
+                   start: int | None = None) -> torch.Tensor:
     import torch.nn.functional as F
 
+    from arabic_llm.model.trainable_rows import SplitHead
+
     # Matmul in the model's dtype (no fp32 copy of the vocab x hidden weight), softmax in fp32.
-    logits = F.linear(hidden, weight).float()
-    return F.cross_entropy(logits, targets, reduction="sum")
+    logits = F.linear(hidden, weight) if ids is None else SplitHead(weight, ids, rows, start).logits(hidden)
+    return F.cross_entropy(logits.float(), targets, reduction="sum")
+
+
+def _head_parts(weight) -> tuple:
+    """(matrix, new ids, trainable rows, start) of a SplitHead; (weight, None, None, None) of a plain weight."""
+    from arabic_llm.model.trainable_rows import SplitHead
+
+    return tuple(weight) if isinstance(weight, SplitHead) else (weight, None, None, None)
 
 
 def chunked_causal_lm_loss(
@@ -45,7 +57,7 @@ def chunked_causal_lm_loss(
 
     Args:
         hidden: (batch, seq, hidden) final hidden states (after the last norm).
-        weight: (vocab, hidden) lm_head weight (tied to the embedding in Qwen2).
+        weight: (vocab, hidden) lm_head weight (tied to the embedding in Qwen2), or a ``SplitHead``.
         labels: (batch, seq) token ids aligned with the inputs (shifted here), -100 where ignored.
         chunk: positions per chunk (>= 1).
         reduction: ``"mean"`` over scored positions or ``"sum"``.
@@ -65,14 +77,15 @@ def chunked_causal_lm_loss(
     if n == 0:
         return hidden.sum().float() * 0.0
 
-    needs_grad = torch.is_grad_enabled() and (h.requires_grad or weight.requires_grad)
+    parts = _head_parts(weight)
+    needs_grad = torch.is_grad_enabled() and any(t is not None and t.requires_grad for t in (h, parts[0], parts[2]))
     total = torch.zeros((), dtype=torch.float32, device=h.device)
     for start in range(0, n, chunk):
         h_c, y_c = h[start : start + chunk], y[start : start + chunk]
         if needs_grad:
-            total = total + checkpoint(_chunk_nll_sum, h_c, weight, y_c, use_reentrant=False)
+            total = total + checkpoint(_chunk_nll_sum, h_c, parts[0], y_c, *parts[1:], use_reentrant=False)
         else:
-            total = total + _chunk_nll_sum(h_c, weight, y_c)
+            total = total + _chunk_nll_sum(h_c, parts[0], y_c, *parts[1:])
     return total / n if reduction == "mean" else total
 
 
@@ -113,6 +126,10 @@ def make_loss(kind: str, chunk: int) -> Callable:
     fused = LigerFusedLinearCrossEntropyLoss(ignore_index=IGNORE_INDEX, reduction="sum")
 
     def liger_loss(hidden, weight, labels):
+        from arabic_llm.model.trainable_rows import SplitHead
+
+        if isinstance(weight, SplitHead):  # the fused kernel takes one matrix
+            weight = weight.merged()
         h, y = shifted_targets(hidden, labels)
         if y.numel() == 0:
             return hidden.sum().float() * 0.0
@@ -130,7 +147,7 @@ def causal_lm_loss_module(peft_model, loss_fn: Callable):
     """
     import torch
 
-    from arabic_llm.model.vocab import output_weight
+    from arabic_llm.model.trainable_rows import output_head
 
     class CausalLmLoss(torch.nn.Module):
         def __init__(self):
@@ -142,6 +159,6 @@ def causal_lm_loss_module(peft_model, loss_fn: Callable):
             # attention_mask=None, no cache, restarting position_ids: transformers masks per
             # document; right padding needs no mask under causal attention (labels -100).
             hidden = causal_lm.model(input_ids=input_ids, position_ids=position_ids, use_cache=False).last_hidden_state
-            return loss_fn(hidden, output_weight(causal_lm), labels)
+            return loss_fn(hidden, output_head(causal_lm), labels)
 
     return CausalLmLoss()

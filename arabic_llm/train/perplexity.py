@@ -21,7 +21,8 @@ def heldout_perplexity(model_dir: str, shards_path: Path, quant: QuantizationCon
 
     from arabic_llm.data.shards import ShardDataset
     from arabic_llm.model.modeling import load_base_model, quiet_peft_deprecations
-    from arabic_llm.model.vocab import apply_tokenizer_rows, output_weight
+    from arabic_llm.model.trainable_rows import output_weight
+    from arabic_llm.model.vocab import apply_tokenizer_rows
     from arabic_llm.train.rows import TrainRows
 
     model = load_base_model(model_dir, quant, for_training=False)

@@ -307,6 +307,7 @@ class QLoRARecipe:
         from peft import PeftModel, get_peft_model
 
         from arabic_llm.model.modeling import quiet_peft_deprecations
+        from arabic_llm.model.trainable_rows import split_trainable_rows
         from arabic_llm.model.vocab import new_token_ids
 
         with quiet_peft_deprecations():
@@ -318,6 +319,7 @@ class QLoRARecipe:
                                         target_modules=list(lora.target_modules), bias="none", task_type="CAUSAL_LM",
                                         trainable_token_indices={"embed_tokens": new_ids} if new_ids else None)
                 model = get_peft_model(model, config)
+        split_trainable_rows(model)  # the loss takes the head apart the same way (output_head)
         model.train()
         return model
 
@@ -340,7 +342,7 @@ class QLoRARecipe:
         and the trainable parameters by name."""
         import torch
 
-        from arabic_llm.model.vocab import output_layer
+        from arabic_llm.model.trainable_rows import output_layer
         from arabic_llm.train.loss import causal_lm_loss_module
 
         lm_head = output_layer(model.get_base_model())

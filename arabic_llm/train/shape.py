@@ -41,10 +41,10 @@ def make_probe(causal_lm, loss_fn, trainable: list, device: str, rss) -> Callabl
     """probe(seq_len, micro_batch, checkpointing) -> (GPU peak, RSS peak) of one forward + backward."""
     import torch
 
-    from arabic_llm.model.vocab import output_weight
+    from arabic_llm.model.trainable_rows import output_head, output_layer
 
     decoder = causal_lm.model
-    vocab = output_weight(causal_lm).shape[0]
+    vocab = output_layer(causal_lm).weight.shape[0]
 
     def probe(seq_len: int, micro_batch: int, checkpointing: bool):
         set_checkpointing(causal_lm, checkpointing)
@@ -58,7 +58,7 @@ def make_probe(causal_lm, loss_fn, trainable: list, device: str, rss) -> Callabl
             rss.reset_peak()
             try:
                 hidden = decoder(input_ids=ids, position_ids=positions, use_cache=False).last_hidden_state
-                loss_fn(hidden, output_weight(causal_lm), ids).backward()
+                loss_fn(hidden, output_head(causal_lm), ids).backward()
                 if device == "cuda":
                     torch.cuda.synchronize()
                 gpu = int(torch.cuda.max_memory_allocated()) if device == "cuda" else None

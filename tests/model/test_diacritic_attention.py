@@ -1,6 +1,7 @@
 """Zero-initialised diacritic bias: the base model's outputs exactly; trained, it changes only what it should."""
 
 import torch
+from tiny_llama import tiny_llama as tiny_llama_of
 
 from arabic_llm.model.diacritic_attention import (
     disable_diacritic_bias,
@@ -22,12 +23,7 @@ class FlagTokenizer:
 
 
 def tiny_llama():
-    from transformers import LlamaConfig, LlamaForCausalLM
-
-    torch.manual_seed(0)
-    cfg = LlamaConfig(vocab_size=64, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4,
-                      num_key_value_heads=2, max_position_embeddings=64, attn_implementation="sdpa")
-    return LlamaForCausalLM(cfg).eval()
+    return tiny_llama_of(tie=False)  # untied: LlamaConfig's default
 
 
 IDS = torch.tensor([[3, 7, 9, 11, 13, 2, 5, 8], [4, 6, 9, 10, 12, 14, 0, 0]])

@@ -4,6 +4,7 @@ from collections import Counter
 
 import pytest
 import torch
+from tiny_llama import tiny_llama
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
 from arabic_llm.model.vocab import (
@@ -84,16 +85,6 @@ def test_fasttext_rows_map_into_the_embedding_space():
     assert rows.shape == (10, 8) and torch.isfinite(rows).all()
     assert not torch.allclose(rows, mean_rows(weight, pieces))
     assert info["anchors"] == 0 and info["fasttext_words"] > 0
-
-
-def tiny_llama(vocab=64, tie=True):
-    from transformers import LlamaConfig, LlamaForCausalLM
-
-    torch.manual_seed(0)
-    cfg = LlamaConfig(vocab_size=vocab, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=64,
-                      tie_word_embeddings=tie, attn_implementation="sdpa")
-    return LlamaForCausalLM(cfg).eval()
 
 
 @pytest.mark.parametrize("tie", [True, False])
