@@ -14,7 +14,8 @@ Same training budget (Arabic characters), same held-out text, one run:
 Training here is a compact fp32 LoRA loop on CPU (r 8 on q/k/v/o; new embedding rows as peft trainable
 tokens; the diacritic bias at its own learning rate) with the pipeline engine's step (decoder, then the
 chunked loss; new rows looked up and scored apart from the frozen matrix), not its whole QLoRA engine
-(no 4-bit base on CPU): the same for every variant, which is what the comparison needs. ``--quick`` fits a few minutes on 2 idle cores.
+(no 4-bit base on CPU): the same for every variant, which is what the comparison needs. ``--quick`` fits
+a few minutes on 2 idle cores.
 
 ``--only`` runs some parts (default: all of them, in this order): segmenter, tokenizer, untrained,
 base, vocab, cda, diacritics. OpenMP threads wait passively unless OMP_WAIT_POLICY says otherwise: on

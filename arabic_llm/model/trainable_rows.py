@@ -38,6 +38,10 @@ class SplitHead(NamedTuple):
     rows: "torch.Tensor"  # (new, hidden) trainable
     start: int | None  # ids[0] when the ids are one ascending run (a `vocab` stage's are), else None
 
+    @property
+    def requires_grad(self) -> bool:  # as a weight tensor answers it, for the losses that ask
+        return self.rows.requires_grad or self.frozen.requires_grad
+
     def merged(self) -> "torch.Tensor":
         return self.frozen.index_copy(0, self.ids, self.rows.to(self.frozen))
 
@@ -66,11 +70,11 @@ def output_head(causal_lm) -> "torch.Tensor | SplitHead":
     import torch
 
     adapter = getattr(causal_lm.get_output_embeddings(), "token_adapter", None)
+    if adapter is None or adapter.disable_adapters or adapter.merged:
+        return output_layer(causal_lm).weight
     name = _one_adapter(adapter)
     if name is None:
-        if adapter is not None and not (adapter.disable_adapters or adapter.merged):
-            return adapter.get_merged_weights(adapter.active_adapters)
-        return output_layer(causal_lm).weight
+        return adapter.get_merged_weights(adapter.active_adapters)
     frozen = adapter.base_layer.weight
     indices = list(adapter.token_indices[name])
     run = indices == list(range(indices[0], indices[0] + len(indices)))

@@ -20,23 +20,14 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 IGNORE_INDEX = -100  # label value that the loss skips (padding); the HF / PyTorch convention
 
 
-def _chunk_nll_sum(hidden: torch.Tensor, weight: torch.Tensor, targets: torch.Tensor,
-                   ids: torch.Tensor | None = None, rows: torch.Tensor | None = None,
-                   start: int | None = None) -> torch.Tensor:
+def _chunk_nll_sum(hidden: torch.Tensor, weight: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     import torch.nn.functional as F
 
     from arabic_llm.model.trainable_rows import SplitHead
 
     # Matmul in the model's dtype (no fp32 copy of the vocab x hidden weight), softmax in fp32.
-    logits = F.linear(hidden, weight) if ids is None else SplitHead(weight, ids, rows, start).logits(hidden)
+    logits = weight.logits(hidden) if isinstance(weight, SplitHead) else F.linear(hidden, weight)
     return F.cross_entropy(logits.float(), targets, reduction="sum")
-
-
-def _head_parts(weight) -> tuple:
-    """(matrix, new ids, trainable rows, start) of a SplitHead; (weight, None, None, None) of a plain weight."""
-    from arabic_llm.model.trainable_rows import SplitHead
-
-    return tuple(weight) if isinstance(weight, SplitHead) else (weight, None, None, None)
 
 
 def chunked_causal_lm_loss(
@@ -77,15 +68,14 @@ def chunked_causal_lm_loss(
     if n == 0:
         return hidden.sum().float() * 0.0
 
-    parts = _head_parts(weight)
-    needs_grad = torch.is_grad_enabled() and any(t is not None and t.requires_grad for t in (h, parts[0], parts[2]))
+    needs_grad = torch.is_grad_enabled() and (h.requires_grad or weight.requires_grad)
     total = torch.zeros((), dtype=torch.float32, device=h.device)
     for start in range(0, n, chunk):
         h_c, y_c = h[start : start + chunk], y[start : start + chunk]
-        if needs_grad:
-            total = total + checkpoint(_chunk_nll_sum, h_c, parts[0], y_c, *parts[1:], use_reentrant=False)
+        if needs_grad:  # non-reentrant checkpointing takes a SplitHead (a tuple of tensors) as it takes a weight
+            total = total + checkpoint(_chunk_nll_sum, h_c, weight, y_c, use_reentrant=False)
         else:
-            total = total + _chunk_nll_sum(h_c, parts[0], y_c, *parts[1:])
+            total = total + _chunk_nll_sum(h_c, weight, y_c)
     return total / n if reduction == "mean" else total
 
 
