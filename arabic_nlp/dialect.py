@@ -58,6 +58,7 @@ validates it and names the offending file on any problem.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -618,12 +619,27 @@ def _tfidf(counts: Any, idf: np.ndarray) -> Any:
     Returns:
         A new CSR matrix.
     """
-    from sklearn.preprocessing import normalize
-
     matrix = counts.tocsr(copy=True)
     matrix.data = (1.0 + np.log(matrix.data)) * idf[matrix.indices]
-    normalize(matrix, norm="l2", copy=False)
+    _normalize_rows_l2(matrix)
     return matrix
+
+
+def _normalize_rows_l2(matrix: Any) -> None:
+    """Scale each row of a CSR matrix to unit L2 norm in place, as scikit-learn's
+    ``normalize(norm="l2")`` does, bit for bit: each row's squares summed left to right from 0.0
+    (its Cython loop), rows of norm 0 left alone (tests compare the two). Done here so that tagging
+    does not import scikit-learn (2 s a process; the tagger is loaded in every worker of every run).
+    """
+    from scipy import sparse
+
+    data, indptr = matrix.data, matrix.indptr
+    # scipy's CSR matrix-vector product sums each row left to right from 0.0 (sparsetools' csr_matvec);
+    # times a vector of ones, the terms are the squares unchanged
+    squares = sparse.csr_matrix((data * data, matrix.indices, indptr), shape=matrix.shape)
+    norms = np.sqrt(squares @ np.ones(matrix.shape[1]))
+    norms[norms == 0.0] = 1.0  # such a row holds zeros only: divided by 1.0, each stays as it is
+    data /= np.repeat(norms, np.diff(indptr))
 
 
 def _char_wb_ngrams(token: str, low: int, high: int) -> list[str]:
@@ -702,25 +718,27 @@ class _NgramModel:
     coef: np.ndarray  # (5, n_char + n_word + 5)
     intercept: np.ndarray  # (5,)
     settings: Mapping[str, Any]  # JSON-able: ranges, C, weights, seed, versions, counts
-    _vectorizers: tuple[Any, Any] = field(init=False, repr=False)
+    _vocabularies: tuple[dict[str, int] | None, dict[str, int] | None] = field(init=False, repr=False)
     # token -> (char n-gram columns as C int bytes, a column repeated per occurrence; word column or -1)
     _token_cache: dict[str, tuple[bytes, int]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        vocabularies = tuple({f: i for i, f in enumerate(features)} if features else None
+                             for features in (self.char_features, self.word_features))
+        object.__setattr__(self, "_vocabularies", vocabularies)
+        object.__setattr__(self, "_token_cache", {})
+
+    @functools.cached_property
+    def _vectorizers(self) -> tuple[Any, Any]:
+        """scikit-learn's vectorizers over the vocabularies, for :meth:`features` and word n-grams
+        longer than one: built on first use (the batch path needs only the vocabularies)."""
+        char_vocabulary, word_vocabulary = self._vocabularies
         char = tuple(self.settings["char_ngram_range"])
         word = tuple(self.settings["word_ngram_range"])
-        char_vec = (
-            _count_vectorizer("char", char, vocabulary={f: i for i, f in enumerate(self.char_features)})
-            if self.char_features
-            else None
+        return (
+            _count_vectorizer("char", char, vocabulary=char_vocabulary) if char_vocabulary else None,
+            _count_vectorizer("word", word, vocabulary=word_vocabulary) if word_vocabulary else None,
         )
-        word_vec = (
-            _count_vectorizer("word", word, vocabulary={f: i for i, f in enumerate(self.word_features)})
-            if self.word_features
-            else None
-        )
-        object.__setattr__(self, "_vectorizers", (char_vec, word_vec))
-        object.__setattr__(self, "_token_cache", {})
 
     @property
     def lexicon_weight(self) -> float:
@@ -766,7 +784,7 @@ class _NgramModel:
 
         records = [self._token_record(token) for token in batch.types]
         char = word = None
-        if self._vectorizers[0] is not None:
+        if self._vocabularies[0] is not None:
             columns = np.frombuffer(b"".join([r[0] for r in records]), dtype=np.intc)
             indptr = np.zeros(len(records) + 1, dtype=np.int64)
             np.cumsum([len(r[0]) for r in records], out=indptr[1:])
@@ -774,7 +792,7 @@ class _NgramModel:
             char = sparse.csr_matrix(
                 (np.ones(len(columns)), columns, indptr), shape=(len(records), len(self.char_features))
             ).T.tocsr()
-        if self._vectorizers[1] is not None and tuple(self.settings["word_ngram_range"]) == (1, 1):
+        if self._vocabularies[1] is not None and tuple(self.settings["word_ngram_range"]) == (1, 1):
             column = np.array([r[1] for r in records], dtype=np.int64)
             known = np.flatnonzero(column >= 0)
             word = sparse.csr_matrix(
@@ -802,7 +820,7 @@ class _NgramModel:
         blocks = []
         if columns.char is not None:
             blocks.append(_tfidf(_counts_sorted(columns.char, texts_t), self.char_idf))
-        if self._vectorizers[1] is not None:
+        if self._vocabularies[1] is not None:
             if columns.word is not None:
                 counts = _counts_sorted(columns.word, texts_t)
             else:  # word n-grams cross tokens: scikit-learn's analyzer on the joined text
@@ -820,13 +838,13 @@ class _NgramModel:
         record = self._token_cache.get(token)
         if record is None:
             columns = b""
-            if self._vectorizers[0] is not None:
+            if self._vocabularies[0] is not None:
                 low, high = self.settings["char_ngram_range"]
-                found = map(self._vectorizers[0].vocabulary.get, _char_wb_ngrams(token, low, high))
+                found = map(self._vocabularies[0].get, _char_wb_ngrams(token, low, high))
                 columns = array("i", [column for column in found if column is not None]).tobytes()
             word = -1
-            if self._vectorizers[1] is not None:
-                word = self._vectorizers[1].vocabulary.get(token, -1)
+            if self._vocabularies[1] is not None:
+                word = self._vocabularies[1].get(token, -1)
             record = (columns, word)
             if len(self._token_cache) >= _TOKEN_CACHE_SIZE:
                 self._token_cache.clear()

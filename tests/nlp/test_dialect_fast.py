@@ -235,3 +235,53 @@ def test_char_ngrams_equal_scikit_learn(low, high):
     for _ in range(300):
         token = "".join(rng.choice("ابتثجحخدذرزسشصض") for _ in range(rng.randint(1, 9)))
         assert dialect._char_wb_ngrams(token, low, high) == analyzer(token), token
+
+
+def test_l2_normalisation_equals_scikit_learn(taggers, sample_documents):
+    """The rows' L2 normalisation (done in numpy so that tagging does not import scikit-learn) is
+    scikit-learn's ``normalize``, bit for bit: on random sparse matrices with empty, one-value and long
+    rows, stored zeros, and on the real TF-IDF blocks of the sample's texts."""
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
+    rng = np.random.default_rng(3)
+    matrices = [sparse.random(300, 2000, density=d, format="csr", random_state=rng,
+                              data_rvs=lambda n: rng.lognormal(0, 3, n)) for d in (0.0005, 0.01, 0.3)]
+    stored_zeros = sparse.csr_matrix((np.array([0.0, 0.0, 3.0, -0.0, 1e-300, 2.5]), np.array([0, 4, 1, 2, 0, 3]),
+                                      np.array([0, 2, 3, 4, 6])), shape=(4, 5))  # a row of stored zeros, tiny values
+    matrices.append(stored_zeros)
+    model = taggers["ngram"].model
+    folded = [" ".join(tokenize(" ".join(sentences))) for sentences in sample_documents[0]]
+    for vectorizer, idf in zip(model._vectorizers, (model.char_idf, model.word_idf)):
+        counts = vectorizer.transform(folded)
+        tfidf = counts.tocsr(copy=True)
+        tfidf.data = (1.0 + np.log(tfidf.data)) * idf[tfidf.indices]
+        matrices.append(tfidf)
+    for matrix in matrices:
+        ours, theirs = matrix.copy(), normalize(matrix, norm="l2", copy=True)
+        dialect._normalize_rows_l2(ours)
+        assert np.array_equal(ours.indptr, theirs.indptr) and np.array_equal(ours.indices, theirs.indices)
+        assert ours.data.tobytes() == theirs.data.tobytes()
+
+
+def test_tagging_a_saved_tagger_does_not_import_scikit_learn(taggers, sample_documents, tmp_path):
+    """Loading a saved n-gram tagger and tagging documents needs numpy and scipy only: scikit-learn's
+    import (about 2 s) is paid by training, not by every worker of every `dialect` run."""
+    import subprocess
+    import sys
+
+    taggers["ngram"].save(tmp_path / "tagger")
+    (tmp_path / "docs.json").write_text(json.dumps(sample_documents[0][:50], ensure_ascii=False), encoding="utf-8")
+    script = (
+        "import json, sys\n"
+        "from arabic_nlp.dialect import DialectTagger, tag_documents\n"
+        f"tagger = DialectTagger.load({str(tmp_path / 'tagger')!r})\n"
+        f"docs = json.loads(open({str(tmp_path / 'docs.json')!r}, encoding='utf-8').read())\n"
+        "tagged = tag_documents(tagger, docs)\n"
+        "print(json.dumps({'labels': [[doc.label, [s.label for s in sents]] for doc, sents in tagged],"
+        " 'sklearn': sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn')}))\n"
+    )
+    out = json.loads(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout)
+    assert out["sklearn"] == []
+    want = tag_documents(taggers["ngram"], sample_documents[0][:50])
+    assert out["labels"] == [[doc.label, [s.label for s in sents]] for doc, sents in want]
