@@ -282,6 +282,7 @@ def main() -> None:
     ap.add_argument("--train-chars", type=int, default=None, help="Arabic characters each variant trains on")
     ap.add_argument("--held-out", type=int, default=None,
                     help="held-out sentences per dialect (diacritised text: 5 times as many sentences)")
+    ap.add_argument("--inits", default="mean,fasttext", help="initialisations of the new rows trained (vocab part)")
     ap.add_argument("--seq-len", type=int, default=128)
     ap.add_argument("--batch", type=int, default=4)
     ap.add_argument("--lr", type=float, default=5e-4)
@@ -372,12 +373,17 @@ def main() -> None:
         pieces = base_pieces(base_json, ext.new_tokens)
         strings = [from_bytelevel(t).strip() for t in ext.new_tokens]
         sentences = [[s for w in ARABIC_WORD_RE.findall(t) for s in segmenter.segment(w)] for t in train_texts]
-        t1 = time.perf_counter()
-        ft, info = fasttext_rows(embed, pieces, strings, sentences,
-                                 arabic_anchors(json.loads(base_json)["model"]["vocab"]),
-                                 dim=50 if args.quick else 100, epochs=3 if args.quick else 5)
-        print(f"FastText rows: {info} [{time.perf_counter() - t1:.0f}s]", flush=True)
-        for init, rows in (("mean", mean_rows(embed, pieces)), ("fasttext", ft)):
+        def fasttext_init():
+            t1 = time.perf_counter()
+            ft, info = fasttext_rows(embed, pieces, strings, sentences,
+                                     arabic_anchors(json.loads(base_json)["model"]["vocab"]),
+                                     dim=50 if args.quick else 100, epochs=3 if args.quick else 5)
+            print(f"FastText rows: {info} [{time.perf_counter() - t1:.0f}s]", flush=True)
+            return ft
+
+        inits = {"mean": lambda: mean_rows(embed, pieces), "fasttext": fasttext_init}
+        for init in args.inits.split(","):
+            rows = inits[init]()
             folder = args.work / f"vocab-{init}"
             base_tok.save_pretrained(str(folder))
             (folder / "tokenizer.json").write_text(ext.tokenizer_json, encoding="utf-8")
