@@ -283,6 +283,9 @@ def main() -> None:
     ap.add_argument("--held-out", type=int, default=None,
                     help="held-out sentences per dialect (diacritised text: 5 times as many sentences)")
     ap.add_argument("--inits", default="mean,fasttext", help="initialisations of the new rows trained (vocab part)")
+    ap.add_argument("--vocab-from", choices=("all", "budget"), default="all",
+                    help="text the new tokens are learned from: every training sentence, or only the characters "
+                         "each variant trains on (as the pipeline's `vocab` stage learns from what it trains on)")
     ap.add_argument("--seq-len", type=int, default=128)
     ap.add_argument("--batch", type=int, default=4)
     ap.add_argument("--lr", type=float, default=5e-4)
@@ -365,7 +368,10 @@ def main() -> None:
 
     variants = {}
     if "vocab" in parts:  # the extended tokenizer directories (mean / FastText rows), as the `vocab` stage writes them
-        ext = extend_tokenizer(base_json, train_texts, args.new_tokens, segmenter)
+        vocab_texts = budget(train_texts, args.train_chars) if args.vocab_from == "budget" else train_texts
+        ext = extend_tokenizer(base_json, vocab_texts, args.new_tokens, segmenter)
+        print(f"vocab: {len(ext.new_tokens)} new tokens learned from {sum(map(len, vocab_texts))} characters",
+              flush=True)
         after = Tokenizer.from_str(ext.tokenizer_json)
         changed = english_changed(after)
         base_model = load_model(model_dir)
