@@ -413,8 +413,10 @@ class BiasAuditConfig(Section):
 class VocabConfig(Section):
     new_tokens: int = Field(0, ge=0, description="Arabic tokens the `vocab` stage adds to the tokenizer, learned "
                             "from the training split at clitic boundaries; 0: no `vocab` stage")
-    init: Literal["mean", "fasttext"] = Field("mean", description="new embedding rows: mean of the base rows of the "
-                                              "old sub-tokens, or FastText vectors mapped into the embedding space")
+    init: Literal["mean", "fasttext", "last_piece"] = Field(
+        "mean", description="new embedding rows: mean of the base rows of the old sub-tokens; FastText vectors mapped "
+        "into the embedding space; or last_piece: input rows from the last sub-token, output rows the mean (a tied "
+        "lm_head gets its own matrix: one more vocab x hidden matrix in memory)")
     whole_word_min_count: int = Field(50, ge=1, description="a word seen this often may become one token across "
                                       "its clitic boundaries")
     min_pair_count: int = Field(2, ge=1, description="a pair seen fewer times is never merged")

@@ -5,7 +5,8 @@ Same training budget (Arabic characters), same held-out text, one run:
 - Arabic tokens/word on held-out SIB-200 dev text (all Arabic varieties), base vs extended tokenizer,
   and how many English SIB-200 texts tokenise differently (must be 0);
 - training throughput (Arabic characters/s) and held-out bits/char after the same training characters:
-  base tokenizer, extension + mean init, extension + FastText init;
+  base tokenizer, extension + mean init, extension + FastText init, extension + last-piece input rows
+  (output rows the mean, untied: ``--inits``);
 - diacritised text (../shared/data/diacritized/val.txt): held-out bits/char and diacritic
   disambiguation accuracy, trained with and without diacritic-aware attention;
 - masked-word accuracy per dialect, base against fine-tuned;
@@ -173,12 +174,12 @@ def train(model, tokenizer, texts: list[str], args, new_ids=(), diacritic_bias=F
     from peft import LoraConfig, get_peft_model
 
     from arabic_llm.model.diacritic_attention import enable_diacritic_bias
-    from arabic_llm.model.trainable_rows import split_trainable_rows
+    from arabic_llm.model.trainable_rows import split_trainable_rows, token_targets
     from arabic_llm.train.loss import IGNORE_INDEX, causal_lm_loss_module, make_loss
 
     torch.manual_seed(args.seed)
     cfg = LoraConfig(r=8, lora_alpha=32, target_modules=["q_proj", "k_proj", "v_proj", "o_proj"],
-                     trainable_token_indices={"embed_tokens": list(new_ids)} if new_ids else None)
+                     trainable_token_indices=token_targets(model, list(new_ids)))
     model = get_peft_model(model, cfg)
     split_trainable_rows(model)
     groups = [{"params": [p for p in model.parameters() if p.requires_grad], "lr": args.lr}]
@@ -282,7 +283,8 @@ def main() -> None:
     ap.add_argument("--train-chars", type=int, default=None, help="Arabic characters each variant trains on")
     ap.add_argument("--held-out", type=int, default=None,
                     help="held-out sentences per dialect (diacritised text: 5 times as many sentences)")
-    ap.add_argument("--inits", default="mean,fasttext", help="initialisations of the new rows trained (vocab part)")
+    ap.add_argument("--inits", default="mean,fasttext", help="initialisations of the new rows trained (vocab part): "
+                    "mean, fasttext, last_piece")
     ap.add_argument("--vocab-from", choices=("all", "budget"), default="all",
                     help="text the new tokens are learned from: every training sentence, or only the characters "
                          "each variant trains on (as the pipeline's `vocab` stage learns from what it trains on)")
@@ -314,6 +316,7 @@ def main() -> None:
         extend_tokenizer,
         fasttext_rows,
         from_bytelevel,
+        last_piece_rows,
         mean_rows,
         save_rows,
     )
@@ -387,13 +390,14 @@ def main() -> None:
             print(f"FastText rows: {info} [{time.perf_counter() - t1:.0f}s]", flush=True)
             return ft
 
-        inits = {"mean": lambda: mean_rows(embed, pieces), "fasttext": fasttext_init}
+        inits = {"mean": lambda: (mean_rows(embed, pieces), None), "fasttext": lambda: (fasttext_init(), None),
+                 "last_piece": lambda: (last_piece_rows(embed, pieces), mean_rows(embed, pieces))}  # as tasks/vocab.py
         for init in args.inits.split(","):
-            rows = inits[init]()
+            rows, output_rows = inits[init]()
             folder = args.work / f"vocab-{init}"
             base_tok.save_pretrained(str(folder))
             (folder / "tokenizer.json").write_text(ext.tokenizer_json, encoding="utf-8")
-            save_rows(folder / VOCAB_ROWS_FILE, ext.new_ids, rows, None)
+            save_rows(folder / VOCAB_ROWS_FILE, ext.new_ids, rows, output_rows)
             variants[f"vocab +{len(ext.new_tokens)} ({init} init)"] = folder
         del base_model
 

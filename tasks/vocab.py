@@ -47,7 +47,7 @@ def tokens_per_word(tokenizer, lines: list[str]) -> float | None:
 
 
 def new_rows(params: VocabParams, model_dir: str, base_json: str, ext, train_lines: list[str], segmenter):
-    """(input rows, output rows or None for a tied head, init figures)."""
+    """(input rows, output rows or None for a tied head that shares the input rows, init figures)."""
     import torch
     from transformers import AutoModelForCausalLM
 
@@ -56,6 +56,7 @@ def new_rows(params: VocabParams, model_dir: str, base_json: str, ext, train_lin
         base_pieces,
         fasttext_rows,
         from_bytelevel,
+        last_piece_rows,
         mean_rows,
     )
     from arabic_nlp.morphology import ARABIC_WORD_RE
@@ -66,6 +67,8 @@ def new_rows(params: VocabParams, model_dir: str, base_json: str, ext, train_lin
     pieces = base_pieces(base_json, ext.new_tokens)
     if params.vocab.init == "mean":
         return mean_rows(embed, pieces), None if tied else mean_rows(head, pieces), {}
+    if params.vocab.init == "last_piece":  # rows apart even for a tied head: the input side wants the last piece
+        return last_piece_rows(embed, pieces), mean_rows(head, pieces), {}
     sentences = [[s for w in ARABIC_WORD_RE.findall(line) for s in segmenter.segment(w)] for line in train_lines]
     strings = [from_bytelevel(t).strip() for t in ext.new_tokens]
     anchors = arabic_anchors(json.loads(base_json)["model"]["vocab"])

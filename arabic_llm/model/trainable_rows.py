@@ -16,6 +16,21 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     import torch
 
 
+def token_targets(causal_lm, ids: list[int]) -> dict[str, list[int]] | None:
+    """peft's ``trainable_token_indices`` for new rows ``ids``: the input embedding's, and an untied
+    lm_head's too (a tied head shares the input rows; peft ties its adapter to theirs). None: no rows."""
+    if not ids:
+        return None
+    from arabic_llm.model.vocab import is_tied
+
+    names = {id(m): name.rsplit(".", 1)[-1] for name, m in causal_lm.named_modules()}
+    targets = {names[id(causal_lm.get_input_embeddings())]: list(ids)}
+    head = causal_lm.get_output_embeddings()
+    if head is not None and not is_tied(causal_lm):
+        targets[names[id(head)]] = list(ids)
+    return targets
+
+
 def output_layer(causal_lm):
     """The model's plain lm_head Linear, under peft's trainable-tokens wrapper where there is one."""
     head = causal_lm.get_output_embeddings()

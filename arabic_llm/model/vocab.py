@@ -10,8 +10,9 @@ are merged). Each new token is built from symbols the base BPE really produces, 
 words, without the leading-space marker).
 
 New rows: the mean of the base rows of the sub-tokens the base tokenizer used for the same string
-(the baseline), or FastText vectors trained on the corpus mapped into the embedding space by a ridge
-linear map fitted on anchors (WECHSEL-style).
+(the baseline), FastText vectors trained on the corpus mapped into the embedding space by a ridge
+linear map fitted on anchors (WECHSEL-style), or the last sub-token's row as input with the mean as
+output (rows apart: a tied head gets its own matrix; benchmarks/bench_arabic_adaptation.py compares).
 """
 
 from __future__ import annotations
@@ -213,6 +214,31 @@ def mean_rows(weight: "torch.Tensor", pieces: list[list[int]]) -> "torch.Tensor"
     return torch.stack([weight[p].float().mean(0) for p in pieces]).to(weight.dtype)
 
 
+def last_piece_rows(weight: "torch.Tensor", pieces: list[list[int]]) -> "torch.Tensor":
+    """Row i = ``weight``'s row of the last of ``pieces[i]``: as an input, the piece the base model reads
+    just before predicting what follows the string (better than the mean there, worse as an output)."""
+    return weight[[p[-1] for p in pieces]].clone()
+
+
+def is_tied(model) -> bool:
+    """Does the model's lm_head share the input embedding matrix?"""
+    head = model.get_output_embeddings()
+    return head is not None and head.weight.data_ptr() == model.get_input_embeddings().weight.data_ptr()
+
+
+def untie_head(model) -> None:
+    """Give a tied lm_head its own copy of the embedding matrix, and say so in the config, so that
+    transformers does not tie them again and peft trains the head's new rows apart (one more
+    vocab x hidden matrix in memory)."""
+    import torch
+
+    embed, head = model.get_input_embeddings(), model.get_output_embeddings()
+    for config in {id(c): c for c in (model.config, model.config.get_text_config())}.values():
+        config.tie_word_embeddings = False
+    model.all_tied_weights_keys = {}
+    head.weight = torch.nn.Parameter(embed.weight.detach().clone(), requires_grad=head.weight.requires_grad)
+
+
 def arabic_anchors(vocab: dict[str, int]) -> dict[str, int]:
     """Base tokens whose text is a whole Arabic string: the strings both vocabularies share."""
     from arabic_nlp.morphology import ARABIC_WORD_RE
@@ -290,18 +316,22 @@ def load_rows(path: Path) -> dict[str, "torch.Tensor"]:
 def apply_vocab(model, rows: dict[str, "torch.Tensor"]) -> list[int]:
     """Give ``model`` the new rows (:func:`load_rows`): grow the embeddings where the new ids do not fit
     (a padded vocabulary may already have room) and write the rows; old rows stay as they are. A tied
-    head shares the input rows; an untied one gets ``rows["output"]``. Returns the new ids."""
+    head shares the input rows, unless ``rows["output"]`` differs from them: then it is untied
+    (:func:`untie_head`). An untied head gets ``rows["output"]``. Returns the new ids."""
     import torch
 
     ids = rows["ids"].tolist()
     if model.get_input_embeddings().weight.shape[0] <= max(ids):
         model.resize_token_embeddings(max(ids) + 1, mean_resizing=False)
+    output = rows.get("output", rows["input"])
+    if is_tied(model) and not torch.equal(output, rows["input"]):
+        untie_head(model)
     embed, head = model.get_input_embeddings(), model.get_output_embeddings()
     index = torch.tensor(ids, device=embed.weight.device)
     with torch.no_grad():
         embed.weight.index_copy_(0, index, rows["input"].to(embed.weight))
-        if head is not None and head.weight.data_ptr() != embed.weight.data_ptr():
-            head.weight.index_copy_(0, index.to(head.weight.device), rows.get("output", rows["input"]).to(head.weight))
+        if head is not None and not is_tied(model):
+            head.weight.index_copy_(0, index.to(head.weight.device), output.to(head.weight))
     return ids
 
 

@@ -307,7 +307,7 @@ class QLoRARecipe:
         from peft import PeftModel, get_peft_model
 
         from arabic_llm.model.modeling import quiet_peft_deprecations
-        from arabic_llm.model.trainable_rows import split_trainable_rows
+        from arabic_llm.model.trainable_rows import split_trainable_rows, token_targets
         from arabic_llm.model.vocab import new_token_ids
 
         with quiet_peft_deprecations():
@@ -317,7 +317,7 @@ class QLoRARecipe:
                 new_ids = new_token_ids(tokenizer_dir)
                 config = PeftLoraConfig(r=lora.r, lora_alpha=lora.alpha, lora_dropout=lora.dropout,
                                         target_modules=list(lora.target_modules), bias="none", task_type="CAUSAL_LM",
-                                        trainable_token_indices={"embed_tokens": new_ids} if new_ids else None)
+                                        trainable_token_indices=token_targets(model, new_ids))
                 model = get_peft_model(model, config)
         split_trainable_rows(model)  # the loss takes the head apart the same way (output_head)
         model.train()

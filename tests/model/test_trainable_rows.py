@@ -4,7 +4,13 @@ import pytest
 import torch
 from tiny_llama import tiny_llama
 
-from arabic_llm.model.trainable_rows import SplitHead, output_head, output_weight, split_trainable_rows
+from arabic_llm.model.trainable_rows import (
+    SplitHead,
+    output_head,
+    output_weight,
+    split_trainable_rows,
+    token_targets,
+)
 from arabic_llm.model.vocab import apply_vocab
 from arabic_llm.train.loss import causal_lm_loss_module, chunked_causal_lm_loss, make_loss
 
@@ -30,28 +36,40 @@ def test_split_head_logits_and_gradients_equal_the_merged_matrix(ids):
     assert torch.equal(head.merged()[ids], rows.detach()) and torch.equal(head.merged()[:3], frozen[:3])
 
 
-def _peft_with_new_rows(new_ids):
+def _peft_with_new_rows(new_ids, untied=False):
     from peft import LoraConfig, get_peft_model
 
     model = tiny_llama()
-    apply_vocab(model, {"ids": torch.tensor(new_ids), "input": torch.randn(len(new_ids), 32)})
+    rows = {"ids": torch.tensor(new_ids), "input": torch.randn(len(new_ids), 32)}
+    if untied:  # last-piece style: output rows of their own, the head untied
+        rows["output"] = torch.randn(len(new_ids), 32)
+    apply_vocab(model, rows)
     peft_model = get_peft_model(model, LoraConfig(r=4, target_modules=["q_proj", "v_proj"],
-                                                  trainable_token_indices={"embed_tokens": new_ids}))
+                                                  trainable_token_indices=token_targets(model, new_ids)))
     with torch.no_grad():  # trained rows differ from the frozen originals, as after a few steps
         peft_model.get_input_embeddings().token_adapter.trainable_tokens_delta["default"].add_(0.5)
+        if untied:
+            peft_model.get_output_embeddings().token_adapter.trainable_tokens_delta["default"].sub_(0.5)
     return peft_model.train()
 
 
+def test_token_targets_follow_the_tie():
+    assert token_targets(tiny_llama(tie=True), [64, 65]) == {"embed_tokens": [64, 65]}
+    assert token_targets(tiny_llama(tie=False), [64]) == {"embed_tokens": [64], "lm_head": [64]}
+    assert token_targets(tiny_llama(), []) is None
+
+
+@pytest.mark.parametrize("untied", [False, True], ids=["tied", "untied"])
 @pytest.mark.parametrize("new_ids", [[64, 65, 66, 67], [5, 64, 66]], ids=["appended", "scattered"])
-def test_split_path_gives_peft_loss_and_gradients(new_ids):
+def test_split_path_gives_peft_loss_and_gradients(new_ids, untied):
     ids = torch.tensor([[1, 2, new_ids[0], 3, new_ids[1], 5, new_ids[-1], 7]])
     positions = torch.arange(ids.shape[1])[None]
-    reference = _peft_with_new_rows(new_ids)
+    reference = _peft_with_new_rows(new_ids, untied)
     loss = reference(input_ids=ids, labels=ids).loss  # peft's merged matrix, HF's loss
     loss.backward()
     expected = {n: p.grad.clone() for n, p in reference.named_parameters() if p.requires_grad}
 
-    split = _peft_with_new_rows(new_ids)
+    split = _peft_with_new_rows(new_ids, untied)
     assert split_trainable_rows(split)
     head = output_head(split.get_base_model())
     assert isinstance(head, SplitHead) and head.start == (64 if new_ids[0] == 64 else None)
@@ -59,7 +77,9 @@ def test_split_path_gives_peft_loss_and_gradients(new_ids):
     (summed / (ids.shape[1] - 1)).backward()
     got = {n: p.grad for n, p in split.named_parameters() if p.requires_grad}
     assert torch.allclose(summed / (ids.shape[1] - 1), loss, atol=1e-5)
-    assert got.keys() == expected.keys() and any("trainable_tokens_delta" in n for n in got)
+    deltas = [n for n in got if "trainable_tokens_delta" in n]
+    assert got.keys() == expected.keys() and len(deltas) == (2 if untied else 1)
+    assert all(got[n].abs().sum() > 0 for n in deltas)  # input and (untied) output rows both learn
     for name in expected:
         assert torch.allclose(got[name], expected[name], atol=1e-5), name
     # the matrix itself gets no gradient, and a disabled adapter falls back to the plain weight

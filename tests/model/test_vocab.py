@@ -12,6 +12,8 @@ from arabic_llm.model.vocab import (
     base_pieces,
     extend_tokenizer,
     from_bytelevel,
+    is_tied,
+    last_piece_rows,
     load_rows,
     mean_rows,
     save_rows,
@@ -73,6 +75,17 @@ def test_mean_rows_are_means_of_the_base_pieces():
         assert len(piece) >= 2 and torch.allclose(row, weight[piece].mean(0))
 
 
+def test_last_piece_rows_are_the_last_base_pieces():
+    base = english_bpe()
+    ext = extend_tokenizer(base.to_str(), ARABIC, 10)
+    pieces = base_pieces(base.to_str(), ext.new_tokens)
+    weight = torch.randn(base.get_vocab_size(), 8)
+    rows = last_piece_rows(weight, pieces)
+    assert torch.equal(rows, torch.stack([weight[p[-1]] for p in pieces]))
+    rows += 1  # a copy: the base matrix is not touched
+    assert torch.equal(weight[pieces[0][-1]] + 1, rows[0])
+
+
 def test_fasttext_rows_map_into_the_embedding_space():
     from arabic_llm.model.vocab import fasttext_rows
 
@@ -100,6 +113,28 @@ def test_apply_vocab_grows_and_keeps_old_rows(tmp_path, tie):
     assert torch.equal(weight_in[64:], rows_in)
     assert torch.equal(weight_out[:64], before_out)
     assert torch.equal(weight_out[64:], rows_in if tie else rows_out)
+
+
+def test_separate_output_rows_untie_a_tied_head(tmp_path):
+    from transformers import AutoModelForCausalLM
+
+    model = tiny_llama(tie=True)
+    before = model.get_input_embeddings().weight.detach().clone()
+    rows_in, rows_out = torch.randn(3, 32), torch.randn(3, 32)
+    apply_vocab(model, {"ids": torch.arange(64, 67), "input": rows_in, "output": rows_out})
+    embed, head = model.get_input_embeddings().weight, model.get_output_embeddings().weight
+    assert not is_tied(model) and not model.config.tie_word_embeddings
+    assert torch.equal(embed[:64], before) and torch.equal(head[:64], before)
+    assert torch.equal(embed[64:], rows_in) and torch.equal(head[64:], rows_out)
+    model.resize_token_embeddings(70, mean_resizing=False)  # transformers re-ties only what the config says
+    assert not is_tied(model) and torch.equal(model.get_output_embeddings().weight[64:67], rows_out)
+    model.save_pretrained(tmp_path / "m")
+    again = AutoModelForCausalLM.from_pretrained(tmp_path / "m")
+    assert not is_tied(again) and torch.equal(again.get_output_embeddings().weight[64:67], rows_out)
+    # Output rows equal to the input rows keep a tied head tied (no second matrix).
+    tied = tiny_llama(tie=True)
+    apply_vocab(tied, {"ids": torch.arange(64, 67), "input": rows_in, "output": rows_in.clone()})
+    assert is_tied(tied) and torch.equal(tied.get_output_embeddings().weight[64:], rows_in)
 
 
 def test_peft_trainable_tokens_train_only_the_new_rows():

@@ -1,5 +1,6 @@
-"""The tiny pipeline with every Arabic adaptation method on: vocabulary extension (FastText rows),
-counterfactual augmentation, diacritic-aware attention; it trains, exports, evaluates and audits."""
+"""The tiny pipeline with every Arabic adaptation method on: vocabulary extension (FastText rows, or
+last-piece input rows with the head untied), counterfactual augmentation, diacritic-aware attention; it
+trains, exports, evaluates and audits."""
 
 from __future__ import annotations
 
@@ -20,11 +21,12 @@ DIACRITIZED = ["عَلِمَ الوَلَدُ الخَبَرَ اليَوْمَ"
                "كُتِبَ الدَّرْسُ فِي البَيْتِ"] * 3
 
 
-def test_every_method_on(tmp_path):
+@pytest.mark.parametrize("init", ["fasttext", "last_piece"])
+def test_every_method_on(tmp_path, init):
     text = tmp_path / "diacritized.txt"
     text.write_text("\n".join(DIACRITIZED) + "\n", encoding="utf-8")
     store = tmp_path / "store"
-    overrides = ["vocab.new_tokens=40", "vocab.init=fasttext", "vocab.fasttext_dim=16", "vocab.fasttext_epochs=1",
+    overrides = ["vocab.new_tokens=40", f"vocab.init={init}", "vocab.fasttext_dim=16", "vocab.fasttext_epochs=1",
                  "counterfactual.enabled=true", "diacritic_attention.enabled=true", f"intrinsic.diacritized={text}",
                  "intrinsic.max_sentences=5", "export.merge=true",
                  "train_msa.max_steps=2", "train_dialects.max_steps=2", "evaluate.max_docs_per_dialect=4",
@@ -46,7 +48,8 @@ def test_every_method_on(tmp_path):
         adapter = artifact(stage) / ADAPTER_DIR
         assert (adapter / BIAS_FILE).is_file() and (adapter / VOCAB_ROWS_FILE).is_file()
         with safe_open(str(adapter / "adapter_model.safetensors"), "pt") as f:
-            assert any("trainable_tokens" in k for k in f.keys())  # the new rows, trained beside LoRA
+            trained = [k for k in f.keys() if "trainable_tokens" in k]  # the new rows, trained beside LoRA
+        assert len(trained) == (2 if init == "last_piece" else 1), trained  # untied: input and output rows
     results = json.loads((artifact("evaluate") / RESULTS_FILE).read_text())
     assert set(results["models"]) == {"base", "msa", "dialects"}
     for name, metrics in results["models"].items():
@@ -55,6 +58,8 @@ def test_every_method_on(tmp_path):
         assert 0.0 <= intrinsic["diacritic_disambiguation"] <= 1.0, name
     merged = artifact("export") / "dialects"
     new_ids = load_rows(vocab / VOCAB_ROWS_FILE)["ids"]
-    assert json.loads((merged / "config.json").read_text())["vocab_size"] == int(new_ids.max()) + 1
+    config = json.loads((merged / "config.json").read_text())
+    assert config["vocab_size"] == int(new_ids.max()) + 1
+    assert config["tie_word_embeddings"] is (init != "last_piece")
     assert (merged / BIAS_FILE).is_file() and (merged / "tokenizer.json").is_file()
     assert record["stages"]["bias_audit"]["outcome"] == "ran"

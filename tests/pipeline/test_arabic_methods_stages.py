@@ -18,7 +18,7 @@ from arabic_llm.model.modeling import (
     load_tokenizer,
     train_bpe_tokenizer,
 )
-from arabic_llm.model.vocab import apply_tokenizer_rows
+from arabic_llm.model.vocab import apply_tokenizer_rows, load_rows
 from tasks.counterfactual import CounterfactualParams, counterfactual
 from tasks.vocab import VocabParams, vocab
 
@@ -57,6 +57,20 @@ def test_vocab_stage_writes_an_extended_tokenizer_and_rows(tmp_path):
     assert ids == list(range(summary["first_new_id"], summary["first_new_id"] + 20))
     assert torch.equal(model.get_input_embeddings().weight[: len(old)], old)
     assert (out / VOCAB_ROWS_FILE).is_file() and apply_tokenizer_rows(model, tok_dir) == []
+    assert model.get_output_embeddings().weight.data_ptr() == model.get_input_embeddings().weight.data_ptr()
+
+    # last_piece: input rows from each new token's last base piece, output rows the mean; the head is untied
+    out_lp = tmp_path / "out-last-piece"
+    out_lp.mkdir()
+    vocab.build(out_lp, VocabParams(vocab=VocabConfig(new_tokens=20, init="last_piece"), split=SPLIT), docs=docs,
+                tokenizer=tok_dir, base_model=model_dir)
+    rows, mean = load_rows(out_lp / VOCAB_ROWS_FILE), load_rows(out / VOCAB_ROWS_FILE)
+    assert torch.equal(rows["ids"], mean["ids"]) and torch.equal(rows["output"], mean["input"])
+    assert not torch.equal(rows["input"], mean["input"])
+    untied = AutoModelForCausalLM.from_pretrained(str(model_dir))
+    apply_tokenizer_rows(untied, out_lp)
+    assert untied.get_output_embeddings().weight.data_ptr() != untied.get_input_embeddings().weight.data_ptr()
+    assert torch.equal(untied.get_output_embeddings().weight[ids], rows["output"])
 
 
 def test_counterfactual_stage_copies_training_documents_only(tmp_path):
