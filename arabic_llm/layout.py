@@ -14,6 +14,7 @@ MODEL_REF_FILE = "model_ref.json"  # a named model (hub id or directory) pinned 
 AUDIT_SUMMARY_FILE = "audit_summary.json"
 # vocab: an extended tokenizer directory that also holds the new embedding rows
 VOCAB_ROWS_FILE = "new_embeddings.safetensors"  # tensors ids, input and (untied head) output
+BIAS_FILE = "diacritic_bias.safetensors"  # a diacritic-aware attention bias, beside its adapter
 # shards
 SHARDS_FILE = "shards.h5"
 EVAL_DOCS_FILE = "eval_docs.jsonl"

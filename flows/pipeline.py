@@ -103,7 +103,8 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
     audit = run(bias_audit, BiasParams.from_config(cfg.bias_audit, cfg.quantization, split),
                 docs=tagged, evaluation=evaluation, probes=PROBES, **models, **bias_files(cfg.bias_audit))
     final = run(report, ReportParams(), evaluation=evaluation, audit=audit, data_audit=tagged, msa_adapter=msa,
-                dialect_adapter=dialects)
+                dialect_adapter=dialects, vocab=tok if cfg.vocab.new_tokens else None,
+                counterfactual=training_docs if cfg.counterfactual.enabled else None)
     return {"report": final}
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from arabic_llm.audit.methods_table import run_methods
+from arabic_llm.audit.model_card import final_model
 from arabic_llm.audit.report import (
     TABLES_FILE,
     adaptation_sentences,
@@ -25,6 +27,7 @@ from arabic_llm.cache.stage import beside_data, stage_task
 from arabic_llm.layout import (
     AUDIT_FILE,
     AUDIT_SUMMARY_FILE,
+    BIAS_FILE,
     MEASUREMENTS_MD,
     METRICS_FILE,
     MODEL_CARD_FILE,
@@ -44,16 +47,21 @@ class ReportParams(BaseModel):
 
 @stage_task("report", libraries=("matplotlib", "markdown"))
 def report(out_dir: Path, params: ReportParams, evaluation: Path, audit: Path, data_audit: Path,
-           msa_adapter: Path, dialect_adapter: Path) -> dict:
+           msa_adapter: Path, dialect_adapter: Path, vocab: Path | None = None,
+           counterfactual: Path | None = None) -> dict:
+    """``vocab`` and ``counterfactual``: those stages' artifacts where they ran (the methods table)."""
     results = json.loads((evaluation / RESULTS_FILE).read_text(encoding="utf-8"))
     bias = json.loads((audit / AUDIT_FILE).read_text(encoding="utf-8"))
     filtered = json.loads((data_audit / AUDIT_SUMMARY_FILE).read_text(encoding="utf-8"))
     bias.setdefault("data_removed", filtered)
     card_file = audit / MODEL_CARD_FILE
     card = card_file.read_text(encoding="utf-8") if card_file.is_file() else ""
-    training = training_records({name: adapter.parent / METRICS_FILE
-                                 for name, adapter in trained_adapters(msa_adapter, dialect_adapter).items()})
-    all_tables = tables(results, bias, training, train_dialects(training, msa_adapter, dialect_adapter))
+    adapters = trained_adapters(msa_adapter, dialect_adapter)
+    training = training_records({name: adapter.parent / METRICS_FILE for name, adapter in adapters.items()})
+    biased = any((adapter / BIAS_FILE).is_file() for adapter in adapters.values())
+    all_tables = {"methods": run_methods(results, bias, final_model(results), vocab and summary(vocab),
+                                         counterfactual and summary(counterfactual), biased),
+                  **tables(results, bias, training, train_dialects(training, msa_adapter, dialect_adapter))}
     figures = draw_figures(results, training, out_dir)
     run_dir = beside_data(out_dir)  # None outside a store: the measurements are then not written
     if run_dir is not None:
@@ -81,12 +89,14 @@ def report(out_dir: Path, params: ReportParams, evaluation: Path, audit: Path, d
     return {"figures": figures, "tables": sorted(all_tables)}
 
 
+def summary(artifact: Path) -> dict:
+    """What the stage that built ``artifact`` (its ``data/``) returned, from its manifest ({} outside a store)."""
+    manifest = Path(artifact).parent / "manifest.json"
+    return json.loads(manifest.read_text(encoding="utf-8")).get("summary", {}) if manifest.is_file() else {}
+
+
 def train_dialects(training: dict, msa_adapter: Path, dialect_adapter: Path) -> dict[str, list[str]]:
     """adapter name -> the dialects its stage trained on, from the training artifacts' manifest summaries."""
-    def summary(artifact: Path) -> dict:
-        manifest = Path(artifact).parent / "manifest.json"
-        return json.loads(manifest.read_text(encoding="utf-8")).get("summary", {}) if manifest.is_file() else {}
-
     msa, dialects = summary(msa_adapter), summary(dialect_adapter)
     out = {}
     for name in training:

@@ -399,6 +399,10 @@ def draw_figures(results: dict, training: dict[str, list[dict]], out_dir: Path) 
 # ---------------------------------------------------------------------------------------------- documents
 
 TABLE_TITLES = {
+    "methods": "Arabic adaptation methods (vocab, diacritic_attention, counterfactual): on or off in this run, and "
+               "each one's figure for the base model (every method off, untrained) against the final adapter "
+               "(trained with this run's methods on; benchmarks/bench_arabic_adaptation.py separates a method from "
+               "training)",
     "adaptation": "Adaptation: held-out bits per character per dialect (lower is better), with bootstrap intervals; "
                   "differences are the second model minus the first",
     "adaptation_perplexity": "Adaptation: held-out perplexity per dialect (per token of this tokenizer)",

@@ -24,8 +24,9 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from arabic_llm.layout import BIAS_FILE
+
 ATTENTION_NAME = "diacritic_sdpa"
-BIAS_FILE = "diacritic_bias.safetensors"
 DIACRITICS = frozenset(map(chr, [*range(0x064B, 0x0653), 0x0670]))  # tanween, harakat, shadda, sukun, dagger alif
 
 

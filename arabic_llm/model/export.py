@@ -25,7 +25,7 @@ def merge_adapter(model_dir: str, adapter_dir: Path, out_dir: Path, dtype: str =
     from peft import PeftModel
     from transformers import AutoModelForCausalLM
 
-    from arabic_llm.model.diacritic_attention import BIAS_FILE
+    from arabic_llm.layout import BIAS_FILE
     from arabic_llm.model.modeling import load_tokenizer, quiet_peft_deprecations
     from arabic_llm.model.vocab import apply_tokenizer_rows
 

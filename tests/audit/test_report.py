@@ -104,8 +104,12 @@ def test_report_stage_writes_markdown_html_figures_and_tables(tmp_path):
     write_metrics(tmp_path / "dialects" / "metrics.jsonl", 4)
     out = tmp_path / "out"
     out.mkdir()
+    vocab = tmp_path / "vocab" / "data"  # an artifact's data/, its manifest beside it
+    vocab.mkdir(parents=True)
+    (vocab.parent / "manifest.json").write_text(json.dumps({"summary": {
+        "new_tokens": 40, "init": "last_piece", "held_out_tokens_per_word": {"base": 5.6, "extended": 2.04}}}))
     summary = report.build(out, ReportParams(), evaluation=evaluation, audit=audit, data_audit=data_audit,
-                           msa_adapter=tmp_path / "msa", dialect_adapter=tmp_path / "dialects")
+                           msa_adapter=tmp_path / "msa", dialect_adapter=tmp_path / "dialects", vocab=vocab)
     assert summary["figures"] == ["fig4_loss.png", "fig5_perplexity_per_dialect.png", "fig6_robustness.png"]
     for name in summary["figures"]:
         assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -115,7 +119,11 @@ def test_report_stage_writes_markdown_html_figures_and_tables(tmp_path):
     html = (out / REPORT_HTML).read_text(encoding="utf-8")
     assert "<table>" in html and '<img alt="Fig. 4' in html and "weak: EGY" in html
     assert "run/measurements.md" in md  # where the measured figures went (written only inside a store)
-    assert set(json.loads((out / TABLES_FILE).read_text(encoding="utf-8"))) >= {"main_results", "dialect_table", "robustness"}
+    written = json.loads((out / TABLES_FILE).read_text(encoding="utf-8"))
+    assert set(written) >= {"methods", "main_results", "dialect_table", "robustness"}
+    assert "| vocabulary extension | on | +40 tokens, last_piece rows |" in md
+    assert [(r["method"], r["in_this_run"]) for r in written["methods"]][1:3] == [
+        ("diacritic-aware attention", "off"), ("counterfactual augmentation", "off")]
 
 
 def test_figures_skip_what_has_no_data(tmp_path):

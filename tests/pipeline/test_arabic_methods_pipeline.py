@@ -9,9 +9,9 @@ import json
 import pytest
 from safetensors import safe_open
 
+from arabic_llm.audit.report import TABLES_FILE
 from arabic_llm.config import TINY_CONFIG
-from arabic_llm.layout import ADAPTER_DIR, RESULTS_FILE, VOCAB_ROWS_FILE
-from arabic_llm.model.diacritic_attention import BIAS_FILE
+from arabic_llm.layout import ADAPTER_DIR, BIAS_FILE, RESULTS_FILE, VOCAB_ROWS_FILE
 from arabic_llm.model.vocab import load_rows
 from arabic_llm.ops import cli
 
@@ -63,3 +63,7 @@ def test_every_method_on(tmp_path, init):
     assert config["tie_word_embeddings"] is (init != "last_piece")
     assert (merged / BIAS_FILE).is_file() and (merged / "tokenizer.json").is_file()
     assert record["stages"]["bias_audit"]["outcome"] == "ran"
+    methods = {row["method"]: row for row in json.loads((artifact("report") / TABLES_FILE).read_text())["methods"]}
+    assert all(row["in_this_run"] == "on" for row in methods.values())
+    assert methods["vocabulary extension"]["setting"] == f"+40 tokens, {init} rows"
+    assert methods["vocabulary extension"]["dialects"] < methods["vocabulary extension"]["base"]  # tokens/word

@@ -14,8 +14,7 @@ from tiny_training import build_tiny_training_setup
 
 from arabic_llm.config import LoraConfig, QuantizationConfig, TrainConfig
 from arabic_llm.data.shards import ShardDataset, pack
-from arabic_llm.layout import ADAPTER_DIR, VOCAB_ROWS_FILE
-from arabic_llm.model.diacritic_attention import BIAS_FILE
+from arabic_llm.layout import ADAPTER_DIR, BIAS_FILE, VOCAB_ROWS_FILE
 from arabic_llm.model.modeling import load_tokenizer
 from arabic_llm.model.vocab import base_pieces, extend_tokenizer, last_piece_rows, mean_rows, save_rows
 from arabic_llm.train.job import TrainingJob
