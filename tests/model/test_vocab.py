@@ -65,21 +65,21 @@ def test_non_bpe_tokenizer_is_a_clear_error():
         extend_tokenizer(tok.to_str(), ARABIC, 5)
 
 
-def test_mean_rows_are_means_of_the_base_pieces():
+def pieces_and_weight() -> tuple[list[list[int]], torch.Tensor]:
     base = english_bpe()
     ext = extend_tokenizer(base.to_str(), ARABIC, 10)
-    pieces = base_pieces(base.to_str(), ext.new_tokens)
-    weight = torch.randn(base.get_vocab_size(), 8)
+    return base_pieces(base.to_str(), ext.new_tokens), torch.randn(base.get_vocab_size(), 8)
+
+
+def test_mean_rows_are_means_of_the_base_pieces():
+    pieces, weight = pieces_and_weight()
     rows = mean_rows(weight, pieces)
     for row, piece in zip(rows, pieces):
         assert len(piece) >= 2 and torch.allclose(row, weight[piece].mean(0))
 
 
 def test_last_piece_rows_are_the_last_base_pieces():
-    base = english_bpe()
-    ext = extend_tokenizer(base.to_str(), ARABIC, 10)
-    pieces = base_pieces(base.to_str(), ext.new_tokens)
-    weight = torch.randn(base.get_vocab_size(), 8)
+    pieces, weight = pieces_and_weight()
     rows = last_piece_rows(weight, pieces)
     assert torch.equal(rows, torch.stack([weight[p[-1]] for p in pieces]))
     rows += 1  # a copy: the base matrix is not touched
