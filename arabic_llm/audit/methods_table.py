@@ -39,7 +39,6 @@ def methods_table(rows: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
-
 def _mean(values: dict | None) -> float | None:
     values = [v for v in (values or {}).values() if v is not None]
     return round(sum(values) / len(values), 3) if values else None
@@ -61,7 +60,7 @@ def run_methods(results: dict, audit: dict, final: str, vocab: dict | None, coun
         return round(share, 3) if share is not None else None
 
     tokens = (vocab or {}).get("held_out_tokens_per_word") or {}
-    rows = [
+    return [
         {"method": "vocabulary extension", "in_this_run": "on" if vocab else "off",
          "setting": f"+{vocab['new_tokens']} tokens, {vocab['init']} rows" if vocab else "-",
          "figure": "held-out Arabic tokens/word (base tokenizer / this run's)",
@@ -77,7 +76,6 @@ def run_methods(results: dict, audit: dict, final: str, vocab: dict | None, coun
          "figure": "top-1, mean over dialects",
          "base": _mean(intrinsic("base").get("masked_word")), column: _mean(intrinsic(final).get("masked_word"))},
     ]
-    return rows
 
 
 def _round(value):
