@@ -283,8 +283,8 @@ def main() -> None:
     ap.add_argument("--train-chars", type=int, default=None, help="Arabic characters each variant trains on")
     ap.add_argument("--held-out", type=int, default=None,
                     help="held-out sentences per dialect (diacritised text: 5 times as many sentences)")
-    ap.add_argument("--inits", default="mean,fasttext", help="initialisations of the new rows trained (vocab part): "
-                    "mean, fasttext, last_piece")
+    ap.add_argument("--inits", default="mean,fasttext,last_piece",
+                    help="initialisations of the new rows trained (vocab part)")
     ap.add_argument("--vocab-from", choices=("all", "budget"), default="all",
                     help="text the new tokens are learned from: every training sentence, or only the characters "
                          "each variant trains on (as the pipeline's `vocab` stage learns from what it trains on)")
