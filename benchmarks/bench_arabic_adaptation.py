@@ -316,8 +316,7 @@ def main() -> None:
         extend_tokenizer,
         fasttext_rows,
         from_bytelevel,
-        last_piece_rows,
-        mean_rows,
+        initial_rows,
         save_rows,
     )
     from arabic_nlp.counterfactual import swap_gender
@@ -390,10 +389,9 @@ def main() -> None:
             print(f"FastText rows: {info} [{time.perf_counter() - t1:.0f}s]", flush=True)
             return ft
 
-        inits = {"mean": lambda: (mean_rows(embed, pieces), None), "fasttext": lambda: (fasttext_init(), None),
-                 "last_piece": lambda: (last_piece_rows(embed, pieces), mean_rows(embed, pieces))}  # as tasks/vocab.py
-        for init in args.inits.split(","):
-            rows, output_rows = inits[init]()
+        for init in args.inits.split(","):  # SmolLM2's head is tied: the embedding is both matrices
+            rows, output_rows = ((fasttext_init(), None) if init == "fasttext"
+                                 else initial_rows(init, embed, embed, pieces))
             folder = args.work / f"vocab-{init}"
             base_tok.save_pretrained(str(folder))
             (folder / "tokenizer.json").write_text(ext.tokenizer_json, encoding="utf-8")

@@ -56,19 +56,15 @@ def new_rows(params: VocabParams, model_dir: str, base_json: str, ext, train_lin
         base_pieces,
         fasttext_rows,
         from_bytelevel,
-        last_piece_rows,
-        mean_rows,
+        initial_rows,
     )
     from arabic_nlp.morphology import ARABIC_WORD_RE
 
     model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32, device_map={"": "cpu"})
     embed, head = model.get_input_embeddings().weight.detach(), model.get_output_embeddings().weight.detach()
-    tied = head.data_ptr() == embed.data_ptr()
     pieces = base_pieces(base_json, ext.new_tokens)
-    if params.vocab.init == "mean":
-        return mean_rows(embed, pieces), None if tied else mean_rows(head, pieces), {}
-    if params.vocab.init == "last_piece":  # rows apart even for a tied head: the input side wants the last piece
-        return last_piece_rows(embed, pieces), mean_rows(head, pieces), {}
+    if params.vocab.init != "fasttext":
+        return (*initial_rows(params.vocab.init, embed, head, pieces), {})
     sentences = [[s for w in ARABIC_WORD_RE.findall(line) for s in segmenter.segment(w)] for line in train_lines]
     strings = [from_bytelevel(t).strip() for t in ext.new_tokens]
     anchors = arabic_anchors(json.loads(base_json)["model"]["vocab"])
@@ -79,7 +75,7 @@ def new_rows(params: VocabParams, model_dir: str, base_json: str, ext, train_lin
                              epochs=cfg.fasttext_epochs, seed=params.split.seed)
 
     rows, info = mapped(embed)
-    return rows, None if tied else mapped(head)[0], info
+    return rows, None if head.data_ptr() == embed.data_ptr() else mapped(head)[0], info
 
 
 @stage_task("vocab", libraries=("tokenizers", "transformers", "torch", "gensim"))

@@ -41,7 +41,7 @@ def methods_table(rows: dict[str, dict]) -> str:
 
 def _mean(values: dict | None) -> float | None:
     values = [v for v in (values or {}).values() if v is not None]
-    return round(sum(values) / len(values), 3) if values else None
+    return _round(sum(values) / len(values)) if values else None
 
 
 def run_methods(results: dict, audit: dict, final: str, vocab: dict | None, counterfactual: dict | None,
@@ -56,8 +56,8 @@ def run_methods(results: dict, audit: dict, final: str, vocab: dict | None, coun
         return models.get(name, {}).get("intrinsic") or {}
 
     def stereotype(name: str) -> float | None:
-        share = audit.get("crows_pairs", {}).get("models", {}).get(name, {}).get("overall", {}).get("stereotype_share")
-        return round(share, 3) if share is not None else None
+        model = audit.get("crows_pairs", {}).get("models", {}).get(name, {})
+        return _round(model.get("overall", {}).get("stereotype_share"))
 
     tokens = (vocab or {}).get("held_out_tokens_per_word") or {}
     return [

@@ -12,6 +12,8 @@ from __future__ import annotations
 import types
 from typing import TYPE_CHECKING, NamedTuple
 
+from arabic_llm.model.vocab import is_tied
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import torch
 
@@ -21,8 +23,6 @@ def token_targets(causal_lm, ids: list[int]) -> dict[str, list[int]] | None:
     lm_head's too (a tied head shares the input rows; peft ties its adapter to theirs). None: no rows."""
     if not ids:
         return None
-    from arabic_llm.model.vocab import is_tied
-
     names = {id(m): name.rsplit(".", 1)[-1] for name, m in causal_lm.named_modules()}
     targets = {names[id(causal_lm.get_input_embeddings())]: list(ids)}
     head = causal_lm.get_output_embeddings()

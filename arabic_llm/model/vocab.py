@@ -220,6 +220,17 @@ def last_piece_rows(weight: "torch.Tensor", pieces: list[list[int]]) -> "torch.T
     return weight[[p[-1] for p in pieces]].clone()
 
 
+def initial_rows(init: str, embed: "torch.Tensor", head: "torch.Tensor", pieces: list[list[int]]):
+    """(input rows, output rows or None where ``head`` is ``embed``'s matrix and shares the input rows) of
+    ``init`` "mean" or "last_piece" (whose output rows are the mean, apart even for a tied head)."""
+    tied = head.data_ptr() == embed.data_ptr()
+    if init == "mean":
+        return mean_rows(embed, pieces), None if tied else mean_rows(head, pieces)
+    if init == "last_piece":
+        return last_piece_rows(embed, pieces), mean_rows(head, pieces)
+    raise ValueError(f"init {init!r}: initial_rows knows 'mean' and 'last_piece' (FastText rows: fasttext_rows)")
+
+
 def is_tied(model) -> bool:
     """Does the model's lm_head share the input embedding matrix?"""
     head = model.get_output_embeddings()

@@ -12,6 +12,7 @@ from arabic_llm.model.vocab import (
     base_pieces,
     extend_tokenizer,
     from_bytelevel,
+    initial_rows,
     is_tied,
     last_piece_rows,
     load_rows,
@@ -84,6 +85,17 @@ def test_last_piece_rows_are_the_last_base_pieces():
     assert torch.equal(rows, torch.stack([weight[p[-1]] for p in pieces]))
     rows += 1  # a copy: the base matrix is not touched
     assert torch.equal(weight[pieces[0][-1]] + 1, rows[0])
+
+
+def test_initial_rows_keep_a_tied_head_tied_only_for_the_mean():
+    pieces, weight = pieces_and_weight()
+    head = torch.randn_like(weight)
+    assert initial_rows("mean", weight, weight, pieces)[1] is None
+    assert torch.equal(initial_rows("mean", weight, head, pieces)[1], mean_rows(head, pieces))
+    rows_in, rows_out = initial_rows("last_piece", weight, weight, pieces)
+    assert torch.equal(rows_in, last_piece_rows(weight, pieces)) and torch.equal(rows_out, mean_rows(weight, pieces))
+    with pytest.raises(ValueError, match="fasttext_rows"):
+        initial_rows("fasttext", weight, weight, pieces)
 
 
 def test_fasttext_rows_map_into_the_embedding_space():
