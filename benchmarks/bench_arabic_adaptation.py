@@ -6,7 +6,9 @@ Same training budget (Arabic characters), same held-out text, one run:
   and how many English SIB-200 texts tokenise differently (must be 0);
 - training throughput (Arabic characters/s) and held-out bits/char after the same training characters:
   base tokenizer, extension + mean init, extension + FastText init, extension + last-piece input rows
-  (output rows the mean, untied: ``--inits``);
+  (output rows the mean, untied: ``--inits``); an extended vocabulary packs the same characters into fewer
+  tokens, so over the same characters it takes fewer steps at the same ``--seq-len``; ``--same-steps`` gives
+  its variants rows of the same characters instead (the same number of steps as the base tokenizer);
 - diacritised text (../shared/data/diacritized/val.txt): held-out bits/char and diacritic
   disambiguation accuracy, trained with and without diacritic-aware attention;
 - masked-word accuracy per dialect, base against fine-tuned;
@@ -289,6 +291,10 @@ def main() -> None:
                     help="text the new tokens are learned from: every training sentence, or only the characters "
                          "each variant trains on (as the pipeline's `vocab` stage learns from what it trains on)")
     ap.add_argument("--seq-len", type=int, default=128)
+    ap.add_argument("--same-steps", action="store_true",
+                    help="extended-vocabulary variants pack rows of the same characters as the base tokenizer's "
+                         "--seq-len tokens (shorter rows in tokens), so that every variant takes the same number "
+                         "of optimiser steps over the same characters; without it they take fewer, longer steps")
     ap.add_argument("--batch", type=int, default=4)
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--bias-lr", type=float, default=5e-2, help="the diacritic bias's own learning rate")
@@ -438,10 +444,20 @@ def main() -> None:
         print(f"base LoRA: {figures['base']} [{time.perf_counter() - t0:.0f}s]", flush=True)
         del tuned
 
+    variant_args = args
+    if variants and args.same_steps:  # rows of the same characters: seq_len scaled by the tokens per character
+        def tokens(tok_json):
+            return sum(len(e.ids) for e in Tokenizer.from_str(tok_json).encode_batch(budgeted, add_special_tokens=False))
+
+        seq_len = max(8, round(args.seq_len * tokens(ext.tokenizer_json) / tokens(base_json)))
+        variant_args = argparse.Namespace(**{**vars(args), "seq_len": seq_len})
+        print(f"--same-steps: extended-vocabulary variants train on rows of {seq_len} tokens "
+              f"(the base tokenizer's {args.seq_len})", flush=True)
     for name, folder in variants.items():
         tok = load_tokenizer(str(folder))
-        model, speed = train(load_model(model_dir, folder), tok, budgeted, args, new_ids=ext.new_ids)
+        model, speed = train(load_model(model_dir, folder), tok, budgeted, variant_args, new_ids=ext.new_ids)
         figures[name] = {"tokens_per_word": tpw(after), "english_changed": changed, **speed,
+                         "seq_len": variant_args.seq_len,
                          "bits_per_char": bits_per_char(model, tok, held_all)}
         print(f"{name}: {figures[name]} [{time.perf_counter() - t0:.0f}s]", flush=True)
         del model

@@ -13,6 +13,7 @@ COLUMNS = (
     ("tokens_per_word", "Arabic tokens/word", "{:.2f}"),
     ("english_changed", "English texts changed", "{:d}"),
     ("chars_per_s", "training Arabic chars/s", "{:.0f}"),
+    ("steps", "training steps", "{:d}"),
     ("bits_per_char", "held-out bits/char", "{:.3f}"),
     ("diacritized_bits_per_char", "diacritised bits/char", "{:.3f}"),
     ("disambiguation", "diacritic disambiguation", "{:.3f}"),
