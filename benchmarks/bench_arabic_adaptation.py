@@ -446,10 +446,10 @@ def main() -> None:
 
     variant_args = args
     if variants and args.same_steps:  # rows of the same characters: seq_len scaled by the tokens per character
-        def tokens(tok_json):
-            return sum(len(e.ids) for e in Tokenizer.from_str(tok_json).encode_batch(budgeted, add_special_tokens=False))
+        def tokens(tok):
+            return sum(len(e.ids) for e in tok.encode_batch(budgeted, add_special_tokens=False))
 
-        seq_len = max(8, round(args.seq_len * tokens(ext.tokenizer_json) / tokens(base_json)))
+        seq_len = max(8, round(args.seq_len * tokens(after) / tokens(before)))
         variant_args = argparse.Namespace(**{**vars(args), "seq_len": seq_len})
         print(f"--same-steps: extended-vocabulary variants train on rows of {seq_len} tokens "
               f"(the base tokenizer's {args.seq_len})", flush=True)
