@@ -73,6 +73,12 @@ class DownloadConfig(Section):
         "a fixed dialect or a dialect column); their documents keep that dialect label")
     max_docs_per_source: int | None = Field(None, ge=1, description="cap per source, for quick trials")
     shard_docs: int = Field(10_000, ge=1, description="documents per Parquet shard (the unit of parallel work)")
+    layout: Literal["parts", "segments"] = Field(
+        "parts", description="segments: a refresh links the unchanged parts of the last download and stores "
+        "only what changed, in every record stage below it (nightly runs); parts: every artifact holds all its "
+        "documents")
+    compact_at: float = Field(0.25, ge=0, le=1, description="segments: download cold (compacting) once this "
+                              "share of the rows the last download stores is no longer in the corpus")
     # Wikipedia as Wikimedia publishes it: `wikipedia: latest` (or a date YYYYMMDD, or a mirror URL).
     wikipedia_mirror: str = Field("https://dumps.wikimedia.org", description="dumps mirror base URL, for "
                                   "wikipedia: latest|YYYYMMDD (never part of a key: the dump version is)")

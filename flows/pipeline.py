@@ -27,7 +27,7 @@ from tasks.dialect_model import (
     labels_name_documents,
     training_file,
 )
-from tasks.download import download, plan
+from tasks.download import download, plan, plan_parent
 from tasks.evaluate import EvaluateParams, evaluate, evaluation_files
 from tasks.export import export
 from tasks.normalize import normalize
@@ -52,7 +52,9 @@ def pipeline(cfg: PipelineConfig, run: Callable) -> dict:
         return run(stage, params, **chosen.inputs)
 
     download_params, source_files = plan(cfg.download)
-    raw = run(download, download_params, **source_files)
+    parent = plan_parent(store, download_params, source_files, cfg.download.compact_at)  # segments: the last download
+    _announce(run, download, parent.reason)
+    raw = run(download, download_params, **source_files, **parent.inputs)
     cleaned = run(clean, cfg.clean, docs=raw)
     normalized = run(normalize, cfg.normalize, docs=cleaned)
     marked = run(diacritics, cfg.diacritics, docs=normalized)

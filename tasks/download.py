@@ -8,24 +8,29 @@ Articles whose page id and revision sha1 were parsed before are taken from that 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from arabic_llm.cache.records import RecordWriter, release
 from arabic_llm.cache.stage import stage_task
-from arabic_llm.cache.store import directory_digest
+from arabic_llm.cache.store import ArtifactRef, Store, directory_digest
 from arabic_llm.config import DownloadConfig, RuntimeConfig, TextFilesSource
 from arabic_llm.data import hubdata, wikidump
-from arabic_llm.data.documents import CorpusError, read_jsonl, resolve_source
+from arabic_llm.data.documents import DOCS_DIR, CorpusError, read_jsonl, resolve_source
 from arabic_llm.data.instructions import (
     bactrian_documents,
     oasst_documents,
     parse_bactrian,
     parse_oasst,
 )
+from arabic_llm.data.segments import PAGES_FILE, ParentPages, SegmentWriter
 from arabic_llm.data.textfiles import text_file_documents
 from arabic_llm.data.wikipedia import (
     parse_wikipedia,
@@ -48,6 +53,7 @@ class DownloadParams(BaseModel):
     wikipedia_dump: wikidump.DumpVersion | None = None  # a published dump: its version is its address
     datasets: dict[str, str] = {}  # source -> hub revision or local mirror digest
     text_files: dict[str, TextFilesSource] = {}  # name -> how to read it (its file is keyed by content)
+    layout: Literal["parts", "segments"] = "parts"  # segments: a refresh stores what changed (data/segments.py)
     mirror: str = Field("", exclude=True)
     download_dir: str = Field("", exclude=True)
     retries: int = Field(4, exclude=True)
@@ -99,16 +105,16 @@ def plan(cfg: DownloadConfig) -> tuple[DownloadParams, dict[str, Path]]:
         raise CorpusError("download: every source is null; set at least one of download.wikipedia, "
                           "download.bactrian_x, download.oasst1, download.text_files")
     params = DownloadParams(sources=sources, max_docs_per_source=cfg.max_docs_per_source,
-                            shard_docs=cfg.shard_docs, wikipedia_dump=dump, datasets=datasets, text_files=text_files,
+                            shard_docs=cfg.shard_docs, layout=cfg.layout, wikipedia_dump=dump, datasets=datasets, text_files=text_files,
                             mirror=mirror,
                             download_dir=str(download_dir), retries=cfg.retries, locators=locators)
     return params, files
 
 
 def source_documents(name: str, params: DownloadParams, path: Path | None, on_key=None,
-                     pool=None) -> tuple[str, Iterator[dict]]:
-    """(where the source comes from, its documents) for one source; ``on_key`` and ``pool`` (wikitext
-    converted in worker processes) as in wikipedia.wiki_documents."""
+                     pool=None, earlier=None) -> tuple[str, Iterator[dict]]:
+    """(where the source comes from, its documents) for one source; ``on_key``, ``pool`` (wikitext
+    converted in worker processes) and ``earlier`` as in wikipedia.wiki_documents."""
     limit = params.max_docs_per_source
     if name.startswith("text_"):
         return str(path), text_file_documents(name.removeprefix("text_"), path, params.text_files[name.removeprefix("text_")], limit)
@@ -119,7 +125,7 @@ def source_documents(name: str, params: DownloadParams, path: Path | None, on_ke
             paths = [path]
         origin = ", ".join(str(p) for p in paths)
         pages = (page for p in paths for page in wiki_pages(p))
-        return origin, wiki_documents(pages, limit, on_key, pool)
+        return origin, wiki_documents(pages, limit, on_key, pool, earlier)
     if name in params.datasets:
         locator = params.locators[name]
         revision = params.datasets[name].rsplit("@", 1)[1] if locator.startswith(hubdata.HUB_PREFIX) else None
@@ -133,19 +139,30 @@ def source_documents(name: str, params: DownloadParams, path: Path | None, on_ke
 
 
 @stage_task("download", libraries=("mwparserfromhell", "datasets"))
-def download(out_dir: Path, params: DownloadParams, runtime: RuntimeConfig = RuntimeConfig(), **sources: Path) -> dict:
+def download(out_dir: Path, params: DownloadParams, runtime: RuntimeConfig = RuntimeConfig(),
+             parent: Path | None = None, **sources: Path) -> dict:
     """Parse every source into document shards (sources in name order, records in source order); with
-    ``runtime.workers`` > 1, Wikipedia's wikitext is converted in that many processes."""
+    ``runtime.workers`` > 1, Wikipedia's wikitext is converted in that many processes.
+
+    ``layout: segments`` writes a page table into the artifact; given a ``parent`` (an earlier segmented
+    download, chosen by :func:`plan_parent`), its unchanged articles stay in its parts, linked, and only
+    new or changed documents are written (arabic_llm/data/segments.py)."""
     from arabic_llm.data.documents import write_documents
     from arabic_llm.data.pool import shard_pool
 
     counts: dict[str, int] = {}
     job = wiki_job()
     records = RecordWriter(job) if job else None
+    segments = SegmentWriter(out_dir, parent, params.shard_docs) if parent is not None else None
+    earlier = ParentPages(parent, job.recipe) if segments and job else None
+    placed: list[tuple[bytes, int, int, bytes]] = []  # segmented: (page key, parent code or -1, row, digest)
     written = 0  # documents yielded so far: where the next one lands
 
     def remember(key: bytes, doc: dict | None, digest: bytes) -> None:
         # Where this page's document lands (none: a page without text), and its digest, for the next refresh.
+        if segments is not None:
+            placed.append((key, *segments.place(doc), digest) if doc else (key, -2, 0, digest))
+            return
         shard, row = divmod(written, params.shard_docs)
         if doc:
             records.add_one(key, f"part-{shard:05d}.parquet", row, 1, "{}", digest)
@@ -156,7 +173,7 @@ def download(out_dir: Path, params: DownloadParams, runtime: RuntimeConfig = Run
         nonlocal written
         seen: set[str] = set()
         for name in params.sources:
-            origin, docs = source_documents(name, params, sources.get(name), remember, pool)
+            origin, docs = source_documents(name, params, sources.get(name), remember, pool, earlier)
             n = 0
             for doc in docs:
                 if doc["id"] in seen:
@@ -169,9 +186,74 @@ def download(out_dir: Path, params: DownloadParams, runtime: RuntimeConfig = Run
                 raise CorpusError(f"{origin}: empty source: no {name} records")
             counts[name] = n
 
+    summary: dict = {}
     with shard_pool(runtime.workers) as pool:
-        total = write_documents(out_dir, stream(pool), params.shard_docs)
+        if segments is None:
+            total = write_documents(out_dir, stream(pool), params.shard_docs)
+        else:
+            total = 0
+            for doc in stream(pool):
+                segments.add(doc)
+                total += 1
+            summary["layout"], where = segments.finish()
+            for key, code, row, digest in placed:
+                records.add_one(key, *(where(code, row) if code > -2 else ("", 0)), 1 if code > -2 else 0, "{}",
+                                digest)
     if records:
         records.write()
+        if params.layout == "segments":  # the next refresh's parent finds its pages here (content, verified)
+            records.write(Path(out_dir) / DOCS_DIR / PAGES_FILE)
     release(job)
-    return {"documents": total, "per_source": counts}
+    return {"documents": total, "per_source": counts, **summary}
+
+
+PLAN_FREE = ("wikipedia_dump", "datasets")  # what a refresh changes; everything else must match the parent's
+
+
+@dataclass(frozen=True)
+class ParentPlan:
+    inputs: dict
+    reason: str | None
+
+
+def plan_parent(store: Store | None, params: DownloadParams, files: dict[str, Path], compact_at: float) -> ParentPlan:
+    """The parent a segmented download refreshes: the newest verified download of the same code and
+    parameters (sources aside) with a page table, unless its dead rows pass ``compact_at`` of the rows
+    it stores (then a cold download compacts). Sources already downloaded give that artifact's own
+    inputs back, so an unchanged dump is a cache hit, not a new generation."""
+    if params.layout != "segments" or store is None:
+        return ParentPlan({}, None)
+    from arabic_llm.cache.keys import canonical_json
+    from arabic_llm.cache.stage import input_digests
+
+    digests = input_digests(files, store)
+    mine = json.loads(canonical_json(params))
+    candidates = []
+    for key in store.artifacts_of("download"):
+        manifest = store.manifest("download", key) or {}
+        theirs = manifest.get("params") or {}
+        if manifest.get("code") != download.spec.code() or \
+                {k: v for k, v in theirs.items() if k not in PLAN_FREE} != {k: v for k, v in mine.items() if k not in PLAN_FREE}:
+            continue
+        recorded = manifest.get("inputs") or {}
+        if theirs == mine and {n: v.get("digest") for n, v in recorded.items() if n != "parent"} == digests:
+            if "parent" not in recorded:
+                return ParentPlan({}, f"downloaded before from these sources ({key[:12]}), cold")
+            p = recorded["parent"]
+            return ParentPlan({"parent": ArtifactRef(stage=p["stage"], key=p["key"], digest=p["digest"],
+                                                     path=f"artifacts/{p['stage']}/{p['key']}")},
+                              f"downloaded before from these sources ({key[:12]}), refreshing {p['key'][:12]}")
+        if (store.artifact_path("download", key) / "data" / DOCS_DIR / PAGES_FILE).is_file() and \
+                store.verify("download", key).ok:
+            candidates.append((manifest.get("timings", {}).get("started", 0), key, manifest))
+    if not candidates:
+        return ParentPlan({}, "cold: no earlier segmented download of these parameters in the store")
+    _, key, manifest = max(candidates)
+    layout = (manifest.get("summary") or {}).get("layout") or {}
+    stored, documents = layout.get("stored_rows"), (manifest.get("summary") or {}).get("documents", 0)
+    dead = 1 - documents / stored if stored else 0.0
+    if dead > compact_at:
+        return ParentPlan({}, f"cold (compacts): {dead:.1%} of the rows {key[:12]} stores are no longer in it "
+                              f"(compact_at {compact_at:.0%})")
+    return ParentPlan({"parent": store.ref("download", key)},
+                      f"refreshes {key[:12]}: links its parts, writes what changed ({dead:.1%} of its rows dead)")

@@ -20,7 +20,7 @@ from arabic_llm.cache.records import current_job, tokens_digest
 from arabic_llm.cache.stage import stage_task
 from arabic_llm.cache.store import directory_digest
 from arabic_llm.config import RuntimeConfig, ShardsConfig, SplitParams
-from arabic_llm.data.documents import CHAT_FIELDS, doc_shards, read_doc_table, row_doc
+from arabic_llm.data.documents import CHAT_FIELDS, doc_tables, row_doc
 from arabic_llm.data.split import EvalSplit, split_from_documents
 from arabic_llm.layout import EVAL_DOCS_FILE, SHARDS_FILE, SPLIT_FILE
 
@@ -101,8 +101,7 @@ def build_rows(docs: Path, tok, params: ShardsParams, writer: ShardWriter, held_
     tokens = {"train": 0, "eval": 0}
     if split is None:
         split = split_from_documents(docs, **params.split.model_dump(exclude={"seed"}), seed=params.seed)
-    for shard in doc_shards(docs):
-        table = read_doc_table(shard)
+    for table in doc_tables(docs):
         for start in range(0, table.num_rows, BATCH_DOCS):
             batch = table.slice(start, BATCH_DOCS)
             ids, dialects, sources = (batch.column(c).to_pylist() for c in ("id", "dialect", "source"))
@@ -212,8 +211,7 @@ def split_sizes(docs: Path, split: EvalSplit) -> dict:
     import pyarrow.compute as pc
 
     sizes: dict = {"train": {}, "eval": {}}
-    for shard in doc_shards(docs):
-        table = read_doc_table(shard)
+    for table in doc_tables(docs, columns=["id", "dialect", "text"]):
         chars = pc.utf8_length(table.column("text").fill_null("")).to_pylist()
         for doc_id, dialect, n in zip(table.column("id").to_pylist(), table.column("dialect").to_pylist(), chars):
             cell = sizes["eval" if split.is_eval(doc_id, dialect) else "train"].setdefault(str(dialect),

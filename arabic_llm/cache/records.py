@@ -122,8 +122,9 @@ class RecordWriter:
         codes = np.array([values.setdefault(v, len(values)) for v in encoded.dictionary.to_pylist()], dtype=np.int32)
         return codes[encoded.indices.to_numpy(zero_copy_only=False)] if len(texts) else np.zeros(0, np.int32)
 
-    def write(self) -> None:
-        """Sort by key and write ``records.arrow`` into the staging directory (moved with the artifact)."""
+    def write(self, path: Path | None = None) -> None:
+        """Sort by key and write ``records.arrow`` into the staging directory (moved with the artifact),
+        or to ``path``."""
         import numpy as np
         import pyarrow as pa
 
@@ -143,7 +144,7 @@ class RecordWriter:
                                                            [None, pa.py_buffer(bytes(self.digests))]),
         }).take(order)
         meta = {"recipe": self.job.recipe, "stage": self.job.stage, "artifact": self.job.key}
-        path = Path(self.job.staged) / RECORDS_FILE
+        path = Path(path or Path(self.job.staged) / RECORDS_FILE)
         tmp = path.with_suffix(".tmp")
         with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema.with_metadata(meta)) as out:
             out.write_table(table)

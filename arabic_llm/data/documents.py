@@ -13,6 +13,7 @@ from typing import Iterable, Iterator
 
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
 DOCS_DIR = "documents"  # part-00000.parquet, part-00001.parquet, ...
+LAYOUT_FILE = "layout.arrow"  # in documents/ of a segmented artifact: its documents' (part, row), in order
 SHARD_COLUMNS = ("id", "source", "dialect", "text", "fields")
 
 
@@ -32,10 +33,10 @@ class EarlierRow:
     """A document still in a shard of an earlier artifact (an Arrow table and a row): written by an
     Arrow take, never decoded. Only its id can be read (``doc["id"]``)."""
 
-    __slots__ = ("id", "table", "row")
+    __slots__ = ("id", "table", "row", "part")
 
-    def __init__(self, doc_id: str, table, row: int):
-        self.id, self.table, self.row = doc_id, table, row
+    def __init__(self, doc_id: str, table, row: int, part: str | None = None):
+        self.id, self.table, self.row, self.part = doc_id, table, row, part  # part: its file's name
 
     def __getitem__(self, name: str) -> str:
         if name != "id":
@@ -129,10 +130,68 @@ def doc_shards(data_dir: Path) -> list[Path]:
     return shards
 
 
+def read_layout(data_dir: Path):
+    """(part numbers, rows) of a segmented artifact's documents in order, as two numpy arrays; None for an
+    artifact whose parts hold its documents in order and nothing else (see arabic_llm/data/segments.py)."""
+    import numpy as np
+    import pyarrow as pa
+
+    path = Path(data_dir) / DOCS_DIR / LAYOUT_FILE
+    if not path.is_file():
+        return None
+    try:
+        with pa.memory_map(str(path)) as source:
+            table = pa.ipc.open_file(source).read_all()
+        parts, rows = (table.column(c).to_numpy().astype(np.int64) for c in ("part", "row"))
+    except Exception as exc:  # pyarrow's errors name neither the file nor what was expected
+        raise CorpusError(f"{path}: not a layout table with int32 columns part and row ({exc})") from None
+    return parts, rows
+
+
+def doc_tables(data_dir: Path, columns: list[str] | None = None, window: int = 4096) -> Iterator:
+    """The documents of an artifact as Arrow tables (of ``columns``), in order: each part as it is, or,
+    for a segmented artifact, ``window`` documents at a time gathered from the parts its layout names
+    (rows no longer in it are never read back)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    shards = doc_shards(data_dir)
+
+    def read(path: Path):
+        if columns is None:
+            return read_doc_table(path)
+        try:
+            return pq.read_table(path, columns=columns)
+        except Exception as exc:  # pyarrow names neither the file nor the column
+            raise CorpusError(f"{path}: cannot read columns {columns} of a document shard ({exc})") from None
+
+    layout = read_layout(data_dir)
+    if layout is None:
+        yield from map(read, shards)
+        return
+    parts, rows = layout
+    if len(parts) and (parts.min() < 0 or parts.max() >= len(shards)):
+        raise CorpusError(f"{Path(data_dir) / DOCS_DIR / LAYOUT_FILE}: names part {int(parts.max())}, but there are "
+                          f"{len(shards)} parts")
+    loaded: dict[int, object] = {}  # the parts of the last window: documents keep their order across parts
+    for start in range(0, len(parts), window):
+        p, r = parts[start : start + window], rows[start : start + window]
+        wanted = np.unique(p).tolist()
+        loaded = {n: loaded[n] if n in loaded else read(shards[n]) for n in wanted}
+        sizes = np.array([loaded[n].num_rows for n in wanted], dtype=np.int64)
+        if (r >= sizes[np.searchsorted(wanted, p)]).any() or (r < 0).any():
+            raise CorpusError(f"{Path(data_dir) / DOCS_DIR / LAYOUT_FILE}: a row past the end of its part")
+        first = np.cumsum(sizes) - sizes
+        tables = [loaded[n] for n in wanted]
+        yield pa.concat_tables(tables).take(first[np.searchsorted(wanted, p)] + r) if len(tables) > 1 \
+            else tables[0].take(r)
+
+
 def read_documents(data_dir: Path) -> Iterator[dict]:
-    """Stream every document of a documents artifact, shard by shard."""
-    for shard in doc_shards(data_dir):
-        yield from read_doc_shard(shard)
+    """Stream every document of a documents artifact, in order."""
+    for table in doc_tables(data_dir):
+        yield from (row_doc(row) for row in table.to_pylist())
 
 
 def batches(items: Iterable, size: int) -> Iterator[list]:

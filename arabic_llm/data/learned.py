@@ -38,11 +38,10 @@ def document_digests(data_dir: Path) -> dict[str, bytes]:
     import numpy as np
 
     from arabic_llm.cache.records import record_digests
-    from arabic_llm.data.documents import doc_shards, read_doc_table
+    from arabic_llm.data.documents import doc_tables
 
     out: dict[str, bytes] = {}
-    for shard in doc_shards(data_dir):
-        table = read_doc_table(shard)
+    for table in doc_tables(data_dir):
         if not table.num_rows:
             continue
         ids = table.column("id").to_pylist()

@@ -20,14 +20,27 @@ from arabic_llm.data.documents import (
     SHARD_COLUMNS,
     doc_row,
     doc_shards,
+    doc_tables,
     progress,
     read_doc_shard,
     read_doc_table,
     read_earlier_shard,
+    read_layout,
     row_doc,
     shard_schema,
     write_doc_shard,
     write_doc_table,
+)
+from arabic_llm.data.segments import (
+    MappedPart,
+    SegmentMemo,
+    check_layout,
+    link_file,
+    live_rows,
+    mapped_layout,
+    part_digests,
+    write_layout,
+    write_memo,
 )
 
 
@@ -38,12 +51,12 @@ def per_record(fn):
     return fn
 
 
-def _map_one(fn, params, src: Path, dst: Path, job) -> tuple[dict, tuple | list]:
+def _map_one(fn, params, src: Path, dst: Path, job) -> tuple[dict, tuple | list, tuple | None]:
     if getattr(fn, "per_record", False):
         return map_shard_records(fn, params, src, dst, job)
     docs, stats = fn(read_doc_shard(src), params)
     write_doc_shard(dst, docs)
-    return {"documents": len(docs), **stats}, []
+    return {"documents": len(docs), **stats}, [], None
 
 
 def map_documents(fn, params, in_dir: Path, out_dir: Path, desc: str, workers: int = 1) -> dict:
@@ -52,37 +65,91 @@ def map_documents(fn, params, in_dir: Path, out_dir: Path, desc: str, workers: i
     ``fn(docs, params) -> (docs, stats)`` maps a shard; a :func:`per_record` function maps
     documents one by one, and inside a stage run only new or changed records reach it. ``workers``
     processes share the shards (on a Dask worker: the cluster); the output does not depend on it.
+    A segmented input (arabic_llm/data/segments.py) gives a segmented output: parts mapped before
+    are linked, and the figures count the documents in the layout only.
 
     Returns:
         The stats of all shards summed (numbers) per key.
     """
     from arabic_llm.data.pool import shard_pool
 
+    layout = read_layout(in_dir)
+    per = getattr(fn, "per_record", False)
+    if layout is not None and not per:
+        return _map_in_order(fn, params, in_dir, out_dir, desc)
     shards = doc_shards(in_dir)
     folder = Path(out_dir) / DOCS_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    job = current_job() if getattr(fn, "per_record", False) else None
+    job = current_job() if per else None
     jobs = [(src, folder / src.name) for src in shards]
     records = RecordWriter(job) if job else None
+    digests = part_digests(in_dir, shards) if job else []
+    memo = SegmentMemo(job) if job and layout is not None else None
+    mapped: dict[int, MappedPart] = {}
     results = []
 
-    def collect(result):
-        stats, columns = result
+    def collect(i, result):
+        stats, columns, per_row = result
         results.append(stats)
         if records:
             records.add_columns(*columns)
+        if per_row is not None:
+            mapped[i] = MappedPart(jobs[i][1], *per_row)
 
-    with shard_pool(min(workers, len(jobs))) as pool:  # local processes, or the Dask cluster
+    todo = list(range(len(jobs)))
+    if memo is not None:
+        import pyarrow.parquet as pq
+
+        for i in list(todo):
+            hit = memo.take(digests[i], pq.ParquetFile(jobs[i][0]).metadata.num_rows)
+            if hit is not None:  # mapped before, by this recipe: linked, not read
+                link_file(hit.path, jobs[i][1])
+                mapped[i] = MappedPart(jobs[i][1], hit.counts, hit.stats)
+                todo.remove(i)
+    with shard_pool(min(workers, len(todo))) as pool:  # local processes, or the Dask cluster
         if pool is None:
-            for src, dst in progress(jobs, desc, unit="shard"):
-                collect(_map_one(fn, params, src, dst, job))
+            for i in progress(todo, desc, unit="shard"):
+                collect(i, _map_one(fn, params, *jobs[i], job))
         else:
-            futures = [pool.submit(_map_one, fn, params, src, dst, job) for src, dst in jobs]
-            for future in progress(futures, desc, unit="shard"):
-                collect(future.result())
+            futures = [(i, pool.submit(_map_one, fn, params, *jobs[i], job)) for i in todo]
+            for i, future in progress(futures, desc, unit="shard"):
+                collect(i, future.result())
     if records:
         records.write()
+        write_memo(job, digests, [mapped[i] for i in range(len(jobs))])
     release(job)
+    if layout is None:
+        return sum_stats(results)
+    part_rows = [mapped[i].counts for i in range(len(jobs))]
+    check_layout(in_dir, layout, [len(c) for c in part_rows])
+    write_layout(out_dir, *mapped_layout(layout, part_rows))
+    return live_figures(layout, [mapped[i] for i in range(len(jobs))])
+
+
+def live_figures(layout, mapped: list[MappedPart]) -> dict:
+    """A segmented output's figures: those of the input documents its layout uses (a cold run's)."""
+    import numpy as np
+
+    live = live_rows(layout, [len(m.counts) for m in mapped])
+    texts = np.array([t for m in mapped for t in m.stats], dtype=object)
+    counts = np.concatenate([np.asarray(m.counts, dtype=np.int64) for m in mapped]) if mapped else np.zeros(0, np.int64)
+    used = np.concatenate(live) if live else np.zeros(0, dtype=bool)
+    figures: dict = {}
+    if used.any():
+        for text, times in zip(*np.unique(texts[used], return_counts=True)):
+            add_figures(figures, json.loads(text), int(times))
+    return sum_stats([{"documents": int(counts[used].sum()), **figures}])
+
+
+def _map_in_order(fn, params, in_dir: Path, out_dir: Path, desc: str) -> dict:
+    """A whole-shard ``fn`` over a segmented input: documents in order, written as plain parts."""
+    folder = Path(out_dir) / DOCS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    results = []
+    for n, table in enumerate(progress(doc_tables(in_dir, window=10_000), desc, unit="shard")):
+        docs, stats = fn([row_doc(r) for r in table.to_pylist()], params)
+        write_doc_shard(folder / f"part-{n:05d}.parquet", docs)
+        results.append({"documents": len(docs), **stats})
     return sum_stats(results)
 
 
@@ -121,7 +188,7 @@ def _sorted(figures: dict) -> dict:
     return {k: _sorted(v) if isinstance(v, dict) else v for k, v in sorted(figures.items())}
 
 
-def map_shard_records(fn, params, src: Path, dst: Path, job: ReuseJob | None) -> tuple[dict, list[tuple]]:
+def map_shard_records(fn, params, src: Path, dst: Path, job: ReuseJob | None) -> tuple[dict, list[tuple], tuple]:
     """Map one document shard with a per-record ``fn``, reusing known records' outputs.
 
     ``fn(docs, params)`` returns one ``(output docs, figures)`` pair per input document. Known records'
@@ -130,7 +197,8 @@ def map_shard_records(fn, params, src: Path, dst: Path, job: ReuseJob | None) ->
     over the new rows and the reused ones, in input order: the same rows, and bytes, as mapping every record.
 
     Returns:
-        (the shard's figures, records-table columns for every record of the shard, or ``[]``).
+        (the shard's figures, records-table columns for every record of the shard or ``[]``, and per
+        record its number of output rows and its figures as JSON).
     """
     import numpy as np
     import pyarrow as pa
@@ -174,7 +242,7 @@ def map_shard_records(fn, params, src: Path, dst: Path, job: ReuseJob | None) ->
     for text, times in zip(*np.unique(np.array(stats, dtype=object), return_counts=True)):  # a handful of kinds
         add_figures(figures, json.loads(text), int(times))
     columns = (keys, dst.name, starts, counts, stats, digests.tobytes()) if job else []
-    return {"documents": total, **_sorted(figures)}, columns
+    return {"documents": total, **_sorted(figures)}, columns, (counts, stats)
 
 
 def _reused_rows(earlier, keys: bytes, counts, stats: list, digests):

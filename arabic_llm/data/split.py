@@ -78,15 +78,9 @@ class EvalSplit:
 
 def split_from_documents(docs, fraction: float, seed: int, min_docs: int, max_share: float) -> EvalSplit:
     """The split of a Parquet documents artifact, from its ``id`` and ``dialect`` columns (no text decoded)."""
-    import pyarrow.parquet as pq
-
-    from arabic_llm.data.documents import CorpusError, doc_shards
+    from arabic_llm.data.documents import doc_tables
 
     pairs: list[tuple[str, str | None]] = []
-    for shard in doc_shards(docs):
-        try:
-            table = pq.read_table(shard, columns=["id", "dialect"])
-        except Exception as exc:  # pyarrow names neither the file nor the column
-            raise CorpusError(f"{shard}: cannot read its id and dialect columns ({exc})") from None
+    for table in doc_tables(docs, columns=["id", "dialect"]):
         pairs += zip(table.column("id").to_pylist(), table.column("dialect").to_pylist())
     return EvalSplit.build(pairs, fraction, seed, min_docs, max_share)

@@ -244,7 +244,8 @@ def _converted(pages: list[dict], pool) -> Iterator[dict | None]:
     return (doc for future in futures for doc in future.result())
 
 
-def wiki_documents(pages: Iterable[dict], limit: int | None = None, on_key=None, pool=None) -> Iterator[dict]:
+def wiki_documents(pages: Iterable[dict], limit: int | None = None, on_key=None, pool=None,
+                   earlier: EarlierOutputs | None = None) -> Iterator[dict]:
     """Documents of article pages; a page whose identity (:func:`page_identity`) was converted before
     by the same code is read back from that output instead of parsing its wikitext again, once the
     row read back is proved to be the one its entry's digest describes.
@@ -252,10 +253,11 @@ def wiki_documents(pages: Iterable[dict], limit: int | None = None, on_key=None,
     ``on_key(key, doc or None, digest)`` is told each page's record key and the digest of what it
     yields, so the caller can record where the document lands. With ``pool`` (an executor), wikitext
     is converted in its processes while this one parses the next batch of pages: the same documents,
-    in the same order.
+    in the same order. ``earlier``: where to look pages up (default: the stage's newest artifacts).
     """
     job = wiki_job()
-    earlier = earlier_outputs(job) if job else None
+    if earlier is None and job:
+        earlier = earlier_outputs(job)
     ahead: collections.deque = collections.deque()  # batches whose conversion is under way, oldest first
 
     def start(batch: list[dict]) -> tuple:
@@ -327,9 +329,9 @@ def _prove(earlier: EarlierOutputs, t: int, keys: list[bytes], at, found: dict, 
             earlier.discard(t, f"an entry points past the end of {known.shard_names[s]}")
             return False
         taken.append(table.take(starts[part]))
-        located.extend((n, table, row) for n, row in zip(part.tolist(), starts[part].tolist()))
+        located.extend((n, table, row, known.shard_names[s]) for n, row in zip(part.tolist(), starts[part].tolist()))
     picked = pa.concat_tables(taken) if taken else pa.Table.from_pylist([], schema=shard_schema())
-    order = [n for n, _, _ in located]
+    order = [n for n, _, _, _ in located]
     got = np.empty((len(keys), DIGEST), dtype=np.uint8)
     got[order] = np.frombuffer(record_digests(picked, np.arange(len(order)), np.ones(len(order), dtype=np.int64),
                                               [texts[n] for n in order]), dtype=np.uint8).reshape(-1, DIGEST)
@@ -339,6 +341,6 @@ def _prove(earlier: EarlierOutputs, t: int, keys: list[bytes], at, found: dict, 
         return False
     for n, digest in enumerate(known.digest[at]):
         found[keys[n]] = digest.tobytes()
-    for (n, table, row), doc_id in zip(located, picked.column("id").to_pylist()):
-        rows[keys[n]] = EarlierRow(doc_id, table, row)
+    for (n, table, row, name), doc_id in zip(located, picked.column("id").to_pylist()):
+        rows[keys[n]] = EarlierRow(doc_id, table, row, name)
     return True
