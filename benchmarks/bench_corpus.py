@@ -136,10 +136,10 @@ class Timed:
 
 
 def run_chain_in_process(store: Path, dump: Path, tokenizer: Path, labels: Path,
-                         stop_after: str | None = None) -> SimpleNamespace:
+                         stop_after: str | None = None, layout: str = "parts") -> SimpleNamespace:
     """:func:`run_chain` in a fresh Python process: its figures (as :func:`chain_main` prints them); its
     progress lines pass through."""
-    cmd = [sys.executable, __file__, "--chain", str(store), str(dump), str(tokenizer), str(labels)]
+    cmd = [sys.executable, __file__, "--chain", str(store), str(dump), str(tokenizer), str(labels), "--layout", layout]
     child = subprocess.Popen(cmd + (["--stop-after", stop_after] if stop_after else []), stdout=subprocess.PIPE,
                              text=True)
     figures = None
@@ -153,22 +153,23 @@ def run_chain_in_process(store: Path, dump: Path, tokenizer: Path, labels: Path,
     return SimpleNamespace(**figures)
 
 
-def chain_main(store: Path, dump: Path, tokenizer: Path, labels: Path, stop_after: str | None) -> int:
+def chain_main(store: Path, dump: Path, tokenizer: Path, labels: Path, stop_after: str | None, layout: str) -> int:
     started = time.perf_counter()
-    timed = run_chain(store, dump, tokenizer, labels, stop_after)
+    timed = run_chain(store, dump, tokenizer, labels, stop_after, layout)
     print(json.dumps({"seconds": timed.seconds, "cpu": timed.cpu, "peaks": timed.peaks,
                       "wall": time.perf_counter() - started, "paths": {k: r.path for k, r in timed.refs.items()},
                       "peak_rss": max([peak_rss_mb(), *timed.peaks.values()]), "worker_rss": peak_worker_rss_mb()}))
     return 0
 
 
-def run_chain(store: Path, dump: Path, tokenizer: Path, labels: Path, stop_after: str | None = None) -> Timed:
+def run_chain(store: Path, dump: Path, tokenizer: Path, labels: Path, stop_after: str | None = None,
+              layout: str = "parts") -> Timed:
     from arabic_llm.config import load_config
     from flows.pipeline import pipeline
 
     cfg = load_config(None, [f"download.wikipedia={dump}", "download.bactrian_x=null", "download.oasst1=null",
                              f"tokenizer.name_or_path={tokenizer}", f"dialect.train_data={labels}",
-                             "shards.seq_len=512"])
+                             "shards.seq_len=512", f"download.layout={layout}"])
     timed = Timed(store, stop_after)
     try:
         pipeline(cfg, timed)
@@ -266,11 +267,14 @@ def main() -> int:
     ap.add_argument("--stop-after", default=None, metavar="STAGE",
                     help="a cold run only, up to this stage (e.g. download): throughput and memory at sizes "
                          "where the whole chain takes too long")
+    ap.add_argument("--layout", choices=("parts", "segments", "both"), default="parts",
+                    help="download.layout of the runs: parts (every artifact holds all its documents), segments "
+                         "(a refresh links the unchanged parts), or both side by side on the same dumps")
     ap.add_argument("--chain", nargs=4, type=Path, metavar=("STORE", "DUMP", "TOKENIZER", "LABELS"),
                     help=argparse.SUPPRESS)  # one chain run, in the child process
     args = ap.parse_args()
     if args.chain:
-        return chain_main(*args.chain, args.stop_after)
+        return chain_main(*args.chain, args.stop_after, args.layout)
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-corpus-"))
     work.mkdir(parents=True, exist_ok=True)
     tok, labels = prepare(work)
@@ -285,33 +289,44 @@ def main() -> int:
     print(f"dump: {v1['pages']} pages, {bz2_mb:.1f} MB bz2" + (f", {xml_mb:.1f} MB XML" if xml_mb else "") +
           f", generated in {gen_s:.1f}s; refresh: {v2['edited']} edited, {v2['deleted']} deleted, {v2['created']} created")
 
-    store = work / "store"
-    shutil.rmtree(store, ignore_errors=True)  # a cold run starts from an empty store, even in a reused --work
-    cold = run_chain_in_process(store, work / "dump-v1.xml.bz2", tok, labels, args.stop_after)
-    cold_s, rss_cold = cold.wall, cold.peak_rss
-    if args.stop_after:
-        print(f"cold through {args.stop_after}: {cold_s:.1f}s, {v1['pages'] / cold_s:.0f} pages/s, "
-              f"{bz2_mb / cold_s:.2f} MB/s bz2, {xml_mb / cold_s:.2f} MB/s XML; peak RSS {rss_cold:.0f} MB")
-        return 0
-    warm = run_chain_in_process(store, work / "dump-v2.xml.bz2", tok, labels)
-    warm_s = warm.wall
+    layouts = ("parts", "segments") if args.layout == "both" else (args.layout,)
+    refresh = {}
+    for layout in layouts:
+        store = work / ("store" if layout == "parts" else f"store-{layout}")
+        shutil.rmtree(store, ignore_errors=True)  # a cold run starts from an empty store, even in a reused --work
+        print(f"\n== download.layout: {layout}")
+        cold = run_chain_in_process(store, work / "dump-v1.xml.bz2", tok, labels, args.stop_after, layout)
+        cold_s, rss_cold = cold.wall, cold.peak_rss
+        if args.stop_after:
+            print(f"cold through {args.stop_after}: {cold_s:.1f}s, {v1['pages'] / cold_s:.0f} pages/s, "
+                  f"{bz2_mb / cold_s:.2f} MB/s bz2, {xml_mb / cold_s:.2f} MB/s XML; peak RSS {rss_cold:.0f} MB")
+            continue
+        warm = run_chain_in_process(store, work / "dump-v2.xml.bz2", tok, labels, layout=layout)
+        warm_s = warm.wall
+        refresh[layout] = (cold_s, warm_s)
 
-    print(f"\n{'stage':<15}{'cold s':>10}{'refresh s':>11}{'ratio':>8}{'cold CPU s':>12}{'refresh CPU s':>15}{'ratio':>8}")
-    for name in cold.seconds:
-        c, w = cold.seconds[name], warm.seconds.get(name, 0.0)
-        cc, wc = cold.cpu[name], warm.cpu.get(name, 0.0)
-        print(f"{name:<15}{c:>10.2f}{w:>11.2f}{w / c if c else 0:>8.3f}{cc:>12.2f}{wc:>15.2f}{wc / cc if cc else 0:>8.3f}")
-    cold_cpu, warm_cpu = sum(cold.cpu.values()), sum(warm.cpu.values())
-    print(f"{'total':<15}{cold_s:>10.2f}{warm_s:>11.2f}{warm_s / cold_s:>8.3f}{cold_cpu:>12.2f}{warm_cpu:>15.2f}"
-          f"{warm_cpu / cold_cpu:>8.3f}")
-    print(f"\ncold: {v1['pages'] / cold_s:.0f} pages/s, {bz2_mb / cold_s:.2f} MB/s bz2"
-          + (f", {xml_mb / cold_s:.2f} MB/s XML" if xml_mb else "") + f"; peak RSS {rss_cold:.0f} MB")
-    print(f"refresh with {args.changed:.0%} pages edited (+{v2['deleted']} deleted, +{v2['created']} created): "
-          f"{warm_s:.1f}s = {warm_s / cold_s:.3f} of the cold run (goal <= 0.10), CPU time {warm_cpu / cold_cpu:.3f}; "
-          f"peak RSS {warm.peak_rss:.0f} MB")
-    if WORKERS > 1:
-        print(f"workers: {WORKERS} processes, largest worker peak RSS "
-              f"{max(cold.worker_rss, warm.worker_rss):.0f} MB")
+        print(f"\n{'stage':<15}{'cold s':>10}{'refresh s':>11}{'ratio':>8}{'cold CPU s':>12}{'refresh CPU s':>15}{'ratio':>8}")
+        for name in cold.seconds:
+            c, w = cold.seconds[name], warm.seconds.get(name, 0.0)
+            cc, wc = cold.cpu[name], warm.cpu.get(name, 0.0)
+            print(f"{name:<15}{c:>10.2f}{w:>11.2f}{w / c if c else 0:>8.3f}{cc:>12.2f}{wc:>15.2f}{wc / cc if cc else 0:>8.3f}")
+        cold_cpu, warm_cpu = sum(cold.cpu.values()), sum(warm.cpu.values())
+        print(f"{'total':<15}{cold_s:>10.2f}{warm_s:>11.2f}{warm_s / cold_s:>8.3f}{cold_cpu:>12.2f}{warm_cpu:>15.2f}"
+              f"{warm_cpu / cold_cpu:>8.3f}")
+        print(f"\ncold: {v1['pages'] / cold_s:.0f} pages/s, {bz2_mb / cold_s:.2f} MB/s bz2"
+              + (f", {xml_mb / cold_s:.2f} MB/s XML" if xml_mb else "") + f"; peak RSS {rss_cold:.0f} MB")
+        print(f"refresh with {args.changed:.0%} pages edited (+{v2['deleted']} deleted, +{v2['created']} created): "
+              f"{warm_s:.1f}s = {warm_s / cold_s:.3f} of the cold run (goal <= 0.03), CPU time {warm_cpu / cold_cpu:.3f}; "
+              f"peak RSS {warm.peak_rss:.0f} MB")
+        if WORKERS > 1:
+            print(f"workers: {WORKERS} processes, largest worker peak RSS "
+                  f"{max(cold.worker_rss, warm.worker_rss):.0f} MB")
+    if args.stop_after:
+        return 0
+    if len(refresh) == 2:
+        (pc, pw), (sc, sw) = refresh["parts"], refresh["segments"]
+        print(f"\nrefresh: segments {sw:.1f}s against parts {pw:.1f}s = {sw / pw:.3f}; of its own cold run: "
+              f"segments {sw / sc:.3f}, parts {pw / pc:.3f}")
 
     shards_h5 = store / cold.paths["shards"] / "data" / "shards.h5"
     for workers in (0, 2):
