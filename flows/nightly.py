@@ -6,7 +6,9 @@ what the change touches reruns (down to single records, see arabic_llm/cache/rec
 training stages train incrementally (``NIGHTLY_OVERRIDES``, before the deployment's own overrides,
 which may turn it off): they continue the previous night's adapters on the documents that changed.
 Resources learned from the corpus (the dialect tagger) are kept until the documents drift past
-``learned.drift_threshold`` (arabic_llm/data/learned.py), so a small refresh keeps every tag.
+``learned.drift_threshold`` (arabic_llm/data/learned.py), so a small refresh keeps every tag. The
+download is segmented (``download.layout: segments``, arabic_llm/data/segments.py): a refresh links
+the unchanged parts of the last night's documents and stores only what changed, stage by stage.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from flows.flow import arabic_llm_flow
 DEFAULT_CRON = "0 2 * * *"
 # Incremental training on in nightly runs (README, Nightly incremental training); later overrides win.
 NIGHTLY_OVERRIDES = ("train_msa.incremental.enabled=true", "train_dialects.incremental.enabled=true",
-                     "learned.refresh=on_drift")
+                     "learned.refresh=on_drift", "download.layout=segments")
 
 
 @flow(name="arabic-llm-nightly", flow_run_name="arabic-llm-nightly")

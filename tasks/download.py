@@ -30,7 +30,7 @@ from arabic_llm.data.instructions import (
     parse_bactrian,
     parse_oasst,
 )
-from arabic_llm.data.segments import PAGES_FILE, ParentPages, SegmentWriter
+from arabic_llm.data.segments import PAGES_FILE, ParentPages, SegmentWriter, parent_documents
 from arabic_llm.data.textfiles import text_file_documents
 from arabic_llm.data.wikipedia import (
     parse_wikipedia,
@@ -155,13 +155,13 @@ def download(out_dir: Path, params: DownloadParams, runtime: RuntimeConfig = Run
     records = RecordWriter(job) if job else None
     segments = SegmentWriter(out_dir, parent, params.shard_docs) if parent is not None else None
     earlier = ParentPages(parent, job.recipe) if segments and job else None
-    placed: list[tuple[bytes, int, int, bytes]] = []  # segmented: (page key, parent code or -1, row, digest)
+    placed = PlacedPages()  # segmented: where each page's document lands, resolved once the parts are named
     written = 0  # documents yielded so far: where the next one lands
 
     def remember(key: bytes, doc: dict | None, digest: bytes) -> None:
         # Where this page's document lands (none: a page without text), and its digest, for the next refresh.
         if segments is not None:
-            placed.append((key, *segments.place(doc), digest) if doc else (key, -2, 0, digest))
+            placed.add(key, *(segments.place(doc) if doc else (-2, 0)), digest)
             return
         shard, row = divmod(written, params.shard_docs)
         if doc:
@@ -173,7 +173,8 @@ def download(out_dir: Path, params: DownloadParams, runtime: RuntimeConfig = Run
         nonlocal written
         seen: set[str] = set()
         for name in params.sources:
-            origin, docs = source_documents(name, params, sources.get(name), remember, pool, earlier)
+            kept = unchanged_source(name, params, sources.get(name), parent) if segments is not None else None
+            origin, docs = kept or source_documents(name, params, sources.get(name), remember, pool, earlier)
             n = 0
             for doc in docs:
                 if doc["id"] in seen:
@@ -196,15 +197,61 @@ def download(out_dir: Path, params: DownloadParams, runtime: RuntimeConfig = Run
                 segments.add(doc)
                 total += 1
             summary["layout"], where = segments.finish()
-            for key, code, row, digest in placed:
-                records.add_one(key, *(where(code, row) if code > -2 else ("", 0)), 1 if code > -2 else 0, "{}",
-                                digest)
+            if records:
+                placed.write_to(records, where)
     if records:
         records.write()
         if params.layout == "segments":  # the next refresh's parent finds its pages here (content, verified)
             records.write(Path(out_dir) / DOCS_DIR / PAGES_FILE)
     release(job)
     return {"documents": total, "per_source": counts, **summary}
+
+
+def unchanged_source(name: str, params: DownloadParams, path: Path | None, parent: Path):
+    """(origin, the parent's documents of source ``name``) when the source is what the parent read (the
+    same file content or dataset revision, the same parameters): neither parsed nor written again.
+    None for Wikipedia (its pages are looked up one by one) or a source that changed."""
+    from arabic_llm.cache.stage import local_digest, running_stage
+
+    manifest_path = Path(parent).parent / "manifest.json"
+    if name == "wikipedia" or not manifest_path.is_file():
+        return None
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    theirs, counts = manifest.get("params") or {}, (manifest.get("summary") or {}).get("per_source") or {}
+    if theirs.get("sources") != list(params.sources) or name not in counts:
+        return None
+    if path is not None:
+        stage = running_stage()
+        cache = Store(stage.root).stat_cache if stage else None
+        if (manifest.get("inputs") or {}).get(name, {}).get("digest") != local_digest(Path(path), cache):
+            return None
+    elif (theirs.get("datasets") or {}).get(name) != params.datasets.get(name):
+        return None
+    start = sum(counts[n] for n in params.sources[: params.sources.index(name)])
+    return f"{name} (unchanged since {Path(parent).parent.name[:12]})", parent_documents(parent, start, counts[name])
+
+
+class PlacedPages:
+    """Page key, (parent part code or -1 for a new part; -2: no document), row and digest of each page,
+    held compactly (a dump has millions of pages)."""
+
+    def __init__(self):
+        from array import array
+
+        self.keys, self.digests = bytearray(), bytearray()
+        self.codes, self.rows = array("i"), array("q")
+
+    def add(self, key: bytes, code: int, row: int, digest: bytes) -> None:
+        self.keys += key
+        self.digests += digest
+        self.codes.append(code)
+        self.rows.append(row)
+
+    def write_to(self, records: RecordWriter, where) -> None:
+        for n, (code, row) in enumerate(zip(self.codes, self.rows)):
+            shard, at = where(code, row) if code > -2 else ("", 0)
+            records.add_one(bytes(self.keys[n * 32 : (n + 1) * 32]), shard, at, int(code > -2), "{}",
+                            bytes(self.digests[n * 32 : (n + 1) * 32]))
 
 
 PLAN_FREE = ("wikipedia_dump", "datasets")  # what a refresh changes; everything else must match the parent's

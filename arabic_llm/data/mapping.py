@@ -105,6 +105,7 @@ def map_documents(fn, params, in_dir: Path, out_dir: Path, desc: str, workers: i
             if hit is not None:  # mapped before, by this recipe: linked, not read
                 link_file(hit.path, jobs[i][1])
                 mapped[i] = MappedPart(jobs[i][1], hit.counts, hit.stats)
+                memo.carry(hit, jobs[i][1].name, records)
                 todo.remove(i)
     with shard_pool(min(workers, len(todo))) as pool:  # local processes, or the Dask cluster
         if pool is None:

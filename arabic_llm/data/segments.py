@@ -115,8 +115,10 @@ class SegmentMemo:
     def __init__(self, job: ReuseJob):
         import pyarrow as pa
 
-        self.found: dict[str, tuple[str, str, object, list[str]]] = {}
-        store = Store(job.root)
+        self.found: dict[str, tuple[str, object, list[str]]] = {}
+        self.entries: dict[str, object] = {}  # earlier artifact -> its records table (None: none to believe)
+        self.store = store = Store(job.root)
+        self.stage = job.stage
         tables = []
         for path in (store.root / "artifacts" / job.stage).glob(f"*/{SEGMENTS_FILE}"):
             try:
@@ -159,6 +161,34 @@ class SegmentMemo:
         except Exception:  # gone or unreadable: computed instead
             return None
         return MappedPart(Path(path), counts, list(stats))
+
+
+    def carry(self, hit: MappedPart, name: str, records) -> None:
+        """Add to ``records`` the entries the earlier artifact's records table holds for the part linked as
+        ``name``, so that a later cold layout (a compaction) still reuses its records. A table that does
+        not match its manifest lends none (its records are computed then)."""
+        import numpy as np
+
+        from arabic_llm.cache.records import RECORDS_FILE
+
+        artifact = hit.path.parents[2].name
+        if artifact not in self.entries:
+            self.entries[artifact] = None
+            if not self.store.check_beside(self.stage, artifact, RECORDS_FILE):
+                import pyarrow as pa
+
+                path = self.store.artifact_path(self.stage, artifact) / RECORDS_FILE
+                try:
+                    with pa.memory_map(str(path)) as source:
+                        self.entries[artifact] = _Entries(pa.ipc.open_file(source).read_all())
+                except (OSError, KeyError, TypeError, ValueError, pa.ArrowException):
+                    pass
+        known = self.entries[artifact]
+        if known is None or hit.path.name not in known.shard_names:
+            return
+        rows = np.flatnonzero(known.shard_of == known.shard_names.index(hit.path.name))
+        records.add_columns(known.keys[rows].tobytes(), name, known.start[rows], known.count[rows],
+                            known.stats(rows), known.digest[rows].tobytes())
 
 
 def write_memo(job: ReuseJob, digests: list[str], mapped: list[MappedPart]) -> None:
@@ -319,3 +349,33 @@ class SegmentWriter:
         import pyarrow.parquet as pq
 
         return pq.ParquetFile(path).metadata.num_rows
+
+
+def parent_documents(parent_dir: Path, start: int, count: int):
+    """Documents ``start`` to ``start + count`` of the parent, in order, as references (EarlierRow with
+    its part and row; only the id is read): a source unchanged since the parent is neither parsed nor
+    written again."""
+    import numpy as np
+
+    from arabic_llm.data.documents import doc_shards, doc_tables, read_layout
+
+    shards = doc_shards(parent_dir)
+    layout = read_layout(parent_dir)
+    if layout is None:
+        sizes = [SegmentWriter._rows(p) for p in shards]
+        parts = np.repeat(np.arange(len(shards)), sizes)
+        rows = np.concatenate([np.arange(n) for n in sizes]) if sizes else np.zeros(0, np.int64)
+    else:
+        parts, rows = layout
+    if start + count > len(parts):
+        raise CorpusError(f"{parent_dir}: the parent holds {len(parts)} documents, not the {start + count} its "
+                          "manifest counts")
+    seen = 0
+    for table in doc_tables(parent_dir, columns=["id"]):
+        lo, hi = max(start - seen, 0), min(start + count - seen, table.num_rows)
+        for n, doc_id in enumerate(table.column("id").to_pylist()[lo:hi] if lo < hi else []):
+            at = seen + lo + n
+            yield EarlierRow(doc_id, None, int(rows[at]), shards[int(parts[at])].name)
+        seen += table.num_rows
+        if seen >= start + count:
+            break

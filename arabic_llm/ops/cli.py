@@ -353,7 +353,8 @@ def cmd_gc(args) -> int:
         rel = path.relative_to(store.root).as_posix()
         if rel in reachable:
             continue
-        size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+        # A part another artifact links (arabic_llm/data/segments.py) stays on disk: not counted as freed.
+        size = sum(st.st_size for st in (f.stat() for f in path.rglob("*") if f.is_file()) if st.st_nlink == 1)
         removed.append((rel, size))
         freed += size
         if not args.dry_run:

@@ -184,4 +184,5 @@ def test_nightly_flow_turns_incremental_training_on():
 
     cfg = load_config(TINY_CONFIG, list(NIGHTLY_OVERRIDES))
     assert cfg.train_msa.incremental.enabled and cfg.train_dialects.incremental.enabled
+    assert cfg.download.layout == "segments" and load_config(TINY_CONFIG).download.layout == "parts"
     assert not load_config(TINY_CONFIG).train_msa.incremental.enabled  # off by default
