@@ -139,13 +139,16 @@ class SegmentMemo:
     def _add(self, folder: Path, table) -> None:
         import numpy as np
 
-        inputs = table.column("input").to_pylist()
-        parts = table.column("part").to_pylist()
+        def codes(name: str):
+            column = table.column(name).combine_chunks()
+            return column.indices.to_numpy(zero_copy_only=False), column.dictionary.to_pylist()
+
+        (inputs, digests), (parts, names), (stats, texts) = codes("input"), codes("part"), codes("stats")
         counts = table.column("count").to_numpy()
-        stats = table.column("stats").to_pylist()
-        bounds = np.flatnonzero(np.array([True] + [a != b for a, b in zip(inputs, inputs[1:])] + [True]))
-        for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-            self.found.setdefault(inputs[lo], (str(folder / parts[lo]), counts[lo:hi], stats[lo:hi]))
+        bounds = np.concatenate([[0], np.flatnonzero(np.diff(inputs)) + 1, [len(inputs)]]) if len(inputs) else []
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
+            self.found.setdefault(digests[inputs[lo]], (str(folder / names[parts[lo]]), counts[lo:hi],
+                                                         (stats[lo:hi], texts)))
 
     def take(self, digest: str, rows: int) -> MappedPart | None:
         """The earlier output of an input part with this digest and ``rows`` rows, if one is known and checks."""
@@ -154,13 +157,13 @@ class SegmentMemo:
         hit = self.found.get(digest)
         if hit is None or len(hit[1]) != rows:
             return None
-        path, counts, stats = hit
+        path, counts, (codes, texts) = hit
         try:
             if pq.ParquetFile(path).metadata.num_rows != int(counts.sum()):
                 return None
         except Exception:  # gone or unreadable: computed instead
             return None
-        return MappedPart(Path(path), counts, list(stats))
+        return MappedPart(Path(path), counts, [texts[c] for c in codes.tolist()])
 
 
     def carry(self, hit: MappedPart, name: str, records) -> None:
@@ -250,6 +253,28 @@ class ParentPages(EarlierOutputs):
     def discard(self, t: int, reason: str) -> None:
         raise CorpusError(f"{self.parent_dir / DOCS_DIR / PAGES_FILE}: {reason}")
 
+    def pages(self, keys: list[bytes]) -> tuple[dict[bytes, bytes], dict[bytes, EarlierRow]]:
+        """The pages found (key -> digest) and their documents, as references into the parent's parts.
+        Unlike an earlier artifact's records table (a cache, proved row by row), the page table is part
+        of the parent's content, verified with it against its manifest when the parent was planned: its
+        rows are not read back, only their ids."""
+        import numpy as np
+
+        which, at = self.locate(b"".join(keys))
+        _, known = self.tables[0]
+        found, rows = {}, {}
+        for n in np.flatnonzero(which == 0).tolist():
+            row = int(at[n])
+            found[keys[n]] = known.digest[row].tobytes()
+            if known.count[row] == 1:
+                part = known.shard_names[known.shard_of[row]]
+                ids = self.loaded("parent", f"{DOCS_DIR}/{part}", _ids)
+                start = int(known.start[row])
+                if start >= len(ids):
+                    self.discard(0, f"page row {start} is past the end of {part}")
+                rows[keys[n]] = EarlierRow(ids[start], None, start, part)
+        return found, rows
+
     def loaded(self, artifact: str, rel: str, load):
         value = self._loaded.get(rel)
         if value is None:
@@ -257,6 +282,15 @@ class ParentPages(EarlierOutputs):
             if len(self._loaded) > 3:
                 self._loaded.popitem(last=False)
         return value
+
+
+def _ids(path: Path) -> list[str]:
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_table(path, columns=["id"]).column("id").to_pylist()
+    except Exception as exc:  # pyarrow names neither the file nor the column
+        raise CorpusError(f"{path}: cannot read the id column of a document shard ({exc})") from None
 
 
 class SegmentWriter:

@@ -262,7 +262,10 @@ def wiki_documents(pages: Iterable[dict], limit: int | None = None, on_key=None,
 
     def start(batch: list[dict]) -> tuple:
         keys = record_keys(job.recipe, [page_identity(p) for p in batch]) if job else [None] * len(batch)
-        found, rows = _earlier_rows(earlier, keys) if earlier else ({}, {})
+        if earlier is None:
+            found, rows = {}, {}
+        else:  # a segmented download's parent finds its pages itself (arabic_llm/data/segments.py)
+            found, rows = earlier.pages(keys) if hasattr(earlier, "pages") else _earlier_rows(earlier, keys)
         todo = [page for page, key in zip(batch, keys) if key not in found]
         return batch, keys, found, rows, _converted(todo, pool)
 
