@@ -8,6 +8,9 @@ so with ``learned.refresh: always`` any changed page relearns it and every docum
 (and every shard row rebuilt); nightly runs use ``learned.refresh: on_drift``, which keeps the stored
 tagger until the documents drift past ``learned.drift_threshold`` (arabic_llm/data/learned.py).
 
+The third variant, ``nightly``, is what the nightly deployment runs: ``on_drift`` and
+``download.layout: segments`` (arabic_llm/data/segments.py), from a night 0 stored in that layout.
+
 Night 0: the default config with its Wikipedia source replaced by the embedded sample's pages plus
 --pages synthetic articles (bench_nightly.corpus; Bactrian-X and OASST stay the builtin samples), cold,
 from an empty store. Night 1: --changed of the articles changed (half edited, a quarter deleted, a
@@ -32,7 +35,13 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "helpers"), str(ROOT / "benchmar
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-POLICIES = ("always", "on_drift")
+POLICIES = ("always", "on_drift", "nightly")  # nightly: on_drift and download.layout: segments (flows/nightly.py)
+
+
+def overrides(policy: str) -> list[str]:
+    if policy == "nightly":
+        return ["learned.refresh=on_drift", "download.layout=segments"]
+    return [f"learned.refresh={policy}"]
 
 
 def run_once(store: Path, dump: Path, policy: str, workers: int) -> int:
@@ -42,7 +51,7 @@ def run_once(store: Path, dump: Path, policy: str, workers: int) -> int:
     from arabic_llm.config import load_config
     from flows.pipeline import pipeline
 
-    cfg = load_config(None, [f"download.wikipedia={dump}", f"learned.refresh={policy}"])
+    cfg = load_config(None, [f"download.wikipedia={dump}", *overrides(policy)])
     timed = Timed(store, workers=workers)
     started = time.perf_counter()
     try:
@@ -81,13 +90,16 @@ def main() -> int:
     dumps = [write_dump(work / f"night{i}.xml.bz2", p) for i, p in enumerate((pages0, pages1))]
     print(f"night 0: {len(pages0)} pages; night 1: {len(changed['edited'])} edited, {len(changed['deleted'])} "
           f"deleted, {len(changed['created'])} created; workers {args.workers}", flush=True)
-    shutil.rmtree(work / "cold", ignore_errors=True)
-    cold = in_process(work / "cold", dumps[0], "on_drift", args.workers)
+    colds = {}
+    for layout, policy in (("cold", "on_drift"), ("cold-segments", "nightly")):  # night 0 in each layout
+        shutil.rmtree(work / layout, ignore_errors=True)
+        colds[layout] = in_process(work / layout, dumps[0], policy, args.workers)
+    cold = colds["cold"]
     runs = {}
     for policy in POLICIES:
         store = work / policy
         shutil.rmtree(store, ignore_errors=True)
-        shutil.copytree(work / "cold", store)
+        shutil.copytree(work / ("cold-segments" if policy == "nightly" else "cold"), store)
         runs[policy] = in_process(store, dumps[1], policy, args.workers)
     stages = list(cold["seconds"])
     print(f"\n{'stage':<15}{'cold s':>9}" + "".join(f"{p + ' s':>13}{'ratio':>7}" for p in POLICIES))
@@ -100,8 +112,12 @@ def main() -> int:
     total = sum(cold["seconds"].values())
     print(f"{'total':<15}{total:>9.2f}" + "".join(
         f"{sum(runs[p]['seconds'].values()):>13.2f}{sum(runs[p]['seconds'].values()) / total:>7.3f}" for p in POLICIES))
+    segments_total = sum(colds["cold-segments"]["seconds"].values())
+    print(f"night 0 with download.layout: segments: {segments_total:.2f} s (against {total:.2f}); nightly refresh "
+          f"{sum(runs['nightly']['seconds'].values()) / segments_total:.3f} of it")
     for policy in POLICIES:
-        same = [s for s in stages if runs[policy]["keys"][s] == cold["keys"][s]]
+        night0 = colds["cold-segments" if policy == "nightly" else "cold"]
+        same = [s for s in stages if runs[policy]["keys"][s] == night0["keys"][s]]
         print(f"{policy}: dialect_model {runs[policy]['plans'].get('dialect_model', 'relearned on every change')}; "
               f"stages with night 0's key: {', '.join(same)}")
     return 0

@@ -290,12 +290,14 @@ def plan_parent(store: Store | None, params: DownloadParams, files: dict[str, Pa
             return ParentPlan({"parent": ArtifactRef(stage=p["stage"], key=p["key"], digest=p["digest"],
                                                      path=f"artifacts/{p['stage']}/{p['key']}")},
                               f"downloaded before from these sources ({key[:12]}), refreshing {p['key'][:12]}")
-        if (store.artifact_path("download", key) / "data" / DOCS_DIR / PAGES_FILE).is_file() and \
-                store.verify("download", key).ok:
+        if (store.artifact_path("download", key) / "data" / DOCS_DIR / PAGES_FILE).is_file():
             candidates.append((manifest.get("timings", {}).get("started", 0), key, manifest))
-    if not candidates:
+    # The newest that verifies (verifying reads the stat cache; an older one is not looked at).
+    found = next(((key, manifest) for _, key, manifest in sorted(candidates, key=lambda c: c[:2], reverse=True)
+                  if store.verify("download", key).ok), None)
+    if found is None:
         return ParentPlan({}, "cold: no earlier segmented download of these parameters in the store")
-    _, key, manifest = max(candidates)
+    key, manifest = found
     layout = (manifest.get("summary") or {}).get("layout") or {}
     stored, documents = layout.get("stored_rows"), (manifest.get("summary") or {}).get("documents", 0)
     dead = 1 - documents / stored if stored else 0.0

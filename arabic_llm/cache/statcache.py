@@ -65,3 +65,33 @@ class StatCache:
         if conn is not None:
             prefix = str(Path(folder).resolve()) + "/"
             conn.execute("DELETE FROM digests_v2 WHERE substr(path, 1, ?) = ?", (len(prefix), prefix))
+
+    def linked(self, src: Path, dst: Path, before) -> None:
+        """``dst`` was just made a hard link of ``src``, whose stat was ``before``: linking moved the
+        inode's ctime, not its bytes, so its known digest holds for every path of it at the new ctime."""
+        conn = self._conn()
+        if conn is None:
+            return
+        src, dst = Path(src).resolve(), Path(dst).resolve()
+        after = dst.stat()
+        if (after.st_ino, after.st_size, after.st_mtime_ns) != (before.st_ino, before.st_size, before.st_mtime_ns):
+            return  # not the same file as before (changed meanwhile): hashed when next asked
+        row = conn.execute(
+            "SELECT digest FROM digests_v2 WHERE path=? AND size=? AND mtime_ns=? AND ctime_ns=? AND inode=?",
+            (str(src), before.st_size, before.st_mtime_ns, before.st_ctime_ns, before.st_ino),
+        ).fetchone()
+        conn.execute("UPDATE digests_v2 SET ctime_ns=? WHERE inode=? AND size=? AND mtime_ns=? AND ctime_ns=?",
+                     (after.st_ctime_ns, before.st_ino, before.st_size, before.st_mtime_ns, before.st_ctime_ns))
+        if row:
+            conn.execute("INSERT OR REPLACE INTO digests_v2 VALUES (?,?,?,?,?,?)",
+                         (str(dst), after.st_size, after.st_mtime_ns, after.st_ctime_ns, after.st_ino, row[0]))
+
+    def moved(self, old: Path, new: Path) -> None:
+        """The folder ``old`` was renamed to ``new``: its files kept their inodes and stat, so their
+        digests move with them."""
+        conn = self._conn()
+        if conn is not None:
+            prefix, to = str(Path(old).resolve()) + "/", str(Path(new).resolve()) + "/"
+            conn.execute("UPDATE OR REPLACE digests_v2 SET path = ? || substr(path, ?) WHERE substr(path, 1, ?) = ?",
+                         (to, len(prefix) + 1, len(prefix), prefix))
+

@@ -378,11 +378,13 @@ class Store:
         final.parent.mkdir(parents=True, exist_ok=True)
         if final.exists() and not self.verify(stage, key).ok:
             self.quarantine(stage, key, "replaced by a fresh computation")
+        staged_at = Path(staged).resolve()
         try:
             os.rename(staged, final)  # atomic on one file system; fails if final exists
         except OSError:
             if not self.verify(stage, key).ok:
                 raise
-        # Re-stat files at their final place so verification reads the stat cache, not the bytes.
+        else:  # the files kept their stat: their digests move with them, so verification reads the cache
+            self.stat_cache.moved(staged_at, final)
         self.directory_digest(final / "data")
         return self.ref(stage, key)

@@ -172,8 +172,9 @@ def doc_tables(data_dir: Path, columns: list[str] | None = None, window: int = 4
         return
     parts, rows = layout
     if len(parts) and (parts.min() < 0 or parts.max() >= len(shards)):
-        raise CorpusError(f"{Path(data_dir) / DOCS_DIR / LAYOUT_FILE}: names part {int(parts.max())}, but there are "
-                          f"{len(shards)} parts")
+        bad = int(parts[(parts < 0) | (parts >= len(shards))][0])
+        raise CorpusError(f"{Path(data_dir) / DOCS_DIR / LAYOUT_FILE}: names part {bad}, but the artifact has parts "
+                          f"0 to {len(shards) - 1}")
     loaded: dict[int, object] = {}  # the parts of the last window: documents keep their order across parts
     for start in range(0, len(parts), window):
         p, r = parts[start : start + window], rows[start : start + window]

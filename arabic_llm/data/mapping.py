@@ -103,7 +103,10 @@ def map_documents(fn, params, in_dir: Path, out_dir: Path, desc: str, workers: i
         for i in list(todo):
             hit = memo.take(digests[i], pq.ParquetFile(jobs[i][0]).metadata.num_rows)
             if hit is not None:  # mapped before, by this recipe: linked, not read
-                link_file(hit.path, jobs[i][1])
+                try:
+                    link_file(hit.path, jobs[i][1])
+                except FileNotFoundError:  # collected since it was found: mapped instead
+                    continue
                 mapped[i] = MappedPart(jobs[i][1], hit.counts, hit.stats)
                 memo.carry(hit, jobs[i][1].name, records)
                 todo.remove(i)
@@ -146,13 +149,22 @@ def live_figures(layout, mapped: list[MappedPart]) -> dict:
 
 
 def _map_in_order(fn, params, in_dir: Path, out_dir: Path, desc: str) -> dict:
-    """A whole-shard ``fn`` over a segmented input: documents in order, written as plain parts."""
+    """A whole-shard ``fn`` over a segmented input: documents in order, written as plain parts. The
+    documents are grouped by the size of the input's first part, not as a cold run's parts: right for a
+    function that treats each document alone (``counterfactual``), as every whole-shard one here does."""
     folder = Path(out_dir) / DOCS_DIR
     folder.mkdir(parents=True, exist_ok=True)
+    import pyarrow.parquet as pq
+
+    window = max(pq.ParquetFile(doc_shards(in_dir)[0]).metadata.num_rows, 1)  # the first part: the corpus's shard size
     results = []
-    for n, table in enumerate(progress(doc_tables(in_dir, window=10_000), desc, unit="shard")):
+    for n, table in enumerate(progress(doc_tables(in_dir, window=window), desc, unit="shard")):
         docs, stats = fn([row_doc(r) for r in table.to_pylist()], params)
         write_doc_shard(folder / f"part-{n:05d}.parquet", docs)
+        results.append({"documents": len(docs), **stats})
+    if not results:  # no documents: one empty part, and the function's figures of none
+        docs, stats = fn([], params)
+        write_doc_shard(folder / "part-00000.parquet", docs)
         results.append({"documents": len(docs), **stats})
     return sum_stats(results)
 

@@ -35,11 +35,26 @@ NEWEST = 3  # earlier artifacts of a stage whose parts a segmented run may link
 
 
 def link_file(src: Path, dst: Path) -> None:
-    """``dst`` as a hard link of ``src`` (the same bytes, never rewritten); a copy across file systems."""
+    """``dst`` (a new path) as a hard link of ``src``: the same bytes, never written again; a copy where
+    the file system cannot link (across file systems, or no hard links). The store's stat cache keeps
+    its digest of the file (linking moves its ctime)."""
+    import errno
+
+    from arabic_llm.cache.stage import running_stage
+
+    before = os.stat(src)
     try:
         os.link(src, dst)
-    except OSError:
-        shutil.copyfile(src, dst)
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.EMLINK, errno.EPERM, errno.ENOTSUP):
+            raise
+        tmp = Path(dst).with_name(Path(dst).name + ".copy")
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+        return
+    stage = running_stage()
+    if stage is not None:
+        Store(stage.root).stat_cache.linked(src, dst, before)
 
 
 def write_layout(data_dir: Path, parts, rows) -> None:
@@ -76,12 +91,13 @@ def live_rows(layout, part_sizes: list[int]) -> list:
     """For each input part, a boolean array: which of its rows the layout (None: every row) uses."""
     import numpy as np
 
-    live = [np.zeros(n, dtype=bool) if layout is not None else np.ones(n, dtype=bool) for n in part_sizes]
-    if layout is not None:
-        parts, rows = layout
-        for p in np.unique(parts).tolist():
-            live[p][rows[parts == p]] = True
-    return live
+    if layout is None:
+        return [np.ones(n, dtype=bool) for n in part_sizes]
+    offsets = np.cumsum([0] + list(part_sizes))
+    flat = np.zeros(int(offsets[-1]), dtype=bool)
+    parts, rows = layout
+    flat[offsets[parts] + rows] = True
+    return np.split(flat, offsets[1:-1])
 
 
 def part_digests(data_dir: Path, shards: list[Path]) -> list[str]:
@@ -276,11 +292,15 @@ class ParentPages(EarlierOutputs):
         return found, rows
 
     def loaded(self, artifact: str, rel: str, load):
+        # Least recently used out: after a few nights a batch of pages spans the base part and a
+        # part written on each later night.
         value = self._loaded.get(rel)
         if value is None:
             value = self._loaded[rel] = load(self.parent_dir / rel)
-            if len(self._loaded) > 3:
+            if len(self._loaded) > 16:
                 self._loaded.popitem(last=False)
+        else:
+            self._loaded.move_to_end(rel)
         return value
 
 
@@ -317,7 +337,8 @@ class SegmentWriter:
         """Where ``doc`` (a dict, or an EarlierRow of the parent) will be: (parent code or -1, row)."""
         if isinstance(doc, EarlierRow):
             if doc.part not in self.parent_parts:
-                raise CorpusError(f"{doc.part}: a page of the parent in a part it does not have")
+                raise CorpusError(f"{self.folder}: document {doc.id!r} of the parent lies in {doc.part}, a part "
+                                  "the parent does not have")
             return self.codes.setdefault(doc.part, len(self.codes)), doc.row
         return -1, self.new_count
 

@@ -65,6 +65,31 @@ def test_stat_cache_does_not_reread_unchanged_files(tmp_path: Path, monkeypatch)
     assert cache.digest(big) == "sha256:x" and len(reads) == 1
 
 
+def test_stat_cache_keeps_digests_across_a_hard_link_and_a_rename(tmp_path: Path, monkeypatch):
+    """Linking moves an inode's ctime (arabic_llm/data/segments.py links parts between artifacts) and a
+    commit renames its staging folder: neither changes a byte, so neither is hashed again; an edit is."""
+    import arabic_llm.cache.statcache as statcache
+
+    cache = StatCache(tmp_path / "state.sqlite")
+    (tmp_path / "a").mkdir()
+    part = tmp_path / "a" / "part.bin"
+    part.write_bytes(os.urandom(1 << 16))
+    digest = cache.digest(part)
+    reads = []
+    monkeypatch.setattr(statcache, "sha256_file", lambda p: reads.append(p) or "sha256:x")
+    (tmp_path / "b").mkdir()
+    before = part.stat()
+    os.link(part, tmp_path / "b" / "part.bin")
+    assert part.stat().st_ctime_ns != before.st_ctime_ns or part.stat().st_nlink == 2
+    cache.linked(part, tmp_path / "b" / "part.bin", before)
+    assert cache.digest(part) == digest and cache.digest(tmp_path / "b" / "part.bin") == digest and reads == []
+    (tmp_path / "b").rename(tmp_path / "c")
+    cache.moved(tmp_path / "b", tmp_path / "c")
+    assert cache.digest(tmp_path / "c" / "part.bin") == digest and reads == []
+    (tmp_path / "c" / "part.bin").write_bytes(b"edited")  # the same inode as a/part.bin: both change
+    assert cache.digest(part) == "sha256:x" and len(reads) == 1
+
+
 def test_cold_then_warm_run_is_cached_and_bodies_are_not_called(tmp_path: Path, src: Path, calls: Path):
     store = str(tmp_path / "store")
     assert outcomes(toy_flow(store=store, src=str(src))) == {"toy_upper": "ran", "toy_count": "ran"}

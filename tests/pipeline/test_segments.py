@@ -184,3 +184,21 @@ def test_a_changed_instruction_source_is_parsed_again(tmp_path: Path):
     for stage in ("download", "data_audit"):
         assert list(read_documents(store.root / refreshed.refs[stage].path / "data")) == \
             list(read_documents(tmp_path / "c" / cold.refs[stage].path / "data")), stage
+
+
+def test_a_whole_shard_function_over_a_segmented_input_reads_it_in_order(tmp_path: Path):
+    from docs_artifacts import docs_artifact
+
+    from arabic_llm.data.mapping import map_documents
+
+    def tag(docs, params):
+        return [{**d, "tagged": True} for d in docs], {"seen": len(docs)}
+
+    ref = docs_artifact(tmp_path, [{"id": str(i), "source": "t", "text": f"نص {i}"} for i in range(5)], "docs", 3)
+    folder = tmp_path / ref.path / "data"
+    write_layout(folder, [1, 0], [1, 0])  # documents 4 and 0; the rest no longer in it
+    assert map_documents(tag, None, folder, tmp_path / "out", "tag") == {"documents": 2, "seen": 2}
+    assert [d["id"] for d in read_documents(tmp_path / "out")] == ["4", "0"]
+    write_layout(folder, [], [])  # nothing left: one empty part, as a cold run of no documents writes
+    assert map_documents(tag, None, folder, tmp_path / "empty", "tag") == {"documents": 0, "seen": 0}
+    assert list(read_documents(tmp_path / "empty")) == []
