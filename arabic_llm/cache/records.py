@@ -183,7 +183,7 @@ class EarlierOutputs:
             path = self.store.artifact_path(stage, artifact) / RECORDS_FILE
             problem = self.store.check_beside(stage, artifact, RECORDS_FILE)
             try:
-                entries = None if problem else _Entries(reader.read_all())
+                entries = None if problem else RecordEntries(reader.read_all())
             except (KeyError, TypeError, ValueError, pa.ArrowException) as exc:
                 problem = f"not a records table ({exc})"
             if problem:
@@ -270,7 +270,7 @@ class EarlierOutputs:
         return value
 
 
-class _Entries:
+class RecordEntries:
     """A records table as numpy columns: sorted keys, and row -> shard, start, count, stats, digest."""
 
     def __init__(self, table):

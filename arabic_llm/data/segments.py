@@ -25,7 +25,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from arabic_llm.cache.records import EarlierOutputs, ReuseJob, _Entries
+from arabic_llm.cache.records import EarlierOutputs, RecordEntries, ReuseJob
 from arabic_llm.cache.store import Store
 from arabic_llm.data.documents import DOCS_DIR, LAYOUT_FILE, CorpusError, EarlierRow
 
@@ -199,7 +199,7 @@ class SegmentMemo:
                 path = self.store.artifact_path(self.stage, artifact) / RECORDS_FILE
                 try:
                     with pa.memory_map(str(path)) as source:
-                        self.entries[artifact] = _Entries(pa.ipc.open_file(source).read_all())
+                        self.entries[artifact] = RecordEntries(pa.ipc.open_file(source).read_all())
                 except (OSError, KeyError, TypeError, ValueError, pa.ArrowException):
                     pass
         known = self.entries[artifact]
@@ -257,7 +257,7 @@ class ParentPages(EarlierOutputs):
         try:
             reader = pa.ipc.open_file(pa.memory_map(str(path)))
             recipe_of = (reader.schema.metadata or {}).get(b"recipe", b"").decode()
-            entries = _Entries(reader.read_all())
+            entries = RecordEntries(reader.read_all())
         except (OSError, KeyError, TypeError, ValueError, pa.ArrowException) as exc:
             raise CorpusError(f"{path}: not the page table of a segmented download ({exc})") from None
         if recipe_of != recipe:
